@@ -1,0 +1,117 @@
+# Build, run, test and debug the kernel. See README.md.
+#
+#   make qemu        boot to a shell          make test    run every test
+#   make qemu-gdb    boot, wait for gdb        make gdb     attach gdb
+#   make grade       run the autograder        make clean   remove outputs
+#
+# Variables: CPUS (default 3), MEM (128M), QEMUEXTRA, GDBPORT.
+
+K := kernel
+U := user
+
+TOOLPREFIX ?= riscv64-unknown-elf-
+CC      := $(TOOLPREFIX)gcc
+LD      := $(TOOLPREFIX)ld
+OBJCOPY := $(TOOLPREFIX)objcopy
+OBJDUMP := $(TOOLPREFIX)objdump
+NM      := $(TOOLPREFIX)nm
+QEMU    := qemu-system-riscv64
+PYTHON  := python3
+
+CPUS ?= 3
+MEM  ?= 128M
+GDBPORT ?= $(shell expr `id -u` % 5000 + 25000)
+
+COMMON_CFLAGS := -Wall -Werror -O2 -g -ggdb -fno-omit-frame-pointer \
+	-mcmodel=medany -ffreestanding -fno-common -nostdlib -fno-builtin \
+	-fno-stack-protector -fno-pie -no-pie -I. -MD
+# The kernel itself never uses floating point: user FP state is saved and
+# restored by hand (kernel/riscv/fpu.S), so no compiler-generated FP code may
+# clobber it.
+KCFLAGS := $(COMMON_CFLAGS) -march=rv64imac_zicsr_zifencei -mabi=lp64
+UCFLAGS := $(COMMON_CFLAGS) -march=rv64gc -mabi=lp64d
+LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
+
+# Generated from kernel/syscalls.tbl (one source of truth).
+GEN := $K/syscall.h $K/syscall_table.h $U/lib/usys.S
+
+KSRCS := $(wildcard $K/*.c $K/riscv/*.c $K/riscv/*.S $K/dev/*.c $K/fs/*.c)
+KOBJS := $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(KSRCS)))
+
+ULIBSRCS := $(wildcard $U/lib/*.c $U/lib/*.S) $U/lib/usys.S
+ULIBOBJS := $(sort $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(ULIBSRCS))))
+UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
+
+.PHONY: all qemu qemu-gdb gdb test grade bench clean deps print-gdbport
+.DEFAULT_GOAL := all
+
+all: $K/kernel fs.img .gdbinit
+
+deps:
+	@sh scripts/deps.sh
+
+$(GEN) &: $K/syscalls.tbl scripts/gensyscalls.py
+	$(PYTHON) scripts/gensyscalls.py $K/syscalls.tbl $(GEN)
+
+# Every object may include generated headers.
+$(KOBJS) $(ULIBOBJS) $(UPROGS:$U/_%=$U/%.o): | $(GEN)
+
+$K/%.o: $K/%.c
+	$(CC) $(KCFLAGS) -c -o $@ $<
+$K/%.o: $K/%.S
+	$(CC) $(KCFLAGS) -c -o $@ $<
+
+$K/kernel: $(KOBJS) $K/kernel.ld
+	$(LD) $(LDFLAGS) -T $K/kernel.ld -o $@ $(KOBJS)
+	$(OBJDUMP) -S $@ > $K/kernel.asm
+	$(NM) -n $@ | awk 'NF == 3 { print $$1, $$3 }' > $K/kernel.sym
+
+$U/%.o: $U/%.c
+	$(CC) $(UCFLAGS) -c -o $@ $<
+$U/%.o: $U/%.S
+	$(CC) $(UCFLAGS) -c -o $@ $<
+
+$U/_%: $U/%.o $(ULIBOBJS) $U/user.ld
+	$(LD) $(LDFLAGS) -T $U/user.ld -o $@ $< $(ULIBOBJS)
+	$(OBJDUMP) -S $@ > $U/$*.asm
+
+mkfs/mkfs: mkfs/mkfs.c $K/fs.h $K/stat.h $K/param.h $K/types.h
+	gcc -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
+
+fs.img: mkfs/mkfs README.md $(UPROGS)
+	mkfs/mkfs $@ README.md $(UPROGS)
+
+.gdbinit: scripts/gdbinit.tmpl Makefile
+	sed "s/:GDBPORT/:$(GDBPORT)/" $< > $@
+
+QEMUOPTS = -machine virt -bios default -kernel $K/kernel -m $(MEM) -smp $(CPUS) \
+	-nographic -global virtio-mmio.force-legacy=false \
+	-drive file=fs.img,if=none,format=raw,id=x0 \
+	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 $(QEMUEXTRA)
+
+qemu: deps
+	@$(MAKE) --no-print-directory all
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: deps
+	@$(MAKE) --no-print-directory all
+	@echo "*** Now run 'gdb' in another window." 1>&2
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+gdb: .gdbinit
+	gdb-multiarch -q -x .gdbinit
+
+print-gdbport:
+	@echo $(GDBPORT)
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tests/run.py
+
+clean:
+	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \
+	  $U/*.o $U/*.d $U/lib/*.o $U/lib/*.d $U/_* $U/*.asm $(GEN) \
+	  mkfs/mkfs fs.img .gdbinit
+	rm -rf tests/logs
+
+-include $(KOBJS:.o=.d) $(ULIBOBJS:.o=.d) $(UPROGS:$U/_%=$U/%.d)

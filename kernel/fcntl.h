@@ -1,0 +1,13 @@
+/*
+ * fcntl.h: flags for open(). Values match xv6-riscv.
+ */
+#ifndef KERNEL_FCNTL_H
+#define KERNEL_FCNTL_H
+
+#define O_RDONLY  0x000
+#define O_WRONLY  0x001
+#define O_RDWR    0x002
+#define O_CREATE  0x200
+#define O_TRUNC   0x400
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * bio.h: the buffer cache. bio_read returns a locked buffer holding the
+ * block's contents; the caller modifies it, calls bio_write (or, inside a
+ * transaction, log_write), and then bio_release.
+ */
+#ifndef KERNEL_FS_BIO_H
+#define KERNEL_FS_BIO_H
+
+#include "kernel/types.h"
+#include "kernel/fs/buf.h"
+
+void bio_init(void);
+struct buf *bio_read(uint dev, uint blockno);
+void bio_write(struct buf *b);
+void bio_release(struct buf *b);
+void bio_pin(struct buf *b);   /* keep in the cache (the log does this) */
+void bio_unpin(struct buf *b);
+
+#endif

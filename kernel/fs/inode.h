@@ -1,0 +1,56 @@
+/*
+ * inode.h: inodes, directories and path names (kernel/fs/fs.c).
+ *
+ * An in-memory inode is referenced with inode_get/inode_dup and released
+ * with inode_put; its fields are read and changed only between
+ * inode_lock and inode_unlock. Functions that can fail return a negative
+ * error number from kernel/errno.h.
+ */
+#ifndef KERNEL_FS_INODE_H
+#define KERNEL_FS_INODE_H
+
+#include "kernel/types.h"
+#include "kernel/fs.h"
+#include "kernel/sleeplock.h"
+
+struct stat;
+
+struct inode {
+  uint dev;              /* [itable lock] */
+  uint inum;             /* [itable lock] */
+  int ref;               /* [itable lock] references */
+  struct sleeplock lock; /* guards everything below */
+  int valid;             /* has been read from disk? */
+  short type;            /* copy of the disk inode */
+  short major;
+  short minor;
+  short nlink;
+  uint size;
+  uint addrs[NDIRECT + 1];
+};
+
+void fs_init(int dev);                 /* read the superblock, recover the log */
+
+struct inode *inode_alloc(uint dev, short type); /* 0 if none is free */
+struct inode *inode_dup(struct inode *ip);
+void inode_lock(struct inode *ip);
+void inode_unlock(struct inode *ip);
+void inode_put(struct inode *ip);
+void inode_unlockput(struct inode *ip);
+void inode_update(struct inode *ip);   /* write the in-memory copy to disk */
+void inode_stat(struct inode *ip, struct stat *st);
+/* Read or write n bytes at off; user_addr says whether dst/src is a user address.
+   Return bytes done (may be short at end of file), or a negative error. */
+int inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
+int inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n);
+
+int dir_namecmp(const char *a, const char *b);
+struct inode *dir_lookup(struct inode *dp, const char *name, uint *poff);
+int dir_link(struct inode *dp, const char *name, uint inum);
+
+/* Resolve a path: the inode, or 0 if it does not exist. */
+struct inode *fs_namei(const char *path);
+/* Resolve all but the last element; copy the last element into name. */
+struct inode *fs_nameiparent(const char *path, char *name);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * log.h: the write-ahead log that makes file-system updates atomic.
+ * Every system call that writes the file system brackets its writes with
+ * log_begin_op() and log_end_op(), and writes blocks with log_write()
+ * instead of bio_write().
+ */
+#ifndef KERNEL_FS_LOG_H
+#define KERNEL_FS_LOG_H
+
+#include "kernel/types.h"
+#include "kernel/fs.h"
+#include "kernel/fs/buf.h"
+
+void log_init(int dev, struct superblock *sb);
+void log_begin_op(void);
+void log_end_op(void);
+void log_write(struct buf *b);
+
+#endif

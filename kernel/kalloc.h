@@ -1,0 +1,19 @@
+/*
+ * kalloc.h: the physical page allocator.
+ *
+ * All RAM that the kernel image, OpenSBI and the device tree do not use is
+ * handed out one 4096-byte page at a time. Pages are returned as kernel
+ * virtual addresses (in the direct map, see memlayout.h).
+ */
+#ifndef KERNEL_KALLOC_H
+#define KERNEL_KALLOC_H
+
+#include "kernel/types.h"
+
+void kalloc_init(uint64 pa_start, uint64 pa_end);
+void *kalloc(void);        /* a page, filled with junk; 0 if none is free */
+void *kalloc_zeroed(void); /* a page of zeros; 0 if none is free */
+void kfree(void *page);    /* return a page from kalloc */
+uint64 kalloc_nfree(void); /* pages free now */
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * memlayout.h: the physical memory map of QEMU's virt machine and the
+ * kernel's virtual address layout.
+ *
+ * Physical (QEMU virt, PLATFORM.md):
+ *   0x00100000  test/power device ("sifive,test")
+ *   0x0c000000  PLIC
+ *   0x10000000  UART 16550
+ *   0x10001000  virtio-mmio slots, one page each, 8 of them
+ *   0x80000000  RAM; OpenSBI owns the first 512 KiB
+ *   0x80200000  the kernel, where OpenSBI jumps
+ *
+ * Virtual (Sv39):
+ *   0 .. MAXVA                   user memory of the current process
+ *   KERNEL_VA_BASE + pa          all of physical memory and the devices,
+ *                                mapped in every address space, supervisor
+ *                                only. The kernel image runs here too.
+ */
+#ifndef KERNEL_MEMLAYOUT_H
+#define KERNEL_MEMLAYOUT_H
+
+#define TESTDEV     0x00100000L
+#define PLIC        0x0c000000L
+#define PLIC_SIZE   0x00400000L
+#define UART0       0x10000000L
+#define UART0_IRQ   10
+#define VIRTIO0     0x10001000L
+#define VIRTIO_SLOTS 8
+#define VIRTIO0_IRQ 1          /* slot k interrupts on IRQ 1 + k */
+
+#define RAMBASE     0x80000000L
+#define KERNBASE    0x80200000L  /* physical load address of the kernel */
+
+/* Start of the upper half of Sv39, where the kernel maps physical memory. */
+#define KERNEL_VA_BASE 0xFFFFFFC000000000L
+
+#ifndef __ASSEMBLER__
+/* Convert between a physical address and the kernel's virtual alias. */
+#define P2V(pa) ((void *)((uint64)(pa) + KERNEL_VA_BASE))
+#define V2P(va) ((uint64)(va) - KERNEL_VA_BASE)
+#endif
+
+#endif

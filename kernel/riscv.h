@@ -1,0 +1,48 @@
+/*
+ * riscv.h: Sv39 paging constants and page-table types.
+ *
+ * This header holds only constants and types, so user programs written for
+ * xv6 (which include it for PGSIZE and MAXVA) compile against it. The
+ * kernel's CSR accessors and register bit names live in kernel/riscv/csr.h.
+ */
+#ifndef KERNEL_RISCV_H
+#define KERNEL_RISCV_H
+
+#define PGSIZE  4096  /* bytes per page */
+#define PGSHIFT 12    /* bits of offset within a page */
+
+#define PGROUNDUP(sz)  (((sz) + PGSIZE - 1) & ~(PGSIZE - 1))
+#define PGROUNDDOWN(a) (((a)) & ~(PGSIZE - 1))
+
+/* Page-table entry bits (privileged spec, section "Sv39"). */
+#define PTE_V (1L << 0) /* valid */
+#define PTE_R (1L << 1) /* readable */
+#define PTE_W (1L << 2) /* writable */
+#define PTE_X (1L << 3) /* executable */
+#define PTE_U (1L << 4) /* user mode may access */
+#define PTE_G (1L << 5) /* global: in every address space */
+#define PTE_A (1L << 6) /* accessed */
+#define PTE_D (1L << 7) /* dirty */
+
+/* Physical address <-> page-table entry. */
+#define PA2PTE(pa) ((((uint64)(pa)) >> 12) << 10)
+#define PTE2PA(pte) (((pte) >> 10) << 12)
+#define PTE_FLAGS(pte) ((pte) & 0x3FF)
+
+/* The three 9-bit page-table indexes of a virtual address. */
+#define PXMASK 0x1FF
+#define PXSHIFT(level) (PGSHIFT + (9 * (level)))
+#define PX(level, va) ((((uint64)(va)) >> PXSHIFT(level)) & PXMASK)
+
+/*
+ * User addresses are the lower half of Sv39: 0 up to MAXVA. The kernel
+ * lives in the upper half (see kernel/memlayout.h), so the two never meet.
+ */
+#define MAXVA (1L << (9 + 9 + 9 + 12 - 1))
+
+#ifndef __ASSEMBLER__
+typedef uint64 pte_t;
+typedef uint64 *pagetable_t; /* 512 PTEs */
+#endif
+
+#endif

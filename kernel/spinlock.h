@@ -1,0 +1,35 @@
+/*
+ * spinlock.h: mutual exclusion for short critical sections.
+ *
+ * A spinlock busy-waits. Holding one keeps interrupts off on this hart
+ * (spin_acquire calls intr_push, spin_release calls intr_pop), so an
+ * interrupt handler on the same hart can never spin on a lock its own
+ * hart holds. intr_push/intr_pop nest: interrupts come back on only when
+ * the outermost pop runs and they were on before the first push.
+ * Never sleep while holding a spinlock.
+ */
+#ifndef KERNEL_SPINLOCK_H
+#define KERNEL_SPINLOCK_H
+
+#include "kernel/types.h"
+
+struct cpu;
+
+struct spinlock {
+  uint locked;      /* nonzero while held */
+  const char *name; /* for panics and debugging */
+  struct cpu *cpu;  /* holder, while held */
+};
+
+void spin_init(struct spinlock *lk, const char *name);
+void spin_acquire(struct spinlock *lk);
+void spin_release(struct spinlock *lk);
+int spin_holding(struct spinlock *lk); /* held by this hart? */
+
+void intr_push(void);
+void intr_pop(void);
+
+/* Assert that this hart holds lk. */
+#define ASSERT_HELD(lk) KASSERT(spin_holding(lk))
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * vm.h: Sv39 page tables, the kernel's address space and user memory.
+ *
+ * Every user page table shares the kernel's upper-half mappings, so traps
+ * and system calls run without changing satp. User memory is read and
+ * written only through vm_copyin, vm_copyout and vm_copyinstr, which check
+ * that every page is mapped, user-accessible and (for writes) writable.
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include "kernel/types.h"
+#include "kernel/riscv.h"
+
+extern pagetable_t kernel_pagetable;
+
+void vm_kernel_init(uint64 ram_end);
+void vm_kernel_inithart(void);
+
+pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc);
+int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);
+uint64 vm_lookup(pagetable_t pt, uint64 va); /* user page's physical address, or 0 */
+
+pagetable_t vm_user_create(void);
+uint64 vm_user_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int perm);
+uint64 vm_user_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
+void vm_user_free(pagetable_t pt, uint64 sz);
+int vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz);
+void vm_user_clear(pagetable_t pt, uint64 va); /* make a page supervisor-only (stack guard) */
+
+int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len);
+int vm_copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len);
+int vm_copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max);
+
+#endif
