@@ -42,7 +42,7 @@ ULIBSRCS := $(wildcard $U/lib/*.c $U/lib/*.S) $U/lib/usys.S
 ULIBOBJS := $(sort $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(ULIBSRCS))))
 UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 
-.PHONY: all qemu qemu-gdb gdb test grade bench clean deps print-gdbport
+.PHONY: all qemu qemu-gdb gdb test grade bench clean deps print-gdbport print-qemu
 .DEFAULT_GOAL := all
 
 all: $K/kernel fs.img .gdbinit
@@ -103,6 +103,10 @@ gdb: .gdbinit
 
 print-gdbport:
 	@echo $(GDBPORT)
+
+# The QEMU command line, for scripts (tests/, grade/) that boot the kernel.
+print-qemu:
+	@echo $(QEMU) $(QEMUOPTS)
 
 test: deps
 	@$(MAKE) --no-print-directory all

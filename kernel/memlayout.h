@@ -15,6 +15,7 @@
  *   KERNEL_VA_BASE + pa          all of physical memory and the devices,
  *                                mapped in every address space, supervisor
  *                                only. The kernel image runs here too.
+ *   KSTACK_BASE ..               kernel stacks with guard pages
  */
 #ifndef KERNEL_MEMLAYOUT_H
 #define KERNEL_MEMLAYOUT_H
@@ -33,6 +34,16 @@
 
 /* Start of the upper half of Sv39, where the kernel maps physical memory. */
 #define KERNEL_VA_BASE 0xFFFFFFC000000000L
+
+/*
+ * Kernel stacks, one per process slot, each KSTACK_PAGES long with an
+ * unmapped guard page below it so an overflow faults instead of silently
+ * corrupting the neighbour. They live apart from the direct map.
+ */
+#define KSTACK_BASE  0xFFFFFFF000000000L
+#define KSTACK_PAGES 2
+#define KSTACK_SIZE  (KSTACK_PAGES * 4096)
+#define KSTACK(i)    (KSTACK_BASE + ((i) * (KSTACK_PAGES + 1) + 1) * 4096L)
 
 #ifndef __ASSEMBLER__
 /* Convert between a physical address and the kernel's virtual alias. */

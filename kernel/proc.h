@@ -100,7 +100,7 @@ struct proc {
   pagetable_t pagetable;  /* [o] user page table */
   struct trapframe *trapframe; /* [o] user registers during a trap */
   struct fpstate fp;      /* [o] user FP registers */
-  int fp_used;            /* [o] has the process ever dirtied FP state? */
+  int fp_hart;            /* [o] hart whose FP registers hold fp, or -1 */
   struct context context; /* [o] swtch() here to run the process */
   struct file *ofile[NOFILE]; /* [o] open files */
   struct inode *cwd;      /* [o] current directory */

@@ -7,8 +7,10 @@
 
 struct buf;
 
-void virtio_blk_init(void);   /* finds the disk; panics with a message if absent */
+void virtio_blk_init(void);   /* finds the disk; powers off with a message if absent */
 void virtio_blk_rw(struct buf *b, int write);
 void virtio_blk_intr(void);
+/* The disk's PLIC interrupt line. Valid only after virtio_blk_init. */
+int virtio_blk_irq(void);
 
 #endif

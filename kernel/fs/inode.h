@@ -30,6 +30,9 @@ struct inode {
 };
 
 void fs_init(int dev);                 /* read the superblock, recover the log */
+/* Set up the in-memory inode table; file_init() calls it at boot, so that
+   fs_namei("/") works (without disk I/O) even before fs_init. */
+void inode_init(void);
 
 struct inode *inode_alloc(uint dev, short type); /* 0 if none is free */
 struct inode *inode_dup(struct inode *ip);
@@ -38,6 +41,7 @@ void inode_unlock(struct inode *ip);
 void inode_put(struct inode *ip);
 void inode_unlockput(struct inode *ip);
 void inode_update(struct inode *ip);   /* write the in-memory copy to disk */
+void inode_truncate(struct inode *ip); /* free all data blocks; size 0 (locked, in a transaction) */
 void inode_stat(struct inode *ip, struct stat *st);
 /* Read or write n bytes at off; user_addr says whether dst/src is a user address.
    Return bytes done (may be short at end of file), or a negative error. */
@@ -48,9 +52,18 @@ int dir_namecmp(const char *a, const char *b);
 struct inode *dir_lookup(struct inode *dp, const char *name, uint *poff);
 int dir_link(struct inode *dp, const char *name, uint inum);
 
-/* Resolve a path: the inode, or 0 if it does not exist. */
+/*
+ * Path names. A name buffer must hold DIRSIZ + 1 bytes; it is always
+ * NUL-terminated. fs_lookup and fs_lookup_parent return 0 and set *ipp to
+ * an unlocked, referenced inode, or return -ENOENT, -ENOTDIR,
+ * -ENAMETOOLONG (an element longer than DIRSIZ), -ENFILE (inode table full)
+ * or -EINVAL (fs_lookup_parent of a path with no last element, like "/").
+ * Callers must be inside a transaction (inode_put may free an inode).
+ */
+int fs_lookup(const char *path, struct inode **ipp);
+int fs_lookup_parent(const char *path, char *name, struct inode **ipp);
+/* The same, for callers that need no reason: the inode, or 0. */
 struct inode *fs_namei(const char *path);
-/* Resolve all but the last element; copy the last element into name. */
 struct inode *fs_nameiparent(const char *path, char *name);
 
 #endif

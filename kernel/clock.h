@@ -1,0 +1,21 @@
+/*
+ * clock.h: time. The timer interrupts every hart TICK_HZ times a second;
+ * each interrupt charges a tick to the running process and may preempt it.
+ * The boot hart also counts ticks for uptime() and sleep(). Finer time
+ * comes straight from the `time` CSR (clock_usec).
+ */
+#ifndef KERNEL_CLOCK_H
+#define KERNEL_CLOCK_H
+
+#include "kernel/types.h"
+
+#define TICK_HZ 100  /* timer interrupts per second: a tick is 10 ms */
+
+void clock_init(uint64 timebase, int use_sstc, uint64 tick_hart);
+void clock_inithart(void);
+void clock_intr(int from_user);
+uint64 clock_ticks(void);
+uint64 clock_usec(void);
+int clock_sleep(uint64 nticks); /* 0, or -EINTR if the process was killed */
+
+#endif

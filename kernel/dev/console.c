@@ -1,0 +1,213 @@
+/*
+ * console.c: the console device (major CONSOLE) and its line discipline.
+ *
+ * Interface: console_init() installs console_read and console_write in
+ * devsw[CONSOLE] and starts the UART. console_intr(c) takes each typed
+ * character from the UART interrupt and edits the current line;
+ * console_putc(c) is kernel printf's output.
+ *
+ * Input is cooked: characters collect in a ring, and a reader sees them
+ * only once a line is complete (Enter or Ctrl-D) or the ring is full.
+ * Backspace and DEL erase one character, Ctrl-U the whole line. Ctrl-D
+ * ends the line without adding a newline; on an empty line that makes
+ * read return 0, which programs take as end of file. Ctrl-P lists the
+ * processes. Typed characters are echoed at once, synchronously.
+ *
+ * Call chain: read()/write() on fd 0/1/2 -> file_read/file_write ->
+ * devsw[CONSOLE] -> console_read/console_write -> uart_putc;
+ * UART interrupt -> uart_intr -> console_intr -> wakes console_read.
+ *
+ * Locks: console_input.lock guards the input ring. It is a device
+ * spinlock in the lock order of kernel/proc.h.
+ */
+#include "kernel/dev/console.h"
+#include "kernel/dev/uart.h"
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/errno.h"
+#include "kernel/spinlock.h"
+#include "kernel/printf.h"
+#include "kernel/proc.h"
+#include "kernel/fs/file.h"
+
+#define CTRL(x) ((x) - '@') /* the code Ctrl+x sends, e.g. CTRL('D') is 4 */
+#define KEY_BACKSPACE CTRL('H')
+#define KEY_DEL       0x7f
+#define KEY_EOF       CTRL('D')
+#define KEY_KILL_LINE CTRL('U')
+#define KEY_PROCDUMP  CTRL('P')
+
+#define INPUT_BUF_SIZE 128
+#define COPY_CHUNK 64 /* bytes moved between user memory and the device per step */
+
+/*
+ * The input ring. Counters only grow; the index is the counter mod the
+ * size. Always r <= w <= e: bytes in [r, w) are complete lines waiting for
+ * read, bytes in [w, e) are the line still being typed.
+ */
+static struct {
+  struct spinlock lock;
+  char buf[INPUT_BUF_SIZE]; /* [lock] */
+  uint64 r;                 /* [lock] next byte read will take */
+  uint64 w;                 /* [lock] end of the complete lines */
+  uint64 e;                 /* [lock] end of the line being edited */
+} console_input;
+
+/* Printf's output, and the echo of typed characters. */
+void console_putc(int c)
+{
+  if (c == '\b') {
+    /* Step back, blank the character there, step back again. */
+    uart_putc_sync('\b');
+    uart_putc_sync(' ');
+    uart_putc_sync('\b');
+  } else {
+    uart_putc_sync(c);
+  }
+}
+
+/*
+ * Read up to n bytes into dst (a user address if user_dst). Sleeps until
+ * a line is complete; returns at most one line, the bytes read, 0 at end
+ * of file (Ctrl-D on an empty line), -EINTR if the caller is killed while
+ * waiting, or -EFAULT if dst is bad and nothing was read.
+ */
+static int console_read(int user_dst, uint64 dst, int n)
+{
+  char chunk[COPY_CHUNK];
+  int done = 0;
+
+  while (done < n) {
+    int len = 0;
+    int line_end = 0;
+
+    spin_acquire(&console_input.lock);
+    while (console_input.r == console_input.w) {
+      if (proc_killed(myproc())) {
+        spin_release(&console_input.lock);
+        return -EINTR;
+      }
+      proc_sleep(&console_input.r, &console_input.lock);
+    }
+    while (console_input.r != console_input.w && len < COPY_CHUNK &&
+           done + len < n) {
+      char c = console_input.buf[console_input.r % INPUT_BUF_SIZE];
+      console_input.r++;
+      if (c == KEY_EOF) {
+        /* Ends this read; it returns 0 only if nothing came before it. */
+        line_end = 1;
+        break;
+      }
+      chunk[len++] = c;
+      if (c == '\n') {
+        line_end = 1;
+        break;
+      }
+    }
+    spin_release(&console_input.lock);
+
+    /* Copy outside the lock: a copy to user memory may be slow. */
+    if (proc_copyout(user_dst, dst + done, chunk, len) < 0)
+      return done > 0 ? done : -EFAULT;
+    done += len;
+    if (line_end)
+      break;
+  }
+  return done;
+}
+
+/*
+ * Write n bytes from src (a user address if user_src). Returns n, or the
+ * bytes written before a bad address, or -EFAULT if there were none.
+ */
+static int console_write(int user_src, uint64 src, int n)
+{
+  char chunk[COPY_CHUNK];
+  int done = 0;
+
+  while (done < n) {
+    int len = n - done < COPY_CHUNK ? n - done : COPY_CHUNK;
+    if (proc_copyin(chunk, user_src, src + done, len) < 0)
+      return done > 0 ? done : -EFAULT;
+    for (int i = 0; i < len; i++)
+      uart_putc(chunk[i]);
+    done += len;
+  }
+  return done;
+}
+
+/* Erase the last character of the line being typed, if there is one. */
+static void erase_char(void)
+{
+  if (console_input.e != console_input.w) {
+    console_input.e--;
+    console_putc('\b');
+  }
+}
+
+/* Line editing for one typed character. Caller holds console_input.lock. */
+static void edit_line(int c)
+{
+  ASSERT_HELD(&console_input.lock);
+  switch (c) {
+  case KEY_BACKSPACE:
+  case KEY_DEL:
+    erase_char();
+    break;
+  case KEY_KILL_LINE:
+    while (console_input.e != console_input.w)
+      erase_char();
+    break;
+  default:
+    /* A full ring drops the character; a reader will make room. */
+    if (c == 0 || console_input.e - console_input.r == INPUT_BUF_SIZE)
+      break;
+    if (c == '\r') /* terminals send CR for Enter */
+      c = '\n';
+    console_input.buf[console_input.e % INPUT_BUF_SIZE] = c;
+    console_input.e++;
+    if (c != KEY_EOF) /* end of file is a signal, not text to show */
+      console_putc(c);
+    if (c == '\n' || c == KEY_EOF ||
+        console_input.e - console_input.r == INPUT_BUF_SIZE) {
+      /* Hand the line to readers; a full ring must too, or input stalls. */
+      console_input.w = console_input.e;
+      proc_wakeup(&console_input.r);
+    }
+    break;
+  }
+}
+
+/*
+ * One character typed at the console, from the UART interrupt.
+ * Control characters that act on processes rather than on the line are
+ * handled here, outside the input lock.
+ */
+void console_intr(int c)
+{
+  switch (c) {
+  case KEY_PROCDUMP:
+    /* proc_dump takes process locks and prints a lot: not under our lock. */
+    proc_dump();
+    break;
+  /*
+   * TODO(signals): Ctrl-C and Ctrl-Z get their cases here, sending the
+   * interrupt and stop signals to the foreground job (SPEC.md, job
+   * control), once the kernel has signals. Until then they are ordinary
+   * input.
+   */
+  default:
+    spin_acquire(&console_input.lock);
+    edit_line(c);
+    spin_release(&console_input.lock);
+    break;
+  }
+}
+
+void console_init(void)
+{
+  spin_init(&console_input.lock, "console_input.lock");
+  uart_init();
+  devsw[CONSOLE].read = console_read;
+  devsw[CONSOLE].write = console_write;
+}

@@ -1,0 +1,744 @@
+/*
+ * fs.c: the file system proper, from disk blocks up to path names.
+ *
+ * The file system is built in layers, each using only the ones below:
+ *
+ *   path names     fs_lookup("/a/b")  walk directories from / or the cwd
+ *   directories    dir_lookup, dir_link: files holding struct dirent
+ *   inodes         inode_get/lock/read/write/put: files as byte arrays
+ *   block alloc    balloc/bfree: the free-block bitmap
+ *   log            log_write: crash-safe groups of block writes (log.c)
+ *   buffer cache   bio_read/bio_release: cached disk blocks (bio.c)
+ *
+ * A typical sequence, opening and writing a file inside one transaction:
+ *
+ *   log_begin_op();
+ *   fs_lookup(path, &ip);         referenced, not locked
+ *   inode_lock(ip);               reads the disk inode if needed
+ *   inode_write(ip, ...);         allocates blocks, log_writes them
+ *   inode_unlock(ip);
+ *   inode_put(ip);                last reference to an unlinked file frees it
+ *   log_end_op();
+ *
+ * The in-memory inode table holds at most NINODE inodes. An entry is in
+ * use while its ref > 0 (some pointer to it exists: an open file, a cwd, a
+ * function walking a path); its copy of the disk inode is loaded lazily by
+ * inode_lock, because holding a reference must not require disk I/O.
+ *
+ * Locks:
+ *   itable_lock    which inode each table entry holds, and the ref counts
+ *   ip->lock       (sleep lock) everything else in the inode, and the
+ *                  inode's data blocks; taken by inode_lock
+ * A path walk holds at most one inode lock at a time (parent is unlocked
+ * before the child is locked), which is what makes ".." lookups safe.
+ * Directory operations in sysfile.c lock a parent, then a child.
+ *
+ * Every function here that writes the disk must run inside a transaction
+ * (log_begin_op/log_end_op); that includes inode_put, which may free an
+ * inode, and so every path lookup.
+ */
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/errno.h"
+#include "kernel/stat.h"
+#include "kernel/spinlock.h"
+#include "kernel/sleeplock.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+#include "kernel/proc.h"
+#include "kernel/fs.h"
+#include "kernel/fs/buf.h"
+#include "kernel/fs/bio.h"
+#include "kernel/fs/log.h"
+#include "kernel/fs/inode.h"
+
+#define SUPERBLOCK_BLOCK 1   /* block 0 is left for a boot loader */
+#define BITS_PER_BYTE    8
+#define FULL_BYTE        0xff /* a bitmap byte whose 8 blocks are all in use */
+
+/* Largest file, in bytes. */
+#define MAXFILE_BYTES ((uint64)MAXFILE * BSIZE)
+
+/* A directory entry never straddles two blocks, so writing one either
+   succeeds whole or fails whole. */
+_Static_assert(BSIZE % sizeof(struct dirent) == 0,
+               "directory entries must tile a block");
+
+/*
+ * Freeing a file (inode_truncate, from unlink or the last close) rewrites
+ * each bitmap block at most once thanks to log absorption, plus the inode's
+ * own block, a directory block and the parent's inode block. That must fit
+ * in one operation's share of the log.
+ */
+_Static_assert(FSSIZE / BPB + 1 + 3 <= MAXOPBLOCKS,
+               "freeing a file could overflow one log operation");
+
+static struct superblock sb; /* [I] read once by fs_init */
+
+static struct {
+  struct spinlock itable_lock;
+  struct inode inodes[NINODE]; /* dev, inum, ref: [itable_lock];
+                                  the rest: [the inode's sleep lock] */
+} itable;
+
+/* ---- Superblock ---------------------------------------------------- */
+
+/*
+ * Read the superblock and replay the log. Called once, by the first
+ * process, because it sleeps for disk I/O.
+ */
+void
+fs_init(int dev)
+{
+  struct buf *b = bio_read(dev, SUPERBLOCK_BLOCK);
+  memmove(&sb, b->data, sizeof(sb));
+  bio_release(b);
+  if (sb.magic != FSMAGIC)
+    panic("fs_init: disk %d has magic %x, not a file system (want %x)", dev,
+          sb.magic, FSMAGIC);
+  log_init(dev, &sb);
+}
+
+/* ---- Block allocator ----------------------------------------------- */
+
+/* Fill block bno with zeros, through the log. */
+static void
+zero_block(uint dev, uint bno)
+{
+  struct buf *b = bio_read(dev, bno);
+  memset(b->data, 0, BSIZE);
+  log_write(b);
+  bio_release(b);
+}
+
+/*
+ * Allocate a data block and zero it (so a crash can never expose an old
+ * file's contents in a new file). Returns its block number, or 0 when the
+ * disk is full; block 0 is the boot block, never a data block.
+ */
+static uint
+balloc(uint dev)
+{
+  for (uint base = 0; base < sb.size; base += BPB) {
+    struct buf *map = bio_read(dev, BBLOCK(base, sb));
+    for (uint byte = 0; byte < BSIZE; byte++) {
+      if (base + byte * BITS_PER_BYTE >= sb.size)
+        break;
+      if (map->data[byte] == FULL_BYTE)
+        continue;
+      for (uint bit = 0; bit < BITS_PER_BYTE; bit++) {
+        uint bno = base + byte * BITS_PER_BYTE + bit;
+        uchar mask = 1 << bit;
+        if (bno >= sb.size)
+          break;
+        if ((map->data[byte] & mask) == 0) {
+          map->data[byte] |= mask;
+          log_write(map);
+          bio_release(map);
+          zero_block(dev, bno);
+          return bno;
+        }
+      }
+    }
+    bio_release(map);
+  }
+  return 0;
+}
+
+/* Mark block bno free in the bitmap. */
+static void
+bfree(uint dev, uint bno)
+{
+  struct buf *map = bio_read(dev, BBLOCK(bno, sb));
+  uint bit = bno % BPB;
+  uchar mask = 1 << (bit % BITS_PER_BYTE);
+
+  if ((map->data[bit / BITS_PER_BYTE] & mask) == 0)
+    panic("bfree: block %u on disk %u is already free", bno, dev);
+  map->data[bit / BITS_PER_BYTE] &= ~mask;
+  log_write(map);
+  bio_release(map);
+}
+
+/* ---- Inode table --------------------------------------------------- */
+
+/* Called at boot by file_init(); needs no disk. */
+void
+inode_init(void)
+{
+  spin_init(&itable.itable_lock, "itable_lock");
+  for (int i = 0; i < NINODE; i++)
+    sleeplock_init(&itable.inodes[i].lock, "inode");
+}
+
+/*
+ * The table entry for inode inum on dev, with one more reference; it is
+ * neither locked nor necessarily read from disk. Returns 0 if the inode
+ * is not in the table and every entry is in use.
+ */
+static struct inode *
+itable_get(uint dev, uint inum)
+{
+  struct inode *free = 0;
+
+  spin_acquire(&itable.itable_lock);
+  for (struct inode *ip = itable.inodes; ip < itable.inodes + NINODE; ip++) {
+    if (ip->ref > 0 && ip->dev == dev && ip->inum == inum) {
+      ip->ref++;
+      spin_release(&itable.itable_lock);
+      return ip;
+    }
+    if (free == 0 && ip->ref == 0)
+      free = ip;
+  }
+  if (free != 0) {
+    free->dev = dev;
+    free->inum = inum;
+    free->ref = 1;
+    free->valid = 0;
+  }
+  spin_release(&itable.itable_lock);
+  return free;
+}
+
+/* Disk inode inum inside b, which holds block IBLOCK(inum, sb). */
+static struct dinode *
+dinode_in(struct buf *b, uint inum)
+{
+  return (struct dinode *)b->data + inum % IPB;
+}
+
+/*
+ * Allocate a free disk inode of the given type and return it referenced
+ * and unlocked (its nlink is 0 until the caller links it somewhere).
+ * Returns 0 if no disk inode is free or the inode table is full.
+ * Inside a transaction.
+ */
+struct inode *
+inode_alloc(uint dev, short type)
+{
+  KASSERT(type != 0);
+  for (uint first = 0; first < sb.ninodes; first += IPB) {
+    struct buf *b = bio_read(dev, IBLOCK(first, sb));
+    for (uint inum = first; inum < first + IPB && inum < sb.ninodes; inum++) {
+      struct dinode *di = dinode_in(b, inum);
+      /* inode 0 is never used: a directory entry with inum 0 is empty */
+      if (inum == 0 || di->type != 0)
+        continue;
+      memset(di, 0, sizeof(*di));
+      di->type = type;
+      log_write(b);
+      bio_release(b);
+
+      struct inode *ip = itable_get(dev, inum);
+      if (ip == 0) {
+        /* Give the disk inode back rather than leak it. */
+        b = bio_read(dev, IBLOCK(inum, sb));
+        dinode_in(b, inum)->type = 0;
+        log_write(b);
+        bio_release(b);
+      }
+      return ip;
+    }
+    bio_release(b);
+  }
+  return 0;
+}
+
+/*
+ * Copy the in-memory inode to its disk block. Call after changing any
+ * field that lives on disk. Locked, inside a transaction.
+ */
+void
+inode_update(struct inode *ip)
+{
+  KASSERT(sleeplock_holding(&ip->lock));
+  struct buf *b = bio_read(ip->dev, IBLOCK(ip->inum, sb));
+  struct dinode *di = dinode_in(b, ip->inum);
+  di->type = ip->type;
+  di->major = ip->major;
+  di->minor = ip->minor;
+  di->nlink = ip->nlink;
+  di->size = ip->size;
+  memmove(di->addrs, ip->addrs, sizeof(ip->addrs));
+  log_write(b);
+  bio_release(b);
+}
+
+/* Another reference to ip (for dup, fork, a cwd). */
+struct inode *
+inode_dup(struct inode *ip)
+{
+  spin_acquire(&itable.itable_lock);
+  KASSERT(ip->ref > 0);
+  ip->ref++;
+  spin_release(&itable.itable_lock);
+  return ip;
+}
+
+/* Lock ip, reading it from disk the first time. */
+void
+inode_lock(struct inode *ip)
+{
+  KASSERT(ip != 0 && ip->ref > 0);
+  sleeplock_acquire(&ip->lock);
+  if (ip->valid)
+    return;
+
+  struct buf *b = bio_read(ip->dev, IBLOCK(ip->inum, sb));
+  struct dinode *di = dinode_in(b, ip->inum);
+  ip->type = di->type;
+  ip->major = di->major;
+  ip->minor = di->minor;
+  ip->nlink = di->nlink;
+  ip->size = di->size;
+  memmove(ip->addrs, di->addrs, sizeof(ip->addrs));
+  bio_release(b);
+  ip->valid = 1;
+  if (ip->type == 0)
+    panic("inode_lock: inode %u on disk %u is free", ip->inum, ip->dev);
+}
+
+void
+inode_unlock(struct inode *ip)
+{
+  KASSERT(ip != 0 && ip->ref > 0);
+  KASSERT(sleeplock_holding(&ip->lock));
+  sleeplock_release(&ip->lock);
+}
+
+/*
+ * Drop a reference. When the last reference to an inode that no directory
+ * names goes away, the inode and its blocks are freed: that is when an
+ * unlinked file dies, possibly long after the unlink (an open file stays
+ * usable). Unlocked, inside a transaction.
+ */
+void
+inode_put(struct inode *ip)
+{
+  spin_acquire(&itable.itable_lock);
+  if (ip->ref == 1 && ip->valid && ip->nlink == 0) {
+    /*
+     * Ours is the only reference and no directory leads here, so nobody
+     * else can hold or wait for ip->lock: taking it cannot block, and the
+     * spinlock may be dropped while the disk is written.
+     */
+    spin_release(&itable.itable_lock);
+    sleeplock_acquire(&ip->lock);
+    inode_truncate(ip);
+    ip->type = 0;
+    inode_update(ip);
+    ip->valid = 0;
+    sleeplock_release(&ip->lock);
+    spin_acquire(&itable.itable_lock);
+  }
+  KASSERT(ip->ref > 0);
+  ip->ref--;
+  spin_release(&itable.itable_lock);
+}
+
+void
+inode_unlockput(struct inode *ip)
+{
+  inode_unlock(ip);
+  inode_put(ip);
+}
+
+/* Fill *st from ip. Locked. */
+void
+inode_stat(struct inode *ip, struct stat *st)
+{
+  KASSERT(sleeplock_holding(&ip->lock));
+  st->dev = ip->dev;
+  st->ino = ip->inum;
+  st->type = ip->type;
+  st->nlink = ip->nlink;
+  st->size = ip->size;
+}
+
+/* ---- File contents ------------------------------------------------- */
+
+/*
+ * The disk block that holds block bn of ip's contents. If it has none
+ * yet and alloc is set, allocate it (and the indirect block if needed).
+ * Returns 0 if there is no block: none allocated and alloc clear, or the
+ * disk is full. Locked; inside a transaction when alloc is set.
+ *
+ * The indirect block is released before balloc runs, so this layer holds
+ * at most one buffer at a time; the inode lock keeps the indirect block's
+ * entries from changing meanwhile.
+ */
+static uint
+block_for(struct inode *ip, uint bn, int alloc)
+{
+  KASSERT(bn < MAXFILE);
+  if (bn < NDIRECT) {
+    if (ip->addrs[bn] == 0 && alloc)
+      ip->addrs[bn] = balloc(ip->dev);
+    return ip->addrs[bn];
+  }
+
+  bn -= NDIRECT;
+  if (ip->addrs[NDIRECT] == 0) {
+    if (!alloc)
+      return 0;
+    ip->addrs[NDIRECT] = balloc(ip->dev);
+    if (ip->addrs[NDIRECT] == 0)
+      return 0;
+  }
+
+  struct buf *ind = bio_read(ip->dev, ip->addrs[NDIRECT]);
+  uint bno = ((uint *)ind->data)[bn];
+  bio_release(ind);
+  if (bno != 0 || !alloc)
+    return bno;
+
+  bno = balloc(ip->dev);
+  if (bno == 0)
+    return 0;
+  ind = bio_read(ip->dev, ip->addrs[NDIRECT]);
+  ((uint *)ind->data)[bn] = bno;
+  log_write(ind);
+  bio_release(ind);
+  return bno;
+}
+
+/*
+ * Free all of ip's data blocks and make it empty. Locked, inside a
+ * transaction (see the _Static_assert above for why one suffices).
+ */
+void
+inode_truncate(struct inode *ip)
+{
+  KASSERT(sleeplock_holding(&ip->lock));
+  for (int i = 0; i < NDIRECT; i++) {
+    if (ip->addrs[i] != 0) {
+      bfree(ip->dev, ip->addrs[i]);
+      ip->addrs[i] = 0;
+    }
+  }
+
+  if (ip->addrs[NDIRECT] != 0) {
+    struct buf *ind = bio_read(ip->dev, ip->addrs[NDIRECT]);
+    uint *entry = (uint *)ind->data;
+    for (uint i = 0; i < NINDIRECT; i++) {
+      if (entry[i] != 0)
+        bfree(ip->dev, entry[i]);
+    }
+    bio_release(ind);
+    bfree(ip->dev, ip->addrs[NDIRECT]);
+    ip->addrs[NDIRECT] = 0;
+  }
+
+  ip->size = 0;
+  inode_update(ip);
+}
+
+static uint
+min_uint(uint a, uint b)
+{
+  return a < b ? a : b;
+}
+
+/*
+ * Read up to n bytes at offset off into dst (a user address if user_dst).
+ * Returns the bytes read, which is short at end of file (0 at or beyond
+ * it), or -EFAULT for a bad dst, or -EIO if the file has a missing block
+ * (a damaged disk). Locked; n must fit in an int.
+ */
+int
+inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
+{
+  uint done = 0;
+  int err = 0;
+
+  KASSERT(sleeplock_holding(&ip->lock));
+  if (off >= ip->size)
+    return 0;
+  n = min_uint(n, ip->size - off);
+
+  while (done < n) {
+    uint bno = block_for(ip, off / BSIZE, 0);
+    if (bno == 0) {
+      err = -EIO;
+      break;
+    }
+    uint start = off % BSIZE;
+    uint len = min_uint(n - done, BSIZE - start);
+    struct buf *b = bio_read(ip->dev, bno);
+    err = proc_copyout(user_dst, dst, b->data + start, len);
+    bio_release(b);
+    if (err < 0)
+      break;
+    done += len;
+    off += len;
+    dst += len;
+  }
+  return done > 0 ? (int)done : err;
+}
+
+/*
+ * Write n bytes from src (a user address if user_src) at offset off,
+ * growing the file if the write runs past its end. Writing cannot start
+ * beyond the end (no holes). Returns the bytes written, or, if none could
+ * be: -EINVAL (off past the end), -EFBIG (off at the largest file size),
+ * -ENOSPC (disk full) or -EFAULT (bad src). A write that hits one of those
+ * part way returns the shorter count, and the file keeps what was written.
+ * Locked, inside a transaction; n must fit in an int, and the caller must
+ * size writes so one transaction stays within MAXOPBLOCKS (see file.c).
+ */
+int
+inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n)
+{
+  uint done = 0;
+  int err = 0;
+
+  KASSERT(sleeplock_holding(&ip->lock));
+  if (off > ip->size)
+    return -EINVAL;
+  if (n == 0)
+    return 0;
+  if (off >= MAXFILE_BYTES)
+    return -EFBIG;
+  if (off + (uint64)n > MAXFILE_BYTES)
+    n = MAXFILE_BYTES - off;
+
+  while (done < n) {
+    uint bno = block_for(ip, off / BSIZE, 1);
+    if (bno == 0) {
+      err = -ENOSPC;
+      break;
+    }
+    uint start = off % BSIZE;
+    uint len = min_uint(n - done, BSIZE - start);
+    struct buf *b = bio_read(ip->dev, bno);
+    err = proc_copyin(b->data + start, user_src, src, len);
+    /*
+     * Log the block even if the copy faulted: part of it may have landed
+     * in the cached buffer, and the cache must never hold changes that
+     * the log does not know about.
+     */
+    log_write(b);
+    bio_release(b);
+    if (err < 0)
+      break;
+    done += len;
+    off += len;
+    src += len;
+  }
+
+  if (off > ip->size)
+    ip->size = off;
+  /* Written even if the size is unchanged: block_for may have filled in
+     ip->addrs. */
+  inode_update(ip);
+  return done > 0 ? (int)done : err;
+}
+
+/* ---- Directories --------------------------------------------------- */
+
+int
+dir_namecmp(const char *a, const char *b)
+{
+  return strncmp(a, b, DIRSIZ);
+}
+
+/* Read the directory entry at off. Locked. */
+static void
+dir_entry_at(struct inode *dp, uint off, struct dirent *de)
+{
+  int r = inode_read(dp, 0, (uint64)de, off, sizeof(*de));
+  if (r != sizeof(*de))
+    panic("directory %u on disk %u: entry at %u unreadable (%d)", dp->inum,
+          dp->dev, off, r);
+}
+
+/* The inode number name has in dp (0 if none), and its entry's offset. */
+static uint
+dir_find(struct inode *dp, const char *name, uint *poff)
+{
+  struct dirent de;
+
+  KASSERT(dp->type == T_DIR);
+  for (uint off = 0; off < dp->size; off += sizeof(de)) {
+    dir_entry_at(dp, off, &de);
+    if (de.inum != 0 && dir_namecmp(name, de.name) == 0) {
+      if (poff != 0)
+        *poff = off;
+      return de.inum;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Look name up in directory dp (locked). Returns the inode, referenced and
+ * unlocked, and sets *poff (if poff != 0) to its entry's offset; returns 0
+ * if there is no such entry or the inode table is full.
+ */
+struct inode *
+dir_lookup(struct inode *dp, const char *name, uint *poff)
+{
+  uint inum = dir_find(dp, name, poff);
+  if (inum == 0)
+    return 0;
+  return itable_get(dp->dev, inum);
+}
+
+/*
+ * Add the entry (name, inum) to directory dp (locked), reusing a free
+ * entry if there is one. Returns 0, -EEXIST if name is there already, or
+ * the error from growing the directory (-ENOSPC, -EFBIG). Inside a
+ * transaction.
+ */
+int
+dir_link(struct inode *dp, const char *name, uint inum)
+{
+  struct dirent de;
+  uint off;
+
+  KASSERT(inum != 0 && inum == (ushort)inum);
+  if (dir_find(dp, name, 0) != 0)
+    return -EEXIST;
+
+  for (off = 0; off < dp->size; off += sizeof(de)) {
+    dir_entry_at(dp, off, &de);
+    if (de.inum == 0)
+      break;
+  }
+
+  memset(&de, 0, sizeof(de));
+  strncpy(de.name, name, DIRSIZ);
+  de.inum = inum;
+  int r = inode_write(dp, 0, (uint64)&de, off, sizeof(de));
+  if (r < 0)
+    return r;
+  KASSERT(r == sizeof(de));
+  return 0;
+}
+
+/* ---- Path names ---------------------------------------------------- */
+
+/*
+ * Copy the next element of the path at *pathp into name (DIRSIZ + 1
+ * bytes) and advance *pathp past it and the slashes after it, so that
+ * **pathp == 0 means the element was the last. Returns 1 for an element,
+ * 0 if the path has none left, -ENAMETOOLONG if it is longer than DIRSIZ.
+ *
+ *   "a/bb//c"  ->  name "a", rest "bb//c"
+ *   "///"      ->  0
+ */
+static int
+next_elem(const char **pathp, char *name)
+{
+  const char *p = *pathp;
+
+  while (*p == '/')
+    p++;
+  if (*p == '\0') {
+    *pathp = p;
+    return 0;
+  }
+  const char *start = p;
+  while (*p != '/' && *p != '\0')
+    p++;
+  int len = p - start;
+  if (len > DIRSIZ)
+    return -ENAMETOOLONG;
+  memmove(name, start, len);
+  name[len] = '\0';
+  while (*p == '/')
+    p++;
+  *pathp = p;
+  return 1;
+}
+
+/*
+ * Walk path from the root (if it starts with '/') or the current
+ * directory. With want_parent, stop one element early: return the last
+ * element's directory and copy the last element into name.
+ * See inode.h for the results.
+ */
+static int
+walk(const char *path, int want_parent, char *name, struct inode **ipp)
+{
+  char elem[DIRSIZ + 1];
+  struct inode *ip;
+
+  *ipp = 0;
+  if (name == 0)
+    name = elem;
+  if (*path == '\0')
+    return -ENOENT;
+  if (*path == '/')
+    ip = itable_get(ROOTDEV, ROOTINO);
+  else
+    ip = inode_dup(myproc()->cwd);
+  if (ip == 0)
+    return -ENFILE;
+
+  for (;;) {
+    int r = next_elem(&path, name);
+    if (r < 0) {
+      inode_put(ip);
+      return r;
+    }
+    if (r == 0)
+      break;
+
+    inode_lock(ip);
+    if (ip->type != T_DIR) {
+      inode_unlockput(ip);
+      return -ENOTDIR;
+    }
+    if (want_parent && *path == '\0') {
+      inode_unlock(ip);
+      *ipp = ip;
+      return 0;
+    }
+    uint inum = dir_find(ip, name, 0);
+    struct inode *next = inum != 0 ? itable_get(ip->dev, inum) : 0;
+    /* Unlock before the child is locked: the child may be ip itself (".")
+       or its parent (".."), and holding both would deadlock. */
+    inode_unlockput(ip);
+    if (inum == 0)
+      return -ENOENT;
+    if (next == 0)
+      return -ENFILE;
+    ip = next;
+  }
+
+  if (want_parent) {
+    /* The path named no element, e.g. "/": there is no parent to give. */
+    inode_put(ip);
+    return -EINVAL;
+  }
+  *ipp = ip;
+  return 0;
+}
+
+int
+fs_lookup(const char *path, struct inode **ipp)
+{
+  return walk(path, 0, 0, ipp);
+}
+
+int
+fs_lookup_parent(const char *path, char *name, struct inode **ipp)
+{
+  return walk(path, 1, name, ipp);
+}
+
+struct inode *
+fs_namei(const char *path)
+{
+  struct inode *ip;
+  return walk(path, 0, 0, &ip) == 0 ? ip : 0;
+}
+
+struct inode *
+fs_nameiparent(const char *path, char *name)
+{
+  struct inode *ip;
+  return walk(path, 1, name, &ip) == 0 ? ip : 0;
+}

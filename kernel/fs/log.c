@@ -1,0 +1,266 @@
+/*
+ * log.c: the write-ahead log, which makes each file-system operation
+ * atomic with respect to crashes.
+ *
+ * A system call that changes the disk does so inside a transaction:
+ *
+ *   log_begin_op();
+ *   ... bio_read, change the buffer, log_write(b), bio_release ...
+ *   log_end_op();
+ *
+ * log_write does not touch the disk: it records the block number and
+ * pins the buffer so the cache keeps the new contents. When the last
+ * operation of the current group ends, log_end_op commits the whole group:
+ *
+ *   1. copy every recorded block into the log area on disk;
+ *   2. write the log header, which names those blocks. This single-block
+ *      write is the commit point: before it, a crash loses the group;
+ *      after it, recovery replays the group in full;
+ *   3. copy the blocks to their home locations;
+ *   4. write a header that names no blocks, retiring the log.
+ *
+ * At boot, log_init replays a committed but not yet retired log (step 3
+ * again, which is harmless to repeat), so the disk always holds either
+ * all of a group's writes or none of them.
+ *
+ * Several processes' operations share one commit ("group commit"). To be
+ * sure the group fits, log_begin_op reserves MAXOPBLOCKS log slots for
+ * each operation in progress and makes a new operation wait while the
+ * reservations would overflow the log, or while a commit is running.
+ *
+ * On disk: [ header | logged block 0 | logged block 1 | ... ] starting at
+ * sb.logstart, sb.nlog blocks in all.
+ *
+ * Locks: log_lock (a spinlock) guards the group bookkeeping below. The
+ * commit itself runs without it, by the one process that set `committing`;
+ * no operation can begin meanwhile, so nobody else touches the header.
+ *
+ * Call chain: system calls (sysfile.c, file.c, exec) bracket operations;
+ * fs.c calls log_write; the log calls the buffer cache (bio.c).
+ */
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/spinlock.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+#include "kernel/proc.h"
+#include "kernel/fs.h"
+#include "kernel/fs/buf.h"
+#include "kernel/fs/bio.h"
+#include "kernel/fs/log.h"
+
+/* Most blocks one group may log: the log area less its header block. */
+#define LOG_MAXBLOCKS (LOGBLOCKS - 1)
+
+/* The header block, both on disk and as the in-memory record of a group. */
+struct log_header {
+  uint count;                  /* blocks recorded; 0 means nothing to replay */
+  uint home[LOG_MAXBLOCKS];    /* home block number of each logged block */
+};
+
+_Static_assert(sizeof(struct log_header) <= BSIZE,
+               "the log header must fit in one block");
+
+static struct {
+  struct spinlock log_lock;
+  int dev;                /* [I] disk holding the log */
+  uint start;             /* [I] block number of the header */
+  uint capacity;          /* [I] blocks one group may log */
+  int outstanding;        /* [log_lock] operations begun, not yet ended */
+  int committing;         /* [log_lock] a commit is writing the disk */
+  struct log_header group; /* [log_lock] the group being built; during a
+                              commit, the committing process alone */
+} log;
+
+/* Disk block that holds the i'th logged block. */
+static uint
+log_slot(uint i)
+{
+  return log.start + 1 + i;
+}
+
+/* Read the on-disk header into log.group. */
+static void
+header_read(void)
+{
+  struct buf *b = bio_read(log.dev, log.start);
+  memmove(&log.group, b->data, sizeof(log.group));
+  bio_release(b);
+}
+
+/*
+ * Write log.group to the on-disk header. When count > 0 this is the commit
+ * point; when count == 0 it retires the log.
+ */
+static void
+header_write(void)
+{
+  struct buf *b = bio_read(log.dev, log.start);
+  memmove(b->data, &log.group, sizeof(log.group));
+  bio_write(b);
+  bio_release(b);
+}
+
+/* Step 1 of a commit: copy each recorded block from the cache to the log. */
+static void
+copy_to_log(void)
+{
+  for (uint i = 0; i < log.group.count; i++) {
+    struct buf *from = bio_read(log.dev, log.group.home[i]);
+    struct buf *to = bio_read(log.dev, log_slot(i));
+    memmove(to->data, from->data, BSIZE);
+    bio_write(to);
+    bio_release(to);
+    bio_release(from);
+  }
+}
+
+/*
+ * Step 3: write each logged block to its home location.
+ *
+ * After a crash (recovering != 0) the contents come from the log area on
+ * disk. During a normal commit the pinned cache buffers still hold exactly
+ * what was logged (no operation can run during a commit), so they are
+ * written directly and then unpinned.
+ */
+static void
+install(int recovering)
+{
+  for (uint i = 0; i < log.group.count; i++) {
+    struct buf *home = bio_read(log.dev, log.group.home[i]);
+    if (recovering) {
+      struct buf *saved = bio_read(log.dev, log_slot(i));
+      memmove(home->data, saved->data, BSIZE);
+      bio_release(saved);
+    }
+    bio_write(home);
+    if (!recovering)
+      bio_unpin(home);
+    bio_release(home);
+  }
+}
+
+/* Replay a committed group left by a crash, then retire the log. */
+static void
+recover(void)
+{
+  header_read();
+  if (log.group.count > log.capacity)
+    panic("log: header claims %u blocks, log holds %u", log.group.count,
+          log.capacity);
+  install(1);
+  log.group.count = 0;
+  header_write();
+}
+
+/* Called once by fs_init, from a process (it sleeps for disk I/O). */
+void
+log_init(int dev, struct superblock *sb)
+{
+  if (sb->nlog < 2)
+    panic("log: superblock gives %u log blocks, need at least 2", sb->nlog);
+  spin_init(&log.log_lock, "log_lock");
+  log.dev = dev;
+  log.start = sb->logstart;
+  log.capacity = sb->nlog - 1;
+  if (log.capacity > LOG_MAXBLOCKS)
+    log.capacity = LOG_MAXBLOCKS;
+  if (log.capacity < MAXOPBLOCKS)
+    panic("log: %u blocks cannot hold one operation of %d", log.capacity,
+          MAXOPBLOCKS);
+  recover();
+}
+
+/*
+ * Start a file-system operation. Sleeps while a commit is in progress, or
+ * while this operation's worst case (MAXOPBLOCKS more blocks) might not fit
+ * beside what the group has logged and the other operations have reserved.
+ */
+void
+log_begin_op(void)
+{
+  spin_acquire(&log.log_lock);
+  for (;;) {
+    uint reserved = (uint)(log.outstanding + 1) * MAXOPBLOCKS;
+    if (log.committing || log.group.count + reserved > log.capacity) {
+      proc_sleep(&log, &log.log_lock);
+    } else {
+      log.outstanding++;
+      break;
+    }
+  }
+  spin_release(&log.log_lock);
+}
+
+/* Step 1 to 4 of a commit; called with no locks held, by one process. */
+static void
+commit(void)
+{
+  if (log.group.count == 0)
+    return;
+  copy_to_log();
+  header_write();      /* the commit point */
+  install(0);
+  log.group.count = 0;
+  header_write();      /* retire the log */
+}
+
+/*
+ * End a file-system operation. The last one to end commits the group;
+ * the others may let a waiting log_begin_op in, since their reservation
+ * is no longer needed.
+ */
+void
+log_end_op(void)
+{
+  int do_commit = 0;
+
+  spin_acquire(&log.log_lock);
+  KASSERT(log.outstanding > 0);
+  KASSERT(!log.committing);
+  log.outstanding--;
+  if (log.outstanding == 0) {
+    do_commit = 1;
+    log.committing = 1;
+  } else {
+    proc_wakeup(&log);
+  }
+  spin_release(&log.log_lock);
+
+  if (do_commit) {
+    commit();
+    spin_acquire(&log.log_lock);
+    log.committing = 0;
+    proc_wakeup(&log);
+    spin_release(&log.log_lock);
+  }
+}
+
+/*
+ * Record that b (locked by the caller, inside an operation) has new
+ * contents to be committed. A block already in the group keeps its one
+ * slot ("absorption"), so rewriting the bitmap block ten times costs one
+ * log slot. The buffer is pinned in the cache until the commit installs it.
+ */
+void
+log_write(struct buf *b)
+{
+  uint i;
+
+  KASSERT(sleeplock_holding(&b->lock));
+  spin_acquire(&log.log_lock);
+  KASSERT(log.outstanding > 0);
+  for (i = 0; i < log.group.count; i++) {
+    if (log.group.home[i] == b->blockno)
+      break;
+  }
+  if (i == log.group.count) {
+    if (log.group.count >= log.capacity)
+      panic("log_write: group full (%u blocks); an operation wrote more "
+            "than MAXOPBLOCKS", log.group.count);
+    log.group.home[i] = b->blockno;
+    log.group.count++;
+    bio_pin(b);
+  }
+  spin_release(&log.log_lock);
+}

@@ -1,0 +1,103 @@
+/*
+ * main.c: bringing the machine up.
+ *
+ * entry.S calls main(hartid, fdt, secondary) on every hart, on its boot
+ * stack, with the boot page table on. The boot hart (secondary == 0)
+ * reads the device tree, sets up memory, the kernel page table, processes,
+ * traps and devices, creates the first process and starts the other harts
+ * through SBI HSM; each of those sets up its own hart state. Then every
+ * hart runs its scheduler forever.
+ */
+#include "kernel/types.h"
+#include "kernel/clock.h"
+#include "kernel/fdt.h"
+#include "kernel/kalloc.h"
+#include "kernel/memlayout.h"
+#include "kernel/power.h"
+#include "kernel/printf.h"
+#include "kernel/proc.h"
+#include "kernel/vm.h"
+#include "kernel/dev/console.h"
+#include "kernel/dev/plic.h"
+#include "kernel/dev/virtio_blk.h"
+#include "kernel/fs/bio.h"
+#include "kernel/fs/file.h"
+#include "kernel/riscv/csr.h"
+#include "kernel/riscv/sbi.h"
+#include "kernel/riscv/trap.h"
+
+#define MIB (1024 * 1024)
+
+extern char end[];          /* kernel.ld: first address after the kernel */
+extern char _secondary[];   /* entry.S: where started harts begin */
+
+static volatile int boot_done; /* the boot hart finished shared set-up */
+
+static void start_other_harts(uint64 boot_hartid)
+{
+  for (int i = 0; i < machine.nharts; i++) {
+    uint64 id = machine.hartids[i];
+    if (id == boot_hartid)
+      continue;
+    long err = sbi_hart_start(id, V2P(_secondary), 0);
+    if (err)
+      printf("hart %ld: SBI hart_start failed (error %ld)\n", id, err);
+  }
+}
+
+static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
+{
+  printf_init();
+  if (fdt_parse(P2V(fdt_pa)) < 0) {
+    printf("boot: no usable device tree at %p\n", (void *)fdt_pa);
+    machine_poweroff(POWEROFF_PANIC);
+  }
+  uint64 ram_end = machine.ram_base + machine.ram_size;
+  printf("\nrv64 teaching kernel: %d harts, %ld MiB RAM, timebase %ld Hz, boot hart %ld\n",
+         machine.nharts, machine.ram_size / MIB, machine.timebase, hartid);
+
+  /* The device tree has been read: its memory may be reused now. */
+  kalloc_init(V2P(end), ram_end);
+  vm_kernel_init(ram_end);
+  vm_kernel_inithart();
+  proc_init();
+  clock_init(machine.timebase, machine.has_sstc, hartid);
+  trap_inithart();
+  console_init();
+  virtio_blk_init();
+  plic_init();
+  plic_inithart();
+  bio_init();
+  file_init();
+  proc_userinit();
+  clock_inithart();
+
+  __sync_synchronize();
+  boot_done = 1;
+  mycpu()->started = 1;
+  start_other_harts(hartid);
+}
+
+static void secondary_main(void)
+{
+  while (!boot_done)
+    ;
+  __sync_synchronize();
+  vm_kernel_inithart();
+  trap_inithart();
+  plic_inithart();
+  clock_inithart();
+  mycpu()->started = 1;
+}
+
+void main(uint64 hartid, uint64 fdt_pa, int secondary)
+{
+  struct cpu *c = &cpus[hartid];
+  c->hartid = hartid;
+  w_tp((uint64)c);
+  if (secondary)
+    secondary_main();
+  else
+    boot_hart_main(hartid, fdt_pa);
+  scheduler();
+}

@@ -1,0 +1,18 @@
+/*
+ * sbi.h: calls into OpenSBI, the M-mode firmware (SBI spec v1.0).
+ * Only the extensions PLATFORM.md lists as present are used: TIME, IPI,
+ * HSM and SRST. Each returns the SBI error code (0 = success).
+ */
+#ifndef KERNEL_RISCV_SBI_H
+#define KERNEL_RISCV_SBI_H
+
+#include "kernel/types.h"
+
+long sbi_set_timer(uint64 stime_value);
+long sbi_send_ipi(uint64 hart_mask, uint64 hart_mask_base);
+long sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque);
+long sbi_hart_status(uint64 hartid);
+long sbi_shutdown(void);
+void sbi_console_putchar(int c); /* legacy; for the earliest boot messages */
+
+#endif

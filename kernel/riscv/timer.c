@@ -1,0 +1,92 @@
+/*
+ * timer.c: the tick (kernel/clock.h), from the supervisor timer.
+ *
+ * Each hart asks for its next interrupt one tick ahead: with the Sstc
+ * extension by writing stimecmp directly (about 0.1 us under QEMU), else
+ * through SBI set_timer (about 1.3 us). Writing the compare value also
+ * clears the pending timer interrupt. tick_lock guards `ticks`, which only
+ * the tick hart advances, and is the lock sleepers on &ticks use.
+ */
+#include "kernel/clock.h"
+#include "kernel/errno.h"
+#include "kernel/proc.h"
+#include "kernel/riscv/csr.h"
+#include "kernel/riscv/sbi.h"
+
+static struct spinlock tick_lock;
+static uint64 ticks;          /* [tick_lock] */
+static uint64 tick_interval;  /* [I] timebase units per tick */
+static uint64 timebase_hz;    /* [I] */
+static int sstc;              /* [I] use stimecmp? */
+static uint64 tick_hartid;    /* [I] the hart that counts ticks */
+
+void clock_init(uint64 timebase, int use_sstc, uint64 tick_hart)
+{
+  spin_init(&tick_lock, "tick_lock");
+  timebase_hz = timebase;
+  tick_interval = timebase / TICK_HZ;
+  sstc = use_sstc;
+  tick_hartid = tick_hart;
+}
+
+static void arm_next_tick(void)
+{
+  uint64 next = r_time() + tick_interval;
+  if (sstc)
+    w_stimecmp(next);
+  else
+    sbi_set_timer(next);
+}
+
+void clock_inithart(void)
+{
+  arm_next_tick();
+  CSR_SET(sie, SIE_STIE);
+}
+
+/* Timer interrupt on this hart; from_user says which mode it interrupted. */
+void clock_intr(int from_user)
+{
+  arm_next_tick();
+  struct proc *p = myproc();
+  if (p) {
+    if (from_user)
+      p->utime++;
+    else
+      p->stime++;
+  }
+  if (mycpu()->hartid == tick_hartid) {
+    spin_acquire(&tick_lock);
+    ticks++;
+    spin_release(&tick_lock);
+    proc_wakeup(&ticks);
+  }
+}
+
+uint64 clock_ticks(void)
+{
+  spin_acquire(&tick_lock);
+  uint64 t = ticks;
+  spin_release(&tick_lock);
+  return t;
+}
+
+uint64 clock_usec(void)
+{
+  return r_time() / (timebase_hz / 1000000);
+}
+
+int clock_sleep(uint64 nticks)
+{
+  spin_acquire(&tick_lock);
+  uint64 start = ticks;
+  while (ticks - start < nticks) {
+    if (proc_killed(myproc())) {
+      spin_release(&tick_lock);
+      return -EINTR;
+    }
+    proc_sleep(&ticks, &tick_lock);
+  }
+  spin_release(&tick_lock);
+  return 0;
+}

@@ -1,0 +1,185 @@
+/*
+ * trap.c: handling traps: system calls, interrupts and exceptions.
+ *
+ * From user mode: uservec (trapvec.S) saves the user registers in the
+ * trapframe and calls usertrap(), which saves dirty FP state, dispatches
+ * on scause, and leaves through usertrapret(), which restores FP state
+ * and calls userret. A fault in user mode kills only that process.
+ * From supervisor mode: kernelvec calls kerneltrap(), which handles
+ * device and timer interrupts; any exception in the kernel is a bug and
+ * panics with the cause, pc and address.
+ */
+#include "kernel/types.h"
+#include "kernel/clock.h"
+#include "kernel/memlayout.h"
+#include "kernel/printf.h"
+#include "kernel/proc.h"
+#include "kernel/dev/plic.h"
+#include "kernel/dev/uart.h"
+#include "kernel/dev/virtio_blk.h"
+#include "kernel/riscv/csr.h"
+#include "kernel/riscv/trap.h"
+
+extern char uservec[], kernelvec[];
+void userret(struct trapframe *tf) __attribute__((noreturn));
+void syscall(void);
+
+/* Which pid's FP registers each hart holds. The kernel never touches FP,
+   so a process returning to user mode on the hart where it last ran in
+   user mode, with no one else there since, still has its registers in
+   place and needs no restore. */
+static int fp_owner[NCPU];
+
+static const char *const cause_names[] = {
+  [CAUSE_MISALIGNED_FETCH] = "misaligned instruction fetch",
+  [CAUSE_FETCH_ACCESS] = "instruction access fault",
+  [CAUSE_ILLEGAL_INSTRUCTION] = "illegal instruction",
+  [CAUSE_BREAKPOINT] = "breakpoint",
+  [CAUSE_MISALIGNED_LOAD] = "misaligned load",
+  [CAUSE_LOAD_ACCESS] = "load access fault",
+  [CAUSE_MISALIGNED_STORE] = "misaligned store",
+  [CAUSE_STORE_ACCESS] = "store access fault",
+  [CAUSE_USER_ECALL] = "ecall from user mode",
+  [CAUSE_SUPERVISOR_ECALL] = "ecall from supervisor mode",
+  [CAUSE_FETCH_PAGE_FAULT] = "instruction page fault",
+  [CAUSE_LOAD_PAGE_FAULT] = "load page fault",
+  [CAUSE_STORE_PAGE_FAULT] = "store page fault",
+};
+
+static const char *cause_name(uint64 scause)
+{
+  if (scause < sizeof(cause_names) / sizeof(cause_names[0]) && cause_names[scause])
+    return cause_names[scause];
+  return "unknown exception";
+}
+
+void trap_inithart(void)
+{
+  CSR_WRITE(stvec, kernelvec);
+  CSR_SET(sie, SIE_SEIE | SIE_SSIE);
+  /* Let user programs read time, cycle and instret (fine-grained clocks). */
+  CSR_WRITE(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+}
+
+enum intr_kind { NOT_AN_INTERRUPT, DEVICE_INTR, TIMER_INTR };
+
+/* Handle an interrupt if scause is one. */
+static enum intr_kind handle_interrupt(uint64 scause, int from_user)
+{
+  if ((scause & SCAUSE_INTR) == 0)
+    return NOT_AN_INTERRUPT;
+  switch (scause & ~SCAUSE_INTR) {
+  case IRQ_S_EXT: {
+    int irq = plic_claim();
+    if (irq == UART0_IRQ)
+      uart_intr();
+    else if (irq == virtio_blk_irq())
+      virtio_blk_intr();
+    else if (irq != 0)
+      printf("trap: unexpected device interrupt, irq %d\n", irq);
+    if (irq)
+      plic_complete(irq);
+    return DEVICE_INTR;
+  }
+  case IRQ_S_TIMER:
+    clock_intr(from_user);
+    return TIMER_INTR;
+  case IRQ_S_SOFT:
+    /* An IPI: its only job is to end a wfi in the scheduler. */
+    CSR_CLEAR(sip, SIE_SSIE);
+    return DEVICE_INTR;
+  default:
+    printf("trap: unexpected interrupt, scause %p\n", (void *)scause);
+    return DEVICE_INTR;
+  }
+}
+
+void usertrap(void)
+{
+  CSR_WRITE(stvec, kernelvec);
+  struct proc *p = myproc();
+  uint64 scause = CSR_READ(scause);
+
+  if ((CSR_READ(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+    fpu_save(&p->fp);
+  }
+
+  enum intr_kind kind = NOT_AN_INTERRUPT;
+  if (scause == CAUSE_USER_ECALL) {
+    if (proc_killed(p))
+      proc_exit(-1);
+    p->trapframe->epc += 4; /* return past the ecall */
+    intr_on();
+    syscall();
+  } else if ((kind = handle_interrupt(scause, 1)) == NOT_AN_INTERRUPT) {
+    printf("pid %d %s: killed: %s at pc %p, address %p\n", p->pid, p->name,
+           cause_name(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
+    proc_setkilled(p);
+  }
+
+  if (proc_killed(p))
+    proc_exit(-1);
+  if (kind == TIMER_INTR)
+    proc_yield();
+  usertrapret();
+}
+
+void usertrapret(void)
+{
+  struct proc *p = myproc();
+  intr_off();
+  CSR_WRITE(stvec, uservec);
+
+  struct trapframe *tf = p->trapframe;
+  tf->kernel_sp = p->kstack + KSTACK_SIZE;
+  tf->kernel_cpu = (uint64)mycpu();
+
+  int hart = cpuid();
+  if (fp_owner[hart] != p->pid || p->fp_hart != hart) {
+    fpu_restore(&p->fp);
+    fp_owner[hart] = p->pid;
+    p->fp_hart = hart;
+  }
+
+  uint64 sstatus = CSR_READ(sstatus);
+  sstatus &= ~(SSTATUS_SPP | SSTATUS_FS);
+  sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
+  CSR_WRITE(sstatus, sstatus);
+  CSR_WRITE(sepc, tf->epc);
+  userret(tf);
+}
+
+/* Forget which process's FP registers this hart holds (after exec). */
+void trap_fp_forget(void)
+{
+  intr_push();
+  fp_owner[cpuid()] = 0;
+  intr_pop();
+}
+
+void kerneltrap(void)
+{
+  uint64 sepc = CSR_READ(sepc);
+  uint64 sstatus = CSR_READ(sstatus);
+  uint64 scause = CSR_READ(scause);
+
+  if ((sstatus & SSTATUS_SPP) == 0)
+    panic("kerneltrap: trap came from user mode, scause %p", (void *)scause);
+  if (intr_get())
+    panic("kerneltrap: interrupts enabled");
+
+  enum intr_kind kind = handle_interrupt(scause, 0);
+  if (kind == NOT_AN_INTERRUPT) {
+    struct proc *p = myproc();
+    panic("kerneltrap: %s at pc %p, address %p, hart %d, pid %d", cause_name(scause),
+          (void *)sepc, (void *)CSR_READ(stval), cpuid(), p ? p->pid : 0);
+  }
+
+  /* Preempt a process's kernel thread, but not the scheduler. */
+  if (kind == TIMER_INTR && myproc() != 0)
+    proc_yield();
+
+  /* proc_yield may have run other traps: put back this one's state. */
+  CSR_WRITE(sepc, sepc);
+  CSR_WRITE(sstatus, sstatus);
+}

@@ -1,0 +1,93 @@
+# trapvec.S: the first and last instructions of every trap.
+#
+# uservec is stvec while a process runs in user mode. sscratch then holds
+# the process's trapframe (a kernel address: the kernel is mapped in every
+# address space, so no satp change is needed). uservec saves all 31 user
+# registers and sepc there, loads the kernel stack and this hart's cpu
+# pointer (tp) from it, and calls usertrap() in trap.c, which never returns
+# here. userret(trapframe) does the reverse and srets to user mode.
+#
+# kernelvec is stvec while the hart is in the kernel: it saves the
+# caller-saved registers on the current kernel stack, calls kerneltrap()
+# and returns to the interrupted kernel code.
+
+#define REG(n)      ((n) - 1) * 8     /* offset of x(n) in struct trapframe */
+#define TF_EPC      31 * 8
+#define TF_KSP      32 * 8
+#define TF_KCPU     33 * 8
+#define A0          10
+
+.macro save_user n
+        sd x\n, REG(\n)(a0)
+.endm
+.macro load_user n
+        ld x\n, REG(\n)(a0)
+.endm
+
+.section .text
+.balign 4
+.global uservec
+uservec:
+        csrrw a0, sscratch, a0          # a0 = trapframe, sscratch = user a0
+        .irp n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        save_user \n
+        .endr
+        csrr t0, sscratch
+        sd t0, REG(A0)(a0)
+        csrr t0, sepc
+        sd t0, TF_EPC(a0)
+        ld sp, TF_KSP(a0)
+        ld tp, TF_KCPU(a0)
+        call usertrap                   # does not return
+
+# userret(struct trapframe *tf): a0 = tf; sstatus, sepc and stvec are set.
+.global userret
+userret:
+        csrw sscratch, a0
+        .irp n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+        load_user \n
+        .endr
+        ld a0, REG(A0)(a0)
+        sret
+
+# Registers the C calling convention does not preserve, plus ra.
+#define KFRAME_WORDS 16
+.balign 4
+.global kernelvec
+kernelvec:
+        addi sp, sp, -KFRAME_WORDS * 8
+        sd ra, 0(sp)
+        sd t0, 8(sp)
+        sd t1, 16(sp)
+        sd t2, 24(sp)
+        sd a0, 32(sp)
+        sd a1, 40(sp)
+        sd a2, 48(sp)
+        sd a3, 56(sp)
+        sd a4, 64(sp)
+        sd a5, 72(sp)
+        sd a6, 80(sp)
+        sd a7, 88(sp)
+        sd t3, 96(sp)
+        sd t4, 104(sp)
+        sd t5, 112(sp)
+        sd t6, 120(sp)
+        call kerneltrap
+        ld ra, 0(sp)
+        ld t0, 8(sp)
+        ld t1, 16(sp)
+        ld t2, 24(sp)
+        ld a0, 32(sp)
+        ld a1, 40(sp)
+        ld a2, 48(sp)
+        ld a3, 56(sp)
+        ld a4, 64(sp)
+        ld a5, 72(sp)
+        ld a6, 80(sp)
+        ld a7, 88(sp)
+        ld t3, 96(sp)
+        ld t4, 104(sp)
+        ld t5, 112(sp)
+        ld t6, 120(sp)
+        addi sp, sp, KFRAME_WORDS * 8
+        sret

@@ -1,0 +1,72 @@
+/*
+ * spinlock.c: spinlocks and the nesting interrupt switch (kernel/spinlock.h).
+ *
+ * spin_acquire turns interrupts off before it spins, and keeps them off
+ * until the matching spin_release: an interrupt handler that wanted the
+ * same lock on the same hart would otherwise spin forever.
+ */
+#include "kernel/spinlock.h"
+#include "kernel/printf.h"
+#include "kernel/proc.h"
+#include "kernel/riscv/csr.h"
+
+void spin_init(struct spinlock *lk, const char *name)
+{
+  lk->name = name;
+  lk->locked = 0;
+  lk->cpu = 0;
+}
+
+void spin_acquire(struct spinlock *lk)
+{
+  intr_push();
+  if (spin_holding(lk))
+    panic("spin_acquire: %s already held by this hart", lk->name);
+
+  /* amoswap with acquire ordering: no load or store of the critical
+     section moves above this point. */
+  while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
+    ;
+  __sync_synchronize();
+  lk->cpu = mycpu();
+}
+
+void spin_release(struct spinlock *lk)
+{
+  if (!spin_holding(lk))
+    panic("spin_release: %s not held by this hart", lk->name);
+  lk->cpu = 0;
+  /* Everything written in the critical section is visible before the
+     lock is seen free. */
+  __sync_synchronize();
+  __sync_lock_release(&lk->locked);
+  intr_pop();
+}
+
+/* Call with interrupts off, so the answer cannot change under us. */
+int spin_holding(struct spinlock *lk)
+{
+  return lk->locked && lk->cpu == mycpu();
+}
+
+void intr_push(void)
+{
+  int was_on = intr_get();
+  intr_off();
+  struct cpu *c = mycpu();
+  if (c->noff == 0)
+    c->intena = was_on;
+  c->noff++;
+}
+
+void intr_pop(void)
+{
+  struct cpu *c = mycpu();
+  if (intr_get())
+    panic("intr_pop: interrupts are on");
+  if (c->noff < 1)
+    panic("intr_pop: not pushed (noff %d)", c->noff);
+  c->noff--;
+  if (c->noff == 0 && c->intena)
+    intr_on();
+}

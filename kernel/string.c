@@ -1,0 +1,81 @@
+/*
+ * string.c: memory and string helpers (kernel/string.h).
+ * The compiler may also emit calls to memset, memcpy and memmove itself.
+ */
+#include "kernel/string.h"
+
+void *memset(void *dst, int c, uint64 n)
+{
+  uchar *d = dst;
+  for (uint64 i = 0; i < n; i++)
+    d[i] = (uchar)c;
+  return dst;
+}
+
+int memcmp(const void *a, const void *b, uint64 n)
+{
+  const uchar *p = a, *q = b;
+  for (uint64 i = 0; i < n; i++) {
+    if (p[i] != q[i])
+      return p[i] - q[i];
+  }
+  return 0;
+}
+
+/* Handles overlap: copies backwards when dst lies above src. */
+void *memmove(void *dst, const void *src, uint64 n)
+{
+  uchar *d = dst;
+  const uchar *s = src;
+  if (s < d && s + n > d) {
+    while (n-- > 0)
+      d[n] = s[n];
+  } else {
+    for (uint64 i = 0; i < n; i++)
+      d[i] = s[i];
+  }
+  return dst;
+}
+
+void *memcpy(void *dst, const void *src, uint64 n)
+{
+  return memmove(dst, src, n);
+}
+
+int strlen(const char *s)
+{
+  int n = 0;
+  while (s[n])
+    n++;
+  return n;
+}
+
+int strncmp(const char *a, const char *b, uint64 n)
+{
+  for (; n > 0; n--, a++, b++) {
+    if (*a != *b || *a == '\0')
+      return (uchar)*a - (uchar)*b;
+  }
+  return 0;
+}
+
+char *strncpy(char *dst, const char *src, int n)
+{
+  int i = 0;
+  for (; i < n && src[i]; i++)
+    dst[i] = src[i];
+  for (; i < n; i++)
+    dst[i] = '\0';
+  return dst;
+}
+
+char *safestrcpy(char *dst, const char *src, int n)
+{
+  if (n <= 0)
+    return dst;
+  int i = 0;
+  for (; i < n - 1 && src[i]; i++)
+    dst[i] = src[i];
+  dst[i] = '\0';
+  return dst;
+}

@@ -1,0 +1,75 @@
+/*
+ * syscall.c: the system call dispatcher and argument fetching
+ * (kernel/sysarg.h).
+ *
+ * User code puts the call number in a7 and arguments in a0..a5, then runs
+ * ecall; usertrap calls syscall(), which looks the number up in the table
+ * generated from kernel/syscalls.tbl and stores the result in a0.
+ */
+#include "kernel/types.h"
+#include "kernel/errno.h"
+#include "kernel/printf.h"
+#include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/sysarg.h"
+#include "kernel/vm.h"
+
+struct syscall_entry {
+  int64 (*fn)(void);
+  const char *name;
+};
+
+#include "kernel/syscall_table.h"
+
+#define NSYSCALL (sizeof(syscall_table) / sizeof(syscall_table[0]))
+
+static uint64 raw_arg(int n)
+{
+  struct trapframe *tf = myproc()->trapframe;
+  switch (n) {
+  case 0: return tf->a0;
+  case 1: return tf->a1;
+  case 2: return tf->a2;
+  case 3: return tf->a3;
+  case 4: return tf->a4;
+  case 5: return tf->a5;
+  }
+  panic("raw_arg: no argument %d", n);
+}
+
+int argint(int n)
+{
+  return (int)raw_arg(n);
+}
+
+uint64 argaddr(int n)
+{
+  return raw_arg(n);
+}
+
+int fetchaddr(uint64 addr, uint64 *ip)
+{
+  return vm_copyin(myproc()->pagetable, ip, addr, sizeof(*ip));
+}
+
+int fetchstr(uint64 addr, char *buf, int max)
+{
+  return vm_copyinstr(myproc()->pagetable, buf, addr, max);
+}
+
+int argstr(int n, char *buf, int max)
+{
+  return fetchstr(argaddr(n), buf, max);
+}
+
+void syscall(void)
+{
+  struct proc *p = myproc();
+  uint64 num = p->trapframe->a7;
+  if (num < NSYSCALL && syscall_table[num].fn) {
+    p->trapframe->a0 = syscall_table[num].fn();
+  } else {
+    printf("pid %d %s: unknown system call %ld\n", p->pid, p->name, num);
+    p->trapframe->a0 = -ENOSYS;
+  }
+}

@@ -1,0 +1,297 @@
+/*
+ * vm.c: Sv39 page tables (kernel/vm.h).
+ *
+ * The kernel's page table maps, in the upper half, all of RAM and the
+ * devices at KERNEL_VA_BASE + physical address (text read/execute, rodata
+ * read-only, the rest read/write, all supervisor-only and global), plus
+ * each process's kernel stack with an unmapped guard page below it.
+ * A user page table starts as a copy of the kernel's upper-half root
+ * entries, so those lower-level tables are shared by every address space
+ * and a trap never changes satp. The lower half (0 .. MAXVA) holds the
+ * process's own pages, all with PTE_U.
+ *
+ * Page-table pages come from kalloc; the kernel reaches any physical page,
+ * including user pages, through the direct map (P2V), so no user mapping
+ * is ever dereferenced directly: copyin/copyout walk the table and check
+ * the permission bits the way the hardware would for user mode.
+ */
+#include "kernel/vm.h"
+#include "kernel/errno.h"
+#include "kernel/kalloc.h"
+#include "kernel/memlayout.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+#include "kernel/riscv/csr.h"
+
+pagetable_t kernel_pagetable;
+
+/* Root-table index where the upper half starts. */
+#define ROOT_KERNEL_FIRST 256
+#define ROOT_ENTRIES 512
+
+extern char etext[];   /* kernel.ld: end of text */
+extern char erodata[]; /* kernel.ld: end of read-only data */
+
+static void kmap(uint64 pa, uint64 size, int perm)
+{
+  if (vm_map(kernel_pagetable, (uint64)P2V(pa), size, pa, perm | PTE_G) < 0)
+    panic("kmap: out of memory mapping pa %p", (void *)pa);
+}
+
+void vm_kernel_init(uint64 ram_end)
+{
+  kernel_pagetable = kalloc_zeroed();
+  KASSERT(kernel_pagetable);
+
+  kmap(TESTDEV, PGSIZE, PTE_R | PTE_W);
+  kmap(PLIC, PLIC_SIZE, PTE_R | PTE_W);
+  kmap(UART0, PGSIZE, PTE_R | PTE_W);
+  kmap(VIRTIO0, VIRTIO_SLOTS * PGSIZE, PTE_R | PTE_W);
+
+  uint64 text_end = V2P(etext), rodata_end = V2P(erodata);
+  kmap(KERNBASE, text_end - KERNBASE, PTE_R | PTE_X);
+  kmap(text_end, rodata_end - text_end, PTE_R);
+  kmap(rodata_end, ram_end - rodata_end, PTE_R | PTE_W);
+}
+
+void vm_switch(pagetable_t pt)
+{
+  sfence_vma();
+  CSR_WRITE(satp, MAKE_SATP(V2P(pt)));
+  sfence_vma();
+}
+
+/* Switch this hart from the boot page table to the kernel's. */
+void vm_kernel_inithart(void)
+{
+  vm_switch(kernel_pagetable);
+}
+
+/*
+ * The address of the level-0 PTE for va, creating intermediate tables if
+ * alloc is set. Returns 0 if a table is missing (or cannot be allocated).
+ */
+pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc)
+{
+  for (int level = 2; level > 0; level--) {
+    pte_t *pte = &pt[PX(level, va)];
+    if (*pte & PTE_V) {
+      KASSERT((*pte & (PTE_R | PTE_W | PTE_X)) == 0); /* no superpages here */
+      pt = P2V(PTE2PA(*pte));
+    } else {
+      if (!alloc)
+        return 0;
+      pagetable_t next = kalloc_zeroed();
+      if (next == 0)
+        return 0;
+      *pte = PA2PTE(V2P(next)) | PTE_V;
+      pt = next;
+    }
+  }
+  return &pt[PX(0, va)];
+}
+
+/* Map [va, va+size) to [pa, ...). Returns 0 or -ENOMEM (pages already
+   mapped stay mapped; the caller unwinds). */
+int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm)
+{
+  KASSERT(va % PGSIZE == 0 && size % PGSIZE == 0 && size > 0);
+  for (uint64 off = 0; off < size; off += PGSIZE) {
+    pte_t *pte = vm_walk(pt, va + off, 1);
+    if (pte == 0)
+      return -ENOMEM;
+    if (*pte & PTE_V)
+      panic("vm_map: va %p already mapped (pte %p)", (void *)(va + off), (void *)*pte);
+    *pte = PA2PTE(pa + off) | perm | PTE_V | PTE_A | PTE_D;
+  }
+  return 0;
+}
+
+/* The valid user PTE for va, or 0. */
+static pte_t *user_pte(pagetable_t pt, uint64 va)
+{
+  if (va >= MAXVA)
+    return 0;
+  pte_t *pte = vm_walk(pt, va, 0);
+  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+    return 0;
+  return pte;
+}
+
+uint64 vm_lookup(pagetable_t pt, uint64 va)
+{
+  pte_t *pte = user_pte(pt, va);
+  return pte ? PTE2PA(*pte) : 0;
+}
+
+pagetable_t vm_user_create(void)
+{
+  pagetable_t pt = kalloc_zeroed();
+  if (pt == 0)
+    return 0;
+  for (int i = ROOT_KERNEL_FIRST; i < ROOT_ENTRIES; i++)
+    pt[i] = kernel_pagetable[i];
+  return pt;
+}
+
+/* Unmap the user pages in [start, end) that are mapped, freeing them. */
+static void unmap_range(pagetable_t pt, uint64 start, uint64 end)
+{
+  for (uint64 va = PGROUNDUP(start); va < end; va += PGSIZE) {
+    pte_t *pte = vm_walk(pt, va, 0);
+    if (pte == 0) {
+      /* No level-0 table: skip to the next 2 MiB boundary. */
+      va = (va | ((1L << PXSHIFT(1)) - 1)) + 1 - PGSIZE;
+      continue;
+    }
+    if (*pte & PTE_V) {
+      kfree(P2V(PTE2PA(*pte)));
+      *pte = 0;
+    }
+  }
+}
+
+/*
+ * Grow a user address space from oldsz to newsz with zeroed pages of
+ * permission perm (plus R and U). Returns newsz, or 0 if memory ran out,
+ * in which case nothing new stays mapped.
+ */
+uint64 vm_user_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int perm)
+{
+  if (newsz <= oldsz)
+    return oldsz;
+  if (newsz > MAXVA)
+    return 0;
+  for (uint64 va = PGROUNDUP(oldsz); va < newsz; va += PGSIZE) {
+    void *page = kalloc_zeroed();
+    if (page == 0 || vm_map(pt, va, PGSIZE, V2P(page), perm | PTE_R | PTE_U) < 0) {
+      if (page)
+        kfree(page);
+      unmap_range(pt, oldsz, va);
+      return 0;
+    }
+  }
+  return newsz;
+}
+
+/* Shrink a user address space from oldsz to newsz. Returns newsz. */
+uint64 vm_user_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
+{
+  if (newsz >= oldsz)
+    return oldsz;
+  unmap_range(pt, newsz, PGROUNDUP(oldsz));
+  sfence_vma();
+  return newsz;
+}
+
+/* Free the lower-half page-table pages below `pt` at this level. */
+static void free_tables(pagetable_t pt, int level, int first, int last)
+{
+  for (int i = first; i < last; i++) {
+    pte_t pte = pt[i];
+    if ((pte & PTE_V) == 0)
+      continue;
+    KASSERT((pte & (PTE_R | PTE_W | PTE_X)) == 0); /* leaves were unmapped first */
+    if (level > 1)
+      free_tables(P2V(PTE2PA(pte)), level - 1, 0, ROOT_ENTRIES);
+    kfree(P2V(PTE2PA(pte)));
+    pt[i] = 0;
+  }
+}
+
+/* Free a user address space of size sz: its pages, then its tables. */
+void vm_user_free(pagetable_t pt, uint64 sz)
+{
+  unmap_range(pt, 0, PGROUNDUP(sz));
+  free_tables(pt, 2, 0, ROOT_KERNEL_FIRST);
+  kfree(pt);
+}
+
+/* Copy the mapped user pages of [0, sz) from one table to another (fork).
+   Returns 0, or -ENOMEM with nothing left mapped in `to`. */
+int vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz)
+{
+  for (uint64 va = 0; va < sz; va += PGSIZE) {
+    pte_t *pte = user_pte(from, va);
+    if (pte == 0)
+      continue; /* a hole: page 0, or the stack guard */
+    void *page = kalloc();
+    if (page == 0)
+      goto fail;
+    memmove(page, P2V(PTE2PA(*pte)), PGSIZE);
+    if (vm_map(to, va, PGSIZE, V2P(page), PTE_FLAGS(*pte) & ~(PTE_V | PTE_A | PTE_D)) < 0) {
+      kfree(page);
+      goto fail;
+    }
+  }
+  return 0;
+fail:
+  unmap_range(to, 0, sz);
+  return -ENOMEM;
+}
+
+void vm_user_clear(pagetable_t pt, uint64 va)
+{
+  pte_t *pte = vm_walk(pt, va, 0);
+  KASSERT(pte);
+  *pte &= ~PTE_U;
+}
+
+int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
+{
+  const char *s = src;
+  while (len > 0) {
+    uint64 va0 = PGROUNDDOWN(dstva);
+    pte_t *pte = user_pte(pt, va0);
+    if (pte == 0 || (*pte & PTE_W) == 0)
+      return -EFAULT;
+    uint64 n = PGSIZE - (dstva - va0);
+    if (n > len)
+      n = len;
+    memmove((char *)P2V(PTE2PA(*pte)) + (dstva - va0), s, n);
+    len -= n;
+    s += n;
+    dstva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+int vm_copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len)
+{
+  char *d = dst;
+  while (len > 0) {
+    uint64 va0 = PGROUNDDOWN(srcva);
+    pte_t *pte = user_pte(pt, va0);
+    if (pte == 0)
+      return -EFAULT;
+    uint64 n = PGSIZE - (srcva - va0);
+    if (n > len)
+      n = len;
+    memmove(d, (char *)P2V(PTE2PA(*pte)) + (srcva - va0), n);
+    len -= n;
+    d += n;
+    srcva = va0 + PGSIZE;
+  }
+  return 0;
+}
+
+/* Copy a NUL-terminated string of at most max bytes (including the NUL).
+   Returns its length, -EFAULT, or -ENAMETOOLONG if no NUL came in time. */
+int vm_copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max)
+{
+  uint64 copied = 0;
+  while (copied < max) {
+    uint64 va0 = PGROUNDDOWN(srcva);
+    pte_t *pte = user_pte(pt, va0);
+    if (pte == 0)
+      return -EFAULT;
+    const char *p = (const char *)P2V(PTE2PA(*pte)) + (srcva - va0);
+    uint64 n = PGSIZE - (srcva - va0);
+    for (; n > 0 && copied < max; n--, copied++, srcva++) {
+      dst[copied] = *p++;
+      if (dst[copied] == '\0')
+        return copied;
+    }
+  }
+  return -ENAMETOOLONG;
+}

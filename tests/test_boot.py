@@ -1,0 +1,104 @@
+"""Booting: the prompt on every supported shape of machine, and a clear
+message (never a hang) when the disk is missing or not a file system."""
+import os
+import shutil
+import tempfile
+import time
+
+from machine import Machine, qemu_command
+
+PROMPT = r"init: starting sh\n\$ "
+
+
+def boot_to_prompt(name, cpus, mem, want_mib):
+    with Machine(name, cpus=cpus, mem=mem) as m:
+        t0 = time.monotonic()
+        banner = m.expect(r"(\d+) harts, (\d+) MiB RAM", 30)
+        assert int(banner[1]) == cpus, f"kernel saw {banner[1]} harts, QEMU has {cpus}"
+        assert int(banner[2]) == want_mib, f"kernel saw {banner[2]} MiB, QEMU has {want_mib}"
+        m.expect(PROMPT, 30)
+        boot_text = m.output[:m.pos - 2]
+        assert "$ " not in boot_text, "boot messages contain '$ '"
+        print(f"   boot to prompt with CPUS={cpus} MEM={mem}: {time.monotonic() - t0:.2f}s")
+        out = m.run("echo alive")
+        assert out.strip() == "alive", f"echo printed {out!r}"
+
+
+def prompt_cpus1():
+    """One hart, 128 MiB: reaches the prompt."""
+    boot_to_prompt("boot-cpus1", 1, "128M", 128)
+
+
+def prompt_cpus3():
+    """Three harts (the default): reaches the prompt."""
+    boot_to_prompt("boot-cpus3", 3, "128M", 128)
+
+
+def prompt_cpus8_1g():
+    """Eight harts and 1 GiB: all of it seen, prompt reached."""
+    boot_to_prompt("boot-cpus8-1g", 8, "1G", 1024)
+
+
+def free_memory_uses_all_ram():
+    """With MEM=1G the allocator manages (nearly) all of the gigabyte."""
+    with Machine("boot-freemem-1g", cpus=1, mem="1G") as m:
+        m.expect(PROMPT, 30)
+        out = m.run("free")
+        pages = int(out.split()[0])
+        assert pages * 4096 > 1000 * 1024 * 1024, f"only {pages} free pages with 1 GiB"
+
+
+def no_disk():
+    """Without a disk the kernel says so and QEMU exits non-zero."""
+    cmd = [a for a in qemu_command(1) if "drive" not in a and "virtio-blk" not in a]
+    # drop the option values that belonged to -drive and -device
+    cleaned = []
+    skip = False
+    for a in cmd:
+        if skip:
+            skip = False
+            continue
+        if a in ("-drive", "-device"):
+            skip = True
+            continue
+        cleaned.append(a)
+    with Machine("boot-nodisk", cmd=cleaned) as m:
+        m.expect(r"no virtio block device", 30)
+        status = m.wait_exit(30)
+        assert status != 0, "QEMU exited 0 with no disk"
+
+
+def zeroed_disk():
+    """A disk that is not a file system gives a message and a non-zero exit."""
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "zero.img")
+        with open(img, "wb") as f:
+            f.truncate(4000 * 1024)
+        cmd = [a.replace("file=fs.img", f"file={img}") for a in qemu_command(1)]
+        with Machine("boot-zerodisk", cmd=cmd) as m:
+            m.expect(r"not a file system", 30)
+            status = m.wait_exit(30)
+            assert status != 0, "QEMU exited 0 with a zeroed disk"
+    finally:
+        shutil.rmtree(tmp)
+
+
+def halt_exits_zero():
+    """`halt` powers off: QEMU exits with status 0."""
+    with Machine("boot-halt", cpus=3) as m:
+        m.expect(PROMPT, 30)
+        m.send("halt\n")
+        status = m.wait_exit(30)
+        assert status == 0, f"QEMU exit status {status} after halt"
+
+
+CASES = [
+    ("prompt with CPUS=1", prompt_cpus1),
+    ("prompt with CPUS=3", prompt_cpus3),
+    ("prompt with CPUS=8 MEM=1G", prompt_cpus8_1g),
+    ("all of 1 GiB is free memory", free_memory_uses_all_ram),
+    ("no disk: message and failure exit", no_disk),
+    ("zeroed disk: message and failure exit", zeroed_disk),
+    ("halt exits QEMU with 0", halt_exits_zero),
+]

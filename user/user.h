@@ -1,0 +1,70 @@
+/*
+ * user.h: everything a user program may call: the system calls (stubs in
+ * the generated user/lib/usys.S) and the user library (user/lib/).
+ *
+ * The prototypes are those of xv6-riscv's user.h, so xv6 programs compile
+ * unchanged; they include "kernel/types.h" and "kernel/stat.h" first, but
+ * this header also stands alone. A failing system call returns -1 and
+ * leaves the reason, a value from kernel/errno.h, in errno.
+ */
+#ifndef USER_USER_H
+#define USER_USER_H
+
+#include "kernel/types.h"
+
+struct stat;
+
+/* System calls, numbered in kernel/syscalls.tbl. */
+int fork(void);
+int exit(int status) __attribute__((noreturn));
+int wait(int *status);
+int pipe(int *fds);
+int write(int fd, const void *buf, int n);
+int read(int fd, void *buf, int n);
+int close(int fd);
+int kill(int pid);
+int exec(const char *path, char **argv);
+int open(const char *path, int flags);
+int mknod(const char *path, short major, short minor);
+int unlink(const char *path);
+int fstat(int fd, struct stat *st);
+int link(const char *oldpath, const char *newpath);
+int mkdir(const char *path);
+int chdir(const char *path);
+int dup(int fd);
+int getpid(void);
+char *sbrk(int nbytes);
+int sleep(int ticks);
+int uptime(void);
+int poweroff(int code);   /* turn the machine off; QEMU exits with code */
+int freemem(void);        /* number of free physical pages */
+
+/* errno.c: why the last failing system call failed. */
+extern int errno;
+char *strerror(int err);
+
+/* string.c */
+char *strcpy(char *dst, const char *src);
+void *memmove(void *dst, const void *src, int n);
+char *strchr(const char *s, char c);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, uint n);
+uint strlen(const char *s);
+void *memset(void *dst, int c, uint n);
+int memcmp(const void *a, const void *b, uint n);
+void *memcpy(void *dst, const void *src, uint n);
+
+/* ulib.c */
+int stat(const char *path, struct stat *st);
+char *gets(char *buf, int max);
+int atoi(const char *s);
+
+/* printf.c */
+void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* umalloc.c */
+void *malloc(uint nbytes);
+void free(void *p);
+
+#endif
