@@ -25,9 +25,8 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/vm.h"
-#include "kernel/fs/file.h"
+#include "kernel/fs/fdtable.h"
 #include "kernel/fs/inode.h"
-#include "kernel/fs/log.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/trap.h"
 
@@ -241,9 +240,7 @@ int proc_fork(void)
   *np->trapframe = *p->trapframe;
   np->trapframe->a0 = 0; /* fork returns 0 in the child */
   np->fp = p->fp;
-  for (int i = 0; i < NOFILE; i++)
-    np->ofile[i] = p->ofile[i] ? file_dup(p->ofile[i]) : 0;
-  np->cwd = inode_dup(p->cwd);
+  fdtable_fork(p, np);
   safestrcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;
   spin_release(&np->lock);
@@ -275,16 +272,7 @@ void proc_exit(int status)
   if (p == initproc)
     panic("init exited with status %d", status);
 
-  for (int fd = 0; fd < NOFILE; fd++) {
-    if (p->ofile[fd]) {
-      file_close(p->ofile[fd]);
-      p->ofile[fd] = 0;
-    }
-  }
-  log_begin_op();
-  inode_put(p->cwd);
-  log_end_op();
-  p->cwd = 0;
+  fdtable_exit(p);
 
   spin_acquire(&wait_lock);
   reparent(p);

@@ -50,18 +50,15 @@ def free_memory_uses_all_ram():
 
 def no_disk():
     """Without a disk the kernel says so and QEMU exits non-zero."""
-    cmd = [a for a in qemu_command(1) if "drive" not in a and "virtio-blk" not in a]
-    # drop the option values that belonged to -drive and -device
+    cmd = qemu_command(1)
     cleaned = []
-    skip = False
-    for a in cmd:
-        if skip:
-            skip = False
+    i = 0
+    while i < len(cmd):
+        if cmd[i] in ("-drive", "-device"):
+            i += 2  # the option and its value
             continue
-        if a in ("-drive", "-device"):
-            skip = True
-            continue
-        cleaned.append(a)
+        cleaned.append(cmd[i])
+        i += 1
     with Machine("boot-nodisk", cmd=cleaned) as m:
         m.expect(r"no virtio block device", 30)
         status = m.wait_exit(30)

@@ -192,7 +192,7 @@ log_begin_op(void)
   spin_release(&log.log_lock);
 }
 
-/* Step 1 to 4 of a commit; called with no locks held, by one process. */
+/* Steps 1 to 4 of a commit; called with no locks held, by one process. */
 static void
 commit(void)
 {
@@ -246,6 +246,7 @@ void
 log_write(struct buf *b)
 {
   uint i;
+  int added = 0;
 
   KASSERT(sleeplock_holding(&b->lock));
   spin_acquire(&log.log_lock);
@@ -260,7 +261,13 @@ log_write(struct buf *b)
             "than MAXOPBLOCKS", log.group.count);
     log.group.home[i] = b->blockno;
     log.group.count++;
-    bio_pin(b);
+    added = 1;
   }
   spin_release(&log.log_lock);
+
+  /* Pinned after log_lock is dropped, so the two spinlocks never nest.
+     That is safe: the caller's reference keeps b in the cache until then,
+     and no commit can start while this operation is outstanding. */
+  if (added)
+    bio_pin(b);
 }
