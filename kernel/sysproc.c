@@ -66,3 +66,9 @@ int64 sys_freemem(void)
 {
   return kalloc_nfree();
 }
+
+/* Microseconds since boot, from the time CSR: for timing in user space. */
+int64 sys_uptime_us(void)
+{
+  return clock_usec();
+}

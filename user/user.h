@@ -38,6 +38,7 @@ int sleep(int ticks);
 int uptime(void);
 int poweroff(int code);   /* turn the machine off; QEMU exits with code */
 int freemem(void);        /* number of free physical pages */
+uint64 uptime_us(void);   /* microseconds since boot (fine-grained clock) */
 
 /* errno.c: why the last failing system call failed. */
 extern int errno;
