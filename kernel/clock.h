@@ -16,6 +16,7 @@ void clock_inithart(void);
 void clock_intr(int from_user);
 uint64 clock_ticks(void);
 uint64 clock_usec(void);
+uint64 clock_timebase(void); /* time CSR units per second */
 int clock_sleep(uint64 nticks); /* 0, or -EINTR if the process was killed */
 
 #endif

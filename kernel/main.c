@@ -94,6 +94,7 @@ void main(uint64 hartid, uint64 fdt_pa, int secondary)
 {
   struct cpu *c = &cpus[hartid];
   c->hartid = hartid;
+  c->start_time = r_time();
   w_tp((uint64)c);
   if (secondary)
     secondary_main();

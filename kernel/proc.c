@@ -27,19 +27,26 @@
 #include "kernel/vm.h"
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/inode.h"
+#include "kernel/signal.h"
+#include "kernel/wait.h"
 #include "kernel/riscv/csr.h"
+#include "kernel/riscv/sbi.h"
 #include "kernel/riscv/trap.h"
 
 struct cpu cpus[NCPU];
-static struct proc proc[NPROC];
+struct proc proc[NPROC];
 static struct proc *initproc;
 
 static struct spinlock pid_lock;
 static int nextpid = 1; /* [pid_lock] */
 
-/* Guards every p->parent, so that a parent's wait and a child's exit
-   agree on who waits for whom. Taken before any p->lock. */
-static struct spinlock wait_lock;
+/* Guards every p->parent, so that a parent's wait and a child's exit,
+   stop or continue agree on who waits for whom. Every change a parent
+   can wait for is made holding it. Taken before any p->lock. */
+struct spinlock wait_lock;
+
+/* Harts waiting in wfi for work: bit h is hart h. */
+static volatile uint64 idle_harts;
 
 /* Sleep queues: a process sleeping on chan is on bucket SQ_HASH(chan). */
 #define NSLEEPQ 64
@@ -119,7 +126,11 @@ static void free_proc(struct proc *p)
   p->name[0] = 0;
   p->chan = 0;
   p->killed = 0;
+  p->stopsig = 0;
+  p->report = 0;
+  p->sigignored = 0;
   p->xstate = 0;
+  p->termsig = 0;
   p->state = UNUSED;
 }
 
@@ -143,8 +154,9 @@ found:
   p->pid = alloc_pid();
   p->state = USED;
   p->utime = p->stime = p->nsched = 0;
-  p->ctime = clock_ticks();
+  p->ctime = r_time();
   p->lastcpu = -1;
+  p->killed = p->stopsig = p->report = p->termsig = 0;
   p->fp_hart = -1;
   memset(&p->fp, 0, sizeof(p->fp));
   p->trapframe = kalloc_zeroed();
@@ -160,12 +172,16 @@ found:
   return p;
 }
 
-/* Make p runnable and tell the policy. p->lock held. */
-static void make_runnable(struct proc *p)
+/* Make p runnable and tell the policy; wake an idle hart to take it.
+   p->lock held. */
+void proc_make_runnable(struct proc *p)
 {
   ASSERT_HELD(&p->lock);
   p->state = RUNNABLE;
   sched_policy->enqueue(p);
+  uint64 idle = idle_harts & ~(1UL << mycpu()->hartid);
+  if (idle)
+    sbi_send_ipi(idle & -idle, 0); /* the lowest idle hart */
 }
 
 /* The first process. It starts in the kernel (forkret), mounts the file
@@ -176,8 +192,9 @@ void proc_userinit(void)
   if (p == 0)
     panic("proc_userinit: cannot allocate the first process");
   initproc = p;
+  p->pgid = p->pid;
   safestrcpy(p->name, "init", sizeof(p->name));
-  make_runnable(p);
+  proc_make_runnable(p);
   spin_release(&p->lock);
 }
 
@@ -243,6 +260,10 @@ int proc_fork(void)
   fdtable_fork(p, np);
   safestrcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;
+  spin_acquire(&p->lock);
+  np->pgid = p->pgid;
+  np->sigignored = p->sigignored;
+  spin_release(&p->lock);
   spin_release(&np->lock);
 
   spin_acquire(&wait_lock);
@@ -250,23 +271,32 @@ int proc_fork(void)
   spin_release(&wait_lock);
 
   spin_acquire(&np->lock);
-  make_runnable(np);
+  proc_make_runnable(np);
   spin_release(&np->lock);
   return pid;
 }
 
-/* Give p's children to init. wait_lock held. */
+/* Give p's children to init. A stopped orphan is continued: init would
+   never resume it. wait_lock held. */
 static void reparent(struct proc *p)
 {
   for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
     if (pp->parent == p) {
       pp->parent = initproc;
+      spin_acquire(&pp->lock);
+      if (pp->state == STOPPED) {
+        pp->report = REPORT_NONE;
+        proc_make_runnable(pp);
+      }
+      spin_release(&pp->lock);
       proc_wakeup(initproc);
     }
   }
 }
 
-void proc_exit(int status)
+/* Terminate the calling process with exit code status (for wait) and
+   terminating signal termsig (0 for a normal exit). */
+__attribute__((noreturn)) static void exit_common(int status, int termsig)
 {
   struct proc *p = myproc();
   if (p == initproc)
@@ -279,45 +309,102 @@ void proc_exit(int status)
   proc_wakeup(p->parent);
   spin_acquire(&p->lock);
   p->xstate = status;
+  p->termsig = termsig;
+  p->report = REPORT_NONE;
   p->state = ZOMBIE;
   spin_release(&wait_lock);
 
   sched();
-  panic("proc_exit: zombie pid %d ran again", p->pid);
+  panic("exit: zombie pid %d ran again", p->pid);
 }
 
-/* Wait for a child to exit; store its status at user address addr unless
-   addr is 0. Returns its pid, -ECHILD, -EINTR or -EFAULT. */
-int proc_wait(uint64 addr)
+void proc_exit(int status)
+{
+  exit_common(status, 0);
+}
+
+/* Die of the signal in p->killed: wait() sees -1, waitpid the signal. */
+void proc_exit_killed(void)
+{
+  struct proc *p = myproc();
+  spin_acquire(&p->lock);
+  int sig = p->killed;
+  spin_release(&p->lock);
+  exit_common(-1, sig);
+}
+
+/* Does child c match waitpid's pid argument, for parent p? */
+static int wait_matches(struct proc *c, struct proc *p, int pid)
+{
+  if (pid > 0)
+    return c->pid == pid;
+  if (pid == -1)
+    return 1;
+  return c->pgid == (pid == 0 ? p->pgid : -pid);
+}
+
+/*
+ * Wait for a change in a child matching pid (as waitpid: > 0 that child,
+ * -1 any, 0 any in the caller's group, < -1 any in group -pid): an exit,
+ * and with WUNTRACED a stop, with WCONTINUED a continue. Each change is
+ * reported once. The status goes to user address status_addr unless it
+ * is 0: as xv6's wait() (exit code, -1 if killed) if xv6_status is set,
+ * else in waitpid's encoding (kernel/wait.h). Returns the child's pid,
+ * 0 (WNOHANG and nothing to report), -ECHILD, -EINTR or -EFAULT.
+ */
+int proc_wait(int pid, uint64 status_addr, int options, int xv6_status)
 {
   struct proc *p = myproc();
   spin_acquire(&wait_lock);
   for (;;) {
     int have_kids = 0;
-    for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
-      if (pp->parent != p)
+    for (struct proc *c = proc; c < &proc[NPROC]; c++) {
+      if (c->parent != p)
         continue;
-      spin_acquire(&pp->lock);
-      have_kids = 1;
-      if (pp->state == ZOMBIE) {
-        int pid = pp->pid;
-        if (addr != 0 && vm_copyout(p->pagetable, addr, &pp->xstate, sizeof(pp->xstate)) < 0) {
-          spin_release(&pp->lock);
-          spin_release(&wait_lock);
-          return -EFAULT;
-        }
-        free_proc(pp);
-        spin_release(&pp->lock);
-        spin_release(&wait_lock);
-        return pid;
+      spin_acquire(&c->lock);
+      if (!wait_matches(c, p, pid)) {
+        spin_release(&c->lock);
+        continue;
       }
-      spin_release(&pp->lock);
+      have_kids = 1;
+      int status, reap = 0;
+      if (c->state == ZOMBIE) {
+        reap = 1;
+        if (xv6_status)
+          status = c->xstate;
+        else
+          status = c->termsig ? c->termsig : W_EXITCODE(c->xstate);
+      } else if (c->report == REPORT_STOPPED && (options & WUNTRACED)) {
+        status = W_STOPPED(c->reportsig);
+      } else if (c->report == REPORT_CONTINUED && (options & WCONTINUED)) {
+        status = W_CONTINUED;
+      } else {
+        spin_release(&c->lock);
+        continue;
+      }
+      int cpid = c->pid;
+      if (status_addr != 0 && vm_copyout(p->pagetable, status_addr, &status, sizeof(status)) < 0) {
+        spin_release(&c->lock);
+        spin_release(&wait_lock);
+        return -EFAULT;
+      }
+      if (reap)
+        free_proc(c);
+      else
+        c->report = REPORT_NONE;
+      spin_release(&c->lock);
+      spin_release(&wait_lock);
+      return cpid;
     }
     if (!have_kids) {
       spin_release(&wait_lock);
       return -ECHILD;
     }
-    if (proc_killed(p)) {
+    if (options & WNOHANG) {
+      spin_release(&wait_lock);
+      return 0;
+    }
+    if (proc_interrupted(p)) {
       spin_release(&wait_lock);
       return -EINTR;
     }
@@ -325,26 +412,12 @@ int proc_wait(uint64 addr)
   }
 }
 
-int proc_kill(int pid)
-{
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    spin_acquire(&p->lock);
-    if (p->pid == pid && p->state != UNUSED) {
-      p->killed = 1;
-      if (p->state == SLEEPING)
-        make_runnable(p); /* it leaves the sleep queue itself */
-      spin_release(&p->lock);
-      return 0;
-    }
-    spin_release(&p->lock);
-  }
-  return -ESRCH;
-}
-
+/* Kill p for a fault it made itself (reported like SIGKILL). */
 void proc_setkilled(struct proc *p)
 {
   spin_acquire(&p->lock);
-  p->killed = 1;
+  if (!p->killed)
+    p->killed = SIGKILL;
   spin_release(&p->lock);
 }
 
@@ -354,6 +427,19 @@ int proc_killed(struct proc *p)
   int k = p->killed;
   spin_release(&p->lock);
   return k;
+}
+
+/*
+ * Should a sleep that can be interrupted give up? Yes if the process is
+ * being killed, or must stop: the system call then returns -EINTR, and
+ * syscall() restarts it after the process is continued.
+ */
+int proc_interrupted(struct proc *p)
+{
+  spin_acquire(&p->lock);
+  int r = p->killed || p->stopsig;
+  spin_release(&p->lock);
+  return r;
 }
 
 /* Grow or shrink user memory by n bytes. Returns 0 or -ENOMEM. */
@@ -402,7 +488,7 @@ void proc_yield(void)
 {
   struct proc *p = myproc();
   spin_acquire(&p->lock);
-  make_runnable(p);
+  proc_make_runnable(p);
   sched();
   spin_release(&p->lock);
 }
@@ -417,13 +503,22 @@ void scheduler(void)
 {
   struct cpu *c = mycpu();
   c->proc = 0;
+  uint64 hartbit = 1UL << c->hartid;
   for (;;) {
     intr_off();
     struct proc *p = sched_policy->pick();
     if (p == 0) {
-      wfi();
-      intr_on();
-      continue;
+      /* Announce idleness, then look once more: an enqueue that missed
+         the bit has already put its process where pick() will find it. */
+      __sync_fetch_and_or(&idle_harts, hartbit);
+      p = sched_policy->pick();
+      if (p == 0)
+        wfi();
+      __sync_fetch_and_and(&idle_harts, ~hartbit);
+      if (p == 0) {
+        intr_on();
+        continue;
+      }
     }
     spin_acquire(&p->lock);
     if (p->state == RUNNABLE) {
@@ -433,7 +528,12 @@ void scheduler(void)
       p->lastcpu = cpuid();
       c->proc = p;
       vm_switch(p->pagetable);
+      uint64 t0 = r_time();
+      p->acct_mark = t0;
       swtch(&c->context, &p->context);
+      uint64 t1 = r_time();
+      p->stime += t1 - p->acct_mark;
+      c->busy_time += t1 - t0;
       /* Back on the kernel's table: p's may be freed once we unlock. */
       vm_switch(kernel_pagetable);
       c->proc = 0;
@@ -494,7 +594,7 @@ void proc_wakeup(void *chan)
     spin_acquire(&p->lock);
     if (p->state == SLEEPING && p->chan == chan) {
       sq_unlink(p);
-      make_runnable(p);
+      proc_make_runnable(p);
     }
     spin_release(&p->lock);
     p = next;
@@ -518,10 +618,9 @@ int proc_copyin(void *dst, int user, uint64 src, uint64 len)
   return 0;
 }
 
-static const char *const state_names[] = {
-  [UNUSED] = "unused", [USED] = "new", [SLEEPING] = "sleep",
-  [RUNNABLE] = "runble", [RUNNING] = "run", [ZOMBIE] = "zombie",
-};
+#define PROC_STATE_NAME(name, str, letter) [name] = str,
+static const char *const state_names[] = { PROC_STATES(PROC_STATE_NAME) };
+#undef PROC_STATE_NAME
 
 /* Ctrl-P: list the processes on the console. Takes no locks, so that it
    works even when the kernel is wedged. */
@@ -536,4 +635,139 @@ void proc_dump(void)
       printf(" on hart %d", p->lastcpu);
     printf("\n");
   }
+}
+
+/* The process with this pid, locked, or 0. */
+static struct proc *find_locked(int pid)
+{
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    spin_acquire(&p->lock);
+    if (p->pid == pid && p->state != UNUSED)
+      return p;
+    spin_release(&p->lock);
+  }
+  return 0;
+}
+
+/* setpgid(pid, pgid): pid 0 is the caller, pgid 0 means pgid = pid. Only
+   the caller itself or one of its children may be moved. Returns 0,
+   -EINVAL, -ESRCH or -EPERM. */
+int proc_setpgid(int pid, int pgid)
+{
+  struct proc *me = myproc();
+  if (pid < 0 || pgid < 0)
+    return -EINVAL;
+  if (pid == 0)
+    pid = me->pid;
+  if (pgid == 0)
+    pgid = pid;
+  spin_acquire(&wait_lock);
+  struct proc *p = find_locked(pid);
+  int r = 0;
+  if (p == 0)
+    r = -ESRCH;
+  else if (p != me && p->parent != me)
+    r = -EPERM;
+  else if (p->state == ZOMBIE)
+    r = -ESRCH;
+  else
+    p->pgid = pgid;
+  if (p)
+    spin_release(&p->lock);
+  spin_release(&wait_lock);
+  return r;
+}
+
+/* getpgid(pid): pid 0 is the caller. Returns the group or -ESRCH. */
+int proc_getpgid(int pid)
+{
+  struct proc *p = find_locked(pid == 0 ? myproc()->pid : pid);
+  if (p == 0)
+    return -ESRCH;
+  int pgid = p->pgid;
+  spin_release(&p->lock);
+  return pgid;
+}
+
+static uint64 time_to_us(uint64 t)
+{
+  return t / (clock_timebase() / 1000000);
+}
+
+/* Fill *pi from p. wait_lock and p->lock held. */
+static void fill_info(struct proc *p, struct procinfo *pi)
+{
+  memset(pi, 0, sizeof(*pi));
+  pi->pid = p->pid;
+  pi->ppid = p->parent ? p->parent->pid : 0;
+  pi->pgid = p->pgid;
+  pi->state = p->state;
+  safestrcpy(pi->name, p->name, sizeof(pi->name));
+  pi->sz = p->sz;
+  uint64 utime = p->utime, stime = p->stime;
+  if (p->state == RUNNING) /* include the time of the current stretch */
+    stime += r_time() - p->acct_mark;
+  pi->utime_us = time_to_us(utime);
+  pi->stime_us = time_to_us(stime);
+  pi->start_us = time_to_us(p->ctime);
+  pi->nsched = p->nsched;
+  pi->lastcpu = p->lastcpu;
+}
+
+/*
+ * The status call. pid > 0: that process's procinfo into buf (max >= 1),
+ * returning 1. pid == -1: every process, at most max entries, returning
+ * how many were written. Errors: -ESRCH, -EINVAL, -EFAULT.
+ */
+int proc_info(int pid, uint64 buf, int max)
+{
+  if (max <= 0 || (pid <= 0 && pid != -1))
+    return -EINVAL;
+  struct proc *me = myproc();
+  int n = 0;
+  for (struct proc *p = proc; p < &proc[NPROC] && n < max; p++) {
+    struct procinfo pi;
+    spin_acquire(&wait_lock);
+    spin_acquire(&p->lock);
+    int want = p->state != UNUSED && (pid == -1 || p->pid == pid);
+    if (want)
+      fill_info(p, &pi);
+    spin_release(&p->lock);
+    spin_release(&wait_lock);
+    if (!want)
+      continue;
+    if (vm_copyout(me->pagetable, buf + n * sizeof(pi), &pi, sizeof(pi)) < 0)
+      return -EFAULT;
+    n++;
+    if (pid != -1)
+      break;
+  }
+  if (pid != -1 && n == 0)
+    return -ESRCH;
+  return n;
+}
+
+/* hartinfo(buf, max): one struct hartinfo per started hart, at most max.
+   Returns how many were written, -EINVAL or -EFAULT. */
+int proc_hartinfo(uint64 buf, int max)
+{
+  if (max <= 0)
+    return -EINVAL;
+  int n = 0;
+  for (int i = 0; i < NCPU && n < max; i++) {
+    struct cpu *c = &cpus[i];
+    if (!c->started)
+      continue;
+    struct hartinfo hi;
+    memset(&hi, 0, sizeof(hi));
+    hi.hartid = c->hartid;
+    struct proc *running = c->proc;
+    hi.pid = running ? running->pid : 0;
+    hi.busy_us = time_to_us(c->busy_time);
+    hi.up_us = time_to_us(r_time() - c->start_time);
+    if (vm_copyout(myproc()->pagetable, buf + n * sizeof(hi), &hi, sizeof(hi)) < 0)
+      return -EFAULT;
+    n++;
+  }
+  return n;
 }

@@ -20,6 +20,7 @@
 #include "kernel/param.h"
 #include "kernel/riscv.h"
 #include "kernel/spinlock.h"
+#include "kernel/procinfo.h"
 
 /* Callee-saved registers that swtch saves and restores. */
 struct context {
@@ -36,6 +37,8 @@ struct cpu {
   int intena;             /* [c] were interrupts on before the first push? */
   uint64 hartid;          /* [I] this hart's id */
   int started;            /* [I] set once the hart has booted */
+  uint64 start_time;      /* [I] time CSR value when it started */
+  uint64 busy_time;       /* [c] time CSR units spent running processes */
 };
 
 extern struct cpu cpus[NCPU];
@@ -67,16 +70,26 @@ struct fpstate {
   uint64 fcsr;
 };
 
-enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+/* enum procstate (UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, STOPPED,
+   ZOMBIE) is in kernel/procinfo.h, shared with user programs. */
+
+/* Changes in a child that waitpid has yet to report (p->report). */
+enum { REPORT_NONE, REPORT_STOPPED, REPORT_CONTINUED };
 
 struct proc {
   struct spinlock lock;
 
   enum procstate state;   /* [p] */
   void *chan;             /* [p] channel slept on, if SLEEPING */
-  int killed;             /* [p] set by kill: exit at the next chance */
-  int xstate;             /* [p] exit status for the parent's wait */
+  int killed;             /* [p] 0, or the signal that is terminating it */
+  int stopsig;            /* [p] 0, or a stop signal to act on before user mode */
+  int report;             /* [p] REPORT_*: a stop or continue waitpid owes the parent */
+  int reportsig;          /* [p] the signal that stopped it, for REPORT_STOPPED */
+  uint32 sigignored;      /* [p] bit s set: signal s is ignored */
+  int xstate;             /* [p] exit code for wait(); -1 if killed */
+  int termsig;            /* [p] signal that terminated it, or 0 */
   int pid;                /* [p] process id */
+  int pgid;               /* [p] process group id */
 
   struct proc *parent;    /* [w] */
 
@@ -88,12 +101,13 @@ struct proc {
   struct proc *rq_next;
   int on_runq;
 
-  /* Accounting, in timer ticks (see kernel/clock.h). */
-  uint64 utime;           /* [o] ticks spent in user mode */
-  uint64 stime;           /* [o] ticks spent in the kernel */
-  uint64 ctime;           /* [o] uptime tick when created */
+  /* Accounting, in time CSR units (see kernel/clock.h). */
+  uint64 utime;           /* [o] time spent in user mode */
+  uint64 stime;           /* [o] time spent in the kernel */
+  uint64 acct_mark;       /* [o] when utime or stime was last brought up to date */
+  uint64 ctime;           /* [o] when it was created */
   uint64 nsched;          /* [p] times scheduled */
-  int lastcpu;            /* [p] hart it last ran on */
+  int lastcpu;            /* [p] hart it last ran on, -1 if never */
 
   uint64 kstack;          /* [I] bottom of the kernel stack (virtual) */
   uint64 sz;              /* [o] size of user memory in bytes */
@@ -107,6 +121,9 @@ struct proc {
   char name[16];          /* [o] for debugging: the program's name */
 };
 
+extern struct proc proc[NPROC];
+extern struct spinlock wait_lock;
+
 struct cpu *mycpu(void);
 struct proc *myproc(void);
 int cpuid(void);
@@ -115,10 +132,22 @@ void proc_init(void);
 void proc_userinit(void);
 int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
-int proc_wait(uint64 addr);
-int proc_kill(int pid);
+void proc_exit_killed(void) __attribute__((noreturn));
+int proc_wait(int pid, uint64 status_addr, int options, int xv6_status);
 int proc_killed(struct proc *p);
 void proc_setkilled(struct proc *p);
+int proc_interrupted(struct proc *p);
+void proc_make_runnable(struct proc *p);
+int proc_setpgid(int pid, int pgid);
+int proc_getpgid(int pid);
+int proc_info(int pid, uint64 buf, int max);
+int proc_hartinfo(uint64 buf, int max);
+
+/* Signals (kernel/signal.c). */
+int signal_send(int pid, int sig);
+int signal_group(int pgid, int sig);
+int signal_ignore(int sig, int disposition);
+void signal_check(void);
 int proc_grow(int64 n);
 void proc_dump(void);
 pagetable_t proc_pagetable(void);

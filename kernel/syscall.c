@@ -21,6 +21,7 @@ struct syscall_entry {
 
 #include "kernel/syscall_table.h"
 
+#define ECALL_SIZE 4 /* bytes of the ecall instruction */
 #define NSYSCALL (sizeof(syscall_table) / sizeof(syscall_table[0]))
 
 static uint64 raw_arg(int n)
@@ -67,7 +68,14 @@ void syscall(void)
   struct proc *p = myproc();
   uint64 num = p->trapframe->a7;
   if (num < NSYSCALL && syscall_table[num].fn) {
-    p->trapframe->a0 = syscall_table[num].fn();
+    int64 r = syscall_table[num].fn();
+    if (r == -EINTR && !proc_killed(p) && proc_interrupted(p)) {
+      /* Interrupted only to stop: run the call again once continued.
+         a0 still holds its first argument. */
+      p->trapframe->epc -= ECALL_SIZE;
+    } else {
+      p->trapframe->a0 = r;
+    }
   } else {
     printf("pid %d %s: unknown system call %ld\n", p->pid, p->name, num);
     p->trapframe->a0 = -ENOSYS;

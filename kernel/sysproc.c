@@ -8,7 +8,9 @@
 #include "kernel/kalloc.h"
 #include "kernel/power.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/sysarg.h"
+#include "kernel/wait.h"
 
 int64 sys_fork(void)
 {
@@ -20,14 +22,71 @@ int64 sys_exit(void)
   proc_exit(argint(0));
 }
 
+/* wait(&status): any child's exit, with xv6's status (-1 if killed). */
 int64 sys_wait(void)
 {
-  return proc_wait(argaddr(0));
+  return proc_wait(-1, argaddr(0), 0, 1);
 }
 
+/* waitpid(pid, &status, options): see proc_wait and kernel/wait.h. */
+int64 sys_waitpid(void)
+{
+  int options = argint(2);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+    return -EINVAL;
+  return proc_wait(argint(0), argaddr(1), options, 0);
+}
+
+/* kill(pid): xv6's kill, which is SIGKILL to one process. */
 int64 sys_kill(void)
 {
-  return proc_kill(argint(0));
+  int pid = argint(0);
+  if (pid <= 0)
+    return -ESRCH;
+  return signal_send(pid, SIGKILL);
+}
+
+/* sigsend(pid, sig): pid > 0 one process, 0 own group, < -1 group -pid. */
+int64 sys_sigsend(void)
+{
+  return signal_send(argint(0), argint(1));
+}
+
+/* signal(sig, SIG_DFL or SIG_IGN): returns the previous disposition. */
+int64 sys_signal(void)
+{
+  return signal_ignore(argint(0), argint(1));
+}
+
+int64 sys_setpgid(void)
+{
+  return proc_setpgid(argint(0), argint(1));
+}
+
+int64 sys_getpgid(void)
+{
+  return proc_getpgid(argint(0));
+}
+
+int64 sys_getppid(void)
+{
+  spin_acquire(&wait_lock);
+  struct proc *parent = myproc()->parent;
+  int ppid = parent ? parent->pid : 0;
+  spin_release(&wait_lock);
+  return ppid;
+}
+
+/* procinfo(pid, buf, max): see proc_info. */
+int64 sys_procinfo(void)
+{
+  return proc_info(argint(0), argaddr(1), argint(2));
+}
+
+/* hartinfo(buf, max): see proc_hartinfo. */
+int64 sys_hartinfo(void)
+{
+  return proc_hartinfo(argaddr(0), argint(1));
 }
 
 int64 sys_getpid(void)

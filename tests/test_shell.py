@@ -99,7 +99,7 @@ def run(report):
 
         def ctrl_p():
             m.send("\x10")
-            m.expect(r"1 sleep\s+init", 10)
+            m.expect(r"1 sleeping\s+init", 10)
             m.expect(r"sh", 10)
             out = m.run("")  # the prompt comes back
             assert "panic" not in out

@@ -11,6 +11,10 @@
 #define USER_USER_H
 
 #include "kernel/types.h"
+#include "kernel/ioctl.h"
+#include "kernel/procinfo.h"
+#include "kernel/signal.h"
+#include "kernel/wait.h"
 
 struct stat;
 
@@ -39,6 +43,25 @@ int uptime(void);
 int poweroff(int code);   /* turn the machine off; QEMU exits with code */
 int freemem(void);        /* number of free physical pages */
 uint64 uptime_us(void);   /* microseconds since boot (fine-grained clock) */
+
+/* The process API beyond xv6 (README: system call table). */
+int waitpid(int pid, int *status, int options); /* kernel/wait.h */
+int sigsend(int pid, int sig);      /* pid > 0, 0 (own group), < -1 (group -pid) */
+int signal(int sig, int disposition); /* SIG_DFL or SIG_IGN; returns the old one */
+int setpgid(int pid, int pgid);
+int getpgid(int pid);
+int getppid(void);
+int procinfo(int pid, struct procinfo *buf, int max); /* pid -1: all */
+int hartinfo(struct hartinfo *buf, int max);
+int ioctl(int fd, int request, uint64 arg); /* kernel/ioctl.h */
+
+/* proc.c: the process API in textbook terms. */
+int suspend(int pid);               /* sigsend(pid, SIGSTOP) */
+int resume(int pid);                /* sigsend(pid, SIGCONT) */
+int tcsetpgrp(int fd, int pgid);    /* make pgid the console's foreground group */
+int tcgetpgrp(int fd);
+char proc_state_letter(int state);  /* R S T Z ... as ps shows them */
+const char *proc_state_name(int state);
 
 /* errno.c: why the last failing system call failed. */
 extern int errno;

@@ -12,6 +12,11 @@
  * ends the line without adding a newline; on an empty line that makes
  * read return 0, which programs take as end of file. Ctrl-P lists the
  * processes. Typed characters are echoed at once, synchronously.
+ * Ctrl-C sends SIGINT and Ctrl-Z SIGTSTP to the foreground process group
+ * (set with ioctl CON_SETPGRP); when nobody there takes the signal (the
+ * shell at its prompt ignores both), the reader gets an empty line, so a
+ * fresh prompt appears. Raw mode (CON_RAW) hands every byte over at once,
+ * unechoed and unedited; CON_NONBLOCK makes an empty read return -EAGAIN.
  *
  * Call chain: read()/write() on fd 0/1/2 -> file_read/file_write ->
  * devsw[CONSOLE] -> console_read/console_write -> uart_putc;
@@ -27,7 +32,9 @@
 #include "kernel/errno.h"
 #include "kernel/spinlock.h"
 #include "kernel/printf.h"
+#include "kernel/ioctl.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/fs/file.h"
 
 #define CTRL(x) ((x) - '@') /* the code Ctrl+x sends, e.g. CTRL('D') is 4 */
@@ -36,6 +43,8 @@
 #define KEY_EOF       CTRL('D')
 #define KEY_KILL_LINE CTRL('U')
 #define KEY_PROCDUMP  CTRL('P')
+#define KEY_INTR      CTRL('C')
+#define KEY_SUSP      CTRL('Z')
 
 #define INPUT_BUF_SIZE 128
 #define COPY_CHUNK 64 /* bytes moved between user memory and the device per step */
@@ -51,6 +60,8 @@ static struct {
   uint64 r;                 /* [lock] next byte read will take */
   uint64 w;                 /* [lock] end of the complete lines */
   uint64 e;                 /* [lock] end of the line being edited */
+  int fg_pgid;              /* [lock] foreground process group, 0 if none */
+  int mode;                 /* [lock] CON_RAW, CON_NONBLOCK bits */
 } console_input;
 
 /* Printf's output, and the echo of typed characters. */
@@ -83,9 +94,15 @@ static int console_read(int user_dst, uint64 dst, int n)
 
     spin_acquire(&console_input.lock);
     while (console_input.r == console_input.w) {
-      if (proc_killed(myproc())) {
+      if (done > 0 && (console_input.mode & CON_RAW))
+        goto out; /* raw: what has come so far is enough */
+      if (console_input.mode & CON_NONBLOCK) {
         spin_release(&console_input.lock);
-        return -EINTR;
+        return done > 0 ? done : -EAGAIN;
+      }
+      if (proc_interrupted(myproc())) {
+        spin_release(&console_input.lock);
+        return done > 0 ? done : -EINTR;
       }
       proc_sleep(&console_input.r, &console_input.lock);
     }
@@ -93,6 +110,10 @@ static int console_read(int user_dst, uint64 dst, int n)
            done + len < n) {
       char c = console_input.buf[console_input.r % INPUT_BUF_SIZE];
       console_input.r++;
+      if (console_input.mode & CON_RAW) {
+        chunk[len++] = c;
+        continue;
+      }
       if (c == KEY_EOF) {
         /* Ends this read; it returns 0 only if nothing came before it. */
         line_end = 1;
@@ -113,6 +134,10 @@ static int console_read(int user_dst, uint64 dst, int n)
     if (line_end)
       break;
   }
+  return done;
+
+out:
+  spin_release(&console_input.lock);
   return done;
 }
 
@@ -178,6 +203,39 @@ static void edit_line(int c)
   }
 }
 
+/* Raw mode: queue c for readers as it is. Caller holds the lock. */
+static void raw_input(int c)
+{
+  if (console_input.e - console_input.r == INPUT_BUF_SIZE)
+    return;
+  console_input.buf[console_input.e++ % INPUT_BUF_SIZE] = c;
+  console_input.w = console_input.e;
+  proc_wakeup(&console_input.r);
+}
+
+/*
+ * Ctrl-C or Ctrl-Z: drop the line being typed and send sig to the
+ * foreground group. Signals are sent without our lock (they take process
+ * locks, which come earlier in the lock order).
+ */
+static void job_control_key(int sig, const char *echo)
+{
+  spin_acquire(&console_input.lock);
+  while (console_input.e != console_input.w)
+    console_input.e--;
+  for (const char *s = echo; *s; s++)
+    console_putc(*s);
+  int pgid = console_input.fg_pgid;
+  spin_release(&console_input.lock);
+
+  if (signal_group(pgid, sig) == 0) {
+    /* Nobody took it: give the reader an empty line. */
+    spin_acquire(&console_input.lock);
+    edit_line('\n');
+    spin_release(&console_input.lock);
+  }
+}
+
 /*
  * One character typed at the console, from the UART interrupt.
  * Control characters that act on processes rather than on the line are
@@ -185,17 +243,25 @@ static void edit_line(int c)
  */
 void console_intr(int c)
 {
+  spin_acquire(&console_input.lock);
+  int raw = console_input.mode & CON_RAW;
+  if (raw)
+    raw_input(c);
+  spin_release(&console_input.lock);
+  if (raw)
+    return;
+
   switch (c) {
   case KEY_PROCDUMP:
     /* proc_dump takes process locks and prints a lot: not under our lock. */
     proc_dump();
     break;
-  /*
-   * TODO(signals): Ctrl-C and Ctrl-Z get their cases here, sending the
-   * interrupt and stop signals to the foreground job (SPEC.md, job
-   * control), once the kernel has signals. Until then they are ordinary
-   * input.
-   */
+  case KEY_INTR:
+    job_control_key(SIGINT, "^C\n");
+    break;
+  case KEY_SUSP:
+    job_control_key(SIGTSTP, "^Z\n");
+    break;
   default:
     spin_acquire(&console_input.lock);
     edit_line(c);
@@ -204,10 +270,47 @@ void console_intr(int c)
   }
 }
 
+/* Device control: see kernel/ioctl.h. */
+static int console_ioctl(int request, uint64 arg)
+{
+  int r = 0;
+  spin_acquire(&console_input.lock);
+  switch (request) {
+  case CON_SETPGRP:
+    if ((int64)arg <= 0)
+      r = -EINVAL;
+    else
+      console_input.fg_pgid = arg;
+    break;
+  case CON_GETPGRP:
+    r = console_input.fg_pgid;
+    break;
+  case CON_SETMODE:
+    if (arg & ~(uint64)(CON_RAW | CON_NONBLOCK)) {
+      r = -EINVAL;
+      break;
+    }
+    r = console_input.mode;
+    console_input.mode = arg;
+    /* Leaving raw mode: what was typed raw counts as complete input. */
+    console_input.w = console_input.e;
+    proc_wakeup(&console_input.r);
+    break;
+  case CON_GETMODE:
+    r = console_input.mode;
+    break;
+  default:
+    r = -EINVAL;
+  }
+  spin_release(&console_input.lock);
+  return r;
+}
+
 void console_init(void)
 {
   spin_init(&console_input.lock, "console_input.lock");
   uart_init();
   devsw[CONSOLE].read = console_read;
   devsw[CONSOLE].write = console_write;
+  devsw[CONSOLE].ioctl = console_ioctl;
 }

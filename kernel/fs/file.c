@@ -260,3 +260,14 @@ file_write(struct file *f, uint64 user_addr, int n)
   }
   panic("file_write: file %p has type %d", f, f->type);
 }
+
+/* Device control (kernel/ioctl.h): only devices with an ioctl answer. */
+int file_ioctl(struct file *f, int request, uint64 arg)
+{
+  if (f->type != FD_DEVICE)
+    return -ENOTTY;
+  const struct devsw *dev = device_of(f);
+  if (dev == 0 || dev->ioctl == 0)
+    return -ENOTTY;
+  return dev->ioctl(request, arg);
+}

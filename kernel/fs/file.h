@@ -29,6 +29,7 @@ struct file {
 struct devsw {
   int (*read)(int user_dst, uint64 dst, int n);
   int (*write)(int user_src, uint64 src, int n);
+  int (*ioctl)(int request, uint64 arg); /* may be 0: -ENOTTY */
 };
 
 extern struct devsw devsw[NDEV];
@@ -42,5 +43,6 @@ void file_close(struct file *f);
 int file_stat(struct file *f, uint64 user_addr);
 int file_read(struct file *f, uint64 user_addr, int n);
 int file_write(struct file *f, uint64 user_addr, int n);
+int file_ioctl(struct file *f, int request, uint64 arg);
 
 #endif

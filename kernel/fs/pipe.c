@@ -144,7 +144,7 @@ pipe_write(struct pipe *pi, uint64 user_addr, int n)
     }
     uint room = PIPE_SIZE - (pi->nwrite - pi->nread);
     if (room == 0) {
-      if (proc_killed(p)) {
+      if (proc_interrupted(p)) {
         spin_release(&pi->pipe_lock);
         return -EINTR;
       }
@@ -181,7 +181,7 @@ pipe_read(struct pipe *pi, uint64 user_addr, int n)
 
   spin_acquire(&pi->pipe_lock);
   while (pi->nread == pi->nwrite && pi->writeopen) {
-    if (proc_killed(p)) {
+    if (proc_interrupted(p)) {
       spin_release(&pi->pipe_lock);
       return -EINTR;
     }

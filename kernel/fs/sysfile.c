@@ -159,6 +159,17 @@ sys_fstat(void)
   return file_stat(f, argaddr(1));
 }
 
+/* ioctl(fd, request, arg): device control, see kernel/ioctl.h. */
+int64
+sys_ioctl(void)
+{
+  struct file *f;
+  int err = argfd(0, 0, &f);
+  if (err < 0)
+    return err;
+  return file_ioctl(f, argint(1), argaddr(2));
+}
+
 /* pipe(int fds[2]): fds[0] reads, fds[1] writes. */
 int64
 sys_pipe(void)

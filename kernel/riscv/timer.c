@@ -71,6 +71,11 @@ uint64 clock_ticks(void)
   return t;
 }
 
+uint64 clock_timebase(void)
+{
+  return timebase_hz;
+}
+
 uint64 clock_usec(void)
 {
   return r_time() / (timebase_hz / 1000000);
@@ -81,7 +86,7 @@ int clock_sleep(uint64 nticks)
   spin_acquire(&tick_lock);
   uint64 start = ticks;
   while (ticks - start < nticks) {
-    if (proc_killed(myproc())) {
+    if (proc_interrupted(myproc())) {
       spin_release(&tick_lock);
       return -EINTR;
     }

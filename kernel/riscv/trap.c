@@ -100,6 +100,10 @@ void usertrap(void)
   struct proc *p = myproc();
   uint64 scause = CSR_READ(scause);
 
+  uint64 now = r_time();
+  p->utime += now - p->acct_mark;
+  p->acct_mark = now;
+
   if ((CSR_READ(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
     fpu_save(&p->fp);
   }
@@ -107,7 +111,7 @@ void usertrap(void)
   enum intr_kind kind = NOT_AN_INTERRUPT;
   if (scause == CAUSE_USER_ECALL) {
     if (proc_killed(p))
-      proc_exit(-1);
+      proc_exit_killed();
     p->trapframe->epc += 4; /* return past the ecall */
     intr_on();
     syscall();
@@ -117,16 +121,17 @@ void usertrap(void)
     proc_setkilled(p);
   }
 
-  if (proc_killed(p))
-    proc_exit(-1);
   if (kind == TIMER_INTR)
     proc_yield();
   usertrapret();
 }
 
+/* Return to user mode, after acting on pending signals (which may end or
+   stop the process here). */
 void usertrapret(void)
 {
   struct proc *p = myproc();
+  signal_check();
   intr_off();
   CSR_WRITE(stvec, uservec);
 
@@ -146,6 +151,10 @@ void usertrapret(void)
   sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
   CSR_WRITE(sstatus, sstatus);
   CSR_WRITE(sepc, tf->epc);
+
+  uint64 now = r_time();
+  p->stime += now - p->acct_mark;
+  p->acct_mark = now;
   userret(tf);
 }
 
