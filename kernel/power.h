@@ -11,6 +11,7 @@
 
 #define POWEROFF_PANIC 3   /* QEMU exit status after a kernel panic */
 #define POWEROFF_NODISK 4  /* QEMU exit status when no disk is attached */
+#define POWEROFF_BADDISK 5 /* QEMU exit status when the disk holds no valid file system */
 
 void machine_poweroff(int code) __attribute__((noreturn));
 

@@ -81,6 +81,24 @@ def zeroed_disk():
         shutil.rmtree(tmp)
 
 
+def corrupt_superblock():
+    """A superblock that claims more blocks than the disk has is refused."""
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "bad.img")
+        shutil.copy("fs.img", img)
+        with open(img, "r+b") as f:
+            f.seek(1024 + 4)  # block 1, struct superblock's size field
+            f.write((1 << 30).to_bytes(4, "little"))
+        cmd = [a.replace("file=fs.img", f"file={img}") for a in qemu_command(1)]
+        with Machine("boot-badsuper", cmd=cmd) as m:
+            m.expect(r"file system is larger than the disk", 30)
+            status = m.wait_exit(30)
+            assert status != 0, "QEMU exited 0 with a corrupt superblock"
+    finally:
+        shutil.rmtree(tmp)
+
+
 def halt_exits_zero():
     """`halt` powers off: QEMU exits with status 0."""
     with Machine("boot-halt", cpus=3) as m:
@@ -97,5 +115,6 @@ CASES = [
     ("all of 1 GiB is free memory", free_memory_uses_all_ram),
     ("no disk: message and failure exit", no_disk),
     ("zeroed disk: message and failure exit", zeroed_disk),
+    ("corrupt superblock: message and failure exit", corrupt_superblock),
     ("halt exits QEMU with 0", halt_exits_zero),
 ]

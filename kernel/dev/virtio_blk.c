@@ -403,3 +403,8 @@ void virtio_blk_intr(void)
 
   spin_release(&disk.lock);
 }
+
+unsigned long virtio_blk_nblocks(void)
+{
+  return disk.capacity / SECTORS_PER_BLOCK;
+}

@@ -12,5 +12,7 @@ void virtio_blk_rw(struct buf *b, int write);
 void virtio_blk_intr(void);
 /* The disk's PLIC interrupt line. Valid only after virtio_blk_init. */
 int virtio_blk_irq(void);
+/* The disk's size in file-system blocks. Valid only after virtio_blk_init. */
+unsigned long virtio_blk_nblocks(void);
 
 #endif

@@ -51,6 +51,8 @@
 #include "kernel/fs/bio.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/inode.h"
+#include "kernel/power.h"
+#include "kernel/dev/virtio_blk.h"
 
 #define SUPERBLOCK_BLOCK 1   /* block 0 is left for a boot loader */
 #define BITS_PER_BYTE    8
@@ -84,8 +86,33 @@ static struct {
 /* ---- Superblock ---------------------------------------------------- */
 
 /*
+ * Why superblock s cannot describe a file system on a disk of nblocks
+ * blocks laid out as mkfs does (boot, super, log, inodes, bitmap, data),
+ * or 0 if it can.
+ */
+static const char *
+superblock_problem(const struct superblock *s, uint64 nblocks)
+{
+  if (s->magic != FSMAGIC)
+    return "bad magic number: not a file system made by mkfs";
+  if (s->size > nblocks)
+    return "file system is larger than the disk";
+  if (s->nlog < 2 || s->logstart != SUPERBLOCK_BLOCK + 1)
+    return "bad log position or size";
+  if (s->inodestart != s->logstart + s->nlog || s->ninodes == 0)
+    return "bad inode area";
+  if (s->bmapstart < s->inodestart + (s->ninodes + IPB - 1) / IPB)
+    return "bitmap overlaps the inodes";
+  uint nbitmap = (s->size + BPB - 1) / BPB;
+  if (s->nblocks == 0 || (uint64)s->bmapstart + nbitmap + s->nblocks > s->size)
+    return "block counts do not add up";
+  return 0;
+}
+
+/*
  * Read the superblock and replay the log. Called once, by the first
- * process, because it sleeps for disk I/O.
+ * process, because it sleeps for disk I/O. A disk that holds no valid
+ * file system is a user mistake, not a kernel bug: say so and power off.
  */
 void
 fs_init(int dev)
@@ -93,9 +120,12 @@ fs_init(int dev)
   struct buf *b = bio_read(dev, SUPERBLOCK_BLOCK);
   memmove(&sb, b->data, sizeof(sb));
   bio_release(b);
-  if (sb.magic != FSMAGIC)
-    panic("fs_init: disk %d has magic %x, not a file system (want %x)", dev,
-          sb.magic, FSMAGIC);
+  const char *problem = superblock_problem(&sb, virtio_blk_nblocks());
+  if (problem) {
+    printf("fs: disk %d is not a file system this kernel can use: %s\n"
+           "fs: build the image with mkfs (make fs.img)\n", dev, problem);
+    machine_poweroff(POWEROFF_BADDISK);
+  }
   log_init(dev, &sb);
 }
 
