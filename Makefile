@@ -44,6 +44,8 @@ UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 
 .PHONY: all qemu qemu-gdb gdb test grade bench clean deps print-gdbport print-qemu
 .DEFAULT_GOAL := all
+# Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
+.SECONDARY:
 
 all: $K/kernel fs.img .gdbinit
 
@@ -78,8 +80,15 @@ $U/_%: $U/%.o $(ULIBOBJS) $U/user.ld
 mkfs/mkfs: mkfs/mkfs.c $K/fs.h $K/stat.h $K/param.h $K/types.h
 	gcc -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
-fs.img: mkfs/mkfs README.md $(UPROGS)
-	mkfs/mkfs $@ README.md $(UPROGS)
+# fs.img gets copies without debug information (user/bin/); gdb reads the
+# symbols from user/_NAME itself.
+FSPROGS := $(patsubst $U/_%,$U/bin/_%,$(UPROGS))
+$U/bin/_%: $U/_%
+	@mkdir -p $U/bin
+	$(OBJCOPY) --strip-debug $< $@
+
+fs.img: mkfs/mkfs README.md $(FSPROGS)
+	mkfs/mkfs $@ README.md $(FSPROGS)
 
 .gdbinit: scripts/gdbinit.tmpl Makefile
 	sed "s/:GDBPORT/:$(GDBPORT)/" $< > $@
@@ -112,9 +121,21 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tests/run.py
 
+# The autograder for this kernel's own features (grade/grade_kernel.py);
+# GRADEFLAGS passes options, e.g. GRADEFLAGS="--list" or a test's name.
+grade: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) -m grade.grade_kernel --no-build --cpus $(CPUS) $(GRADEFLAGS)
+
+# user/bench.c, several boots with one hart, summarised (scripts/bench.py).
+bench: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) scripts/bench.py --cpus 1
+
 clean:
 	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \
 	  $U/*.o $U/*.d $U/lib/*.o $U/lib/*.d $U/_* $U/*.asm $(GEN) \
+	  $U/bin/_* \
 	  mkfs/mkfs fs.img .gdbinit
 	rm -rf tests/logs
 

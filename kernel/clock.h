@@ -1,6 +1,6 @@
 /*
  * clock.h: time. The timer interrupts every hart TICK_HZ times a second;
- * each interrupt charges a tick to the running process and may preempt it.
+ * each interrupt may preempt the running process.
  * The boot hart also counts ticks for uptime() and sleep(). Finer time
  * comes straight from the `time` CSR (clock_usec).
  */
@@ -13,10 +13,12 @@
 
 void clock_init(uint64 timebase, int use_sstc, uint64 tick_hart);
 void clock_inithart(void);
-void clock_intr(int from_user);
+void clock_intr(void);
 uint64 clock_ticks(void);
 uint64 clock_usec(void);
 uint64 clock_timebase(void); /* time CSR units per second */
-int clock_sleep(uint64 nticks); /* 0, or -EINTR if the process was killed */
+/* Sleep nticks ticks. Returns 0, or -EINTR if interrupted (killed or
+   stopped), with the ticks still to sleep in *left. */
+int clock_sleep(uint64 nticks, uint64 *left);
 
 #endif

@@ -705,8 +705,12 @@ static void fill_info(struct proc *p, struct procinfo *pi)
   safestrcpy(pi->name, p->name, sizeof(pi->name));
   pi->sz = p->sz;
   uint64 utime = p->utime, stime = p->stime;
-  if (p->state == RUNNING) /* include the time of the current stretch */
-    stime += r_time() - p->acct_mark;
+  if (p->state == RUNNING) { /* include the current stretch */
+    if (p->in_user)
+      utime += r_time() - p->acct_mark;
+    else
+      stime += r_time() - p->acct_mark;
+  }
   pi->utime_us = time_to_us(utime);
   pi->stime_us = time_to_us(stime);
   pi->start_us = time_to_us(p->ctime);

@@ -105,6 +105,7 @@ struct proc {
   uint64 utime;           /* [o] time spent in user mode */
   uint64 stime;           /* [o] time spent in the kernel */
   uint64 acct_mark;       /* [o] when utime or stime was last brought up to date */
+  int in_user;            /* [o] running in user mode since acct_mark? */
   uint64 ctime;           /* [o] when it was created */
   uint64 nsched;          /* [p] times scheduled */
   int lastcpu;            /* [p] hart it last ran on, -1 if never */

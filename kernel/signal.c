@@ -15,6 +15,9 @@
  *
  * Every state change a parent can wait for happens under wait_lock,
  * followed by a wakeup of the parent (see proc_wait).
+ *
+ * init (pid 1) takes no signals: were it to die or stop, nobody would
+ * reap orphans, and the kernel cannot run without it.
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
@@ -22,6 +25,8 @@
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/riscv/sbi.h"
+
+#define INIT_PID 1
 
 /* Make p trap soon if it is running on another hart. */
 static void kick(struct proc *p)
@@ -40,7 +45,7 @@ static int deliver(struct proc *p, int sig, int *wake_parent)
 {
   ASSERT_HELD(&wait_lock);
   ASSERT_HELD(&p->lock);
-  if (p->state == UNUSED || p->state == ZOMBIE || sig == 0)
+  if (p->state == UNUSED || p->state == ZOMBIE || sig == 0 || p->pid == INIT_PID)
     return 0;
   if (sig != SIGKILL && sig != SIGSTOP && (p->sigignored & (1U << sig)))
     return 0;
@@ -107,6 +112,8 @@ int signal_send(int pid, int sig)
 {
   if (sig < 0 || sig >= NSIG || pid == -1)
     return -EINVAL;
+  if (pid == INIT_PID && sig != 0)
+    return -EPERM;
   int r = pid > 0 ? send(pid, 0, sig) : send(0, pid == 0 ? proc_getpgid(0) : -pid, sig);
   return r < 0 ? r : 0;
 }

@@ -108,7 +108,11 @@ int64 sys_sleep(void)
   int n = argint(0);
   if (n < 0)
     return -EINVAL;
-  return clock_sleep(n);
+  uint64 left;
+  int r = clock_sleep(n, &left);
+  if (r == -EINTR)
+    myproc()->trapframe->a0 = left; /* a restart sleeps only what is left */
+  return r;
 }
 
 int64 sys_uptime(void)

@@ -14,10 +14,28 @@
  * of this shell), so its redirections and `cd`s stay inside it.
  *
  * The shell is the parent of every process of every pipeline it starts,
- * and remembers a started pipeline as a `struct job`. That is the ground
- * job control builds on: `jobs`, `fg` and `bg` would keep jobs in a table
- * and be entries of `builtins`. A foreground job is waited for; background
- * jobs are reaped whenever the shell waits.
+ * and remembers a started pipeline as a `struct job`.
+ *
+ * Job control. When a person is typing (standard input is the console),
+ * every job gets a process group of its own, and the shell gives the
+ * console to the group of the job in the foreground (tcsetpgrp), so that
+ * Ctrl-C (SIGINT) and Ctrl-Z (SIGTSTP) reach that job's processes and no
+ * others. The shell itself ignores both signals, and takes the console
+ * back when the job ends or stops. Stopped and background jobs are kept
+ * in a table, listed by `jobs` and resumed by `fg` and `bg`:
+ *
+ *   $ spin &                  $ sleep 10
+ *   [1] 4                     ^Z
+ *   $ jobs                    [2]  Stopped  sleep 10
+ *   [1]  Running  spin &      $ bg
+ *                             [2]  sleep 10 &
+ *
+ * A foreground job is waited for with waitpid on its group, which also
+ * reports a stop. Changes in the other jobs (done, stopped) are collected
+ * without waiting and reported just before the next prompt. Without job
+ * control (a script, or a subshell) jobs run in the shell's own group,
+ * each foreground job is waited for in turn and background ones are not
+ * kept: they are reaped whenever the shell waits, as in xv6.
  *
  * Parsing copies every word and node into one arena that is emptied for
  * each line, so the shell never calls malloc. The user stack is a single
@@ -35,6 +53,11 @@
 #define MAX_STAGES  16    /* commands in one pipeline */
 #define MAX_NESTING 6     /* depth of parentheses; each level costs stack */
 #define SKIP_BUF_SIZE 512 /* read size when skipping to the end of a file */
+#define MAX_JOBS    16    /* stopped and background jobs kept at once */
+#define JOB_TEXT_MAX 64   /* characters of a job's command kept to show it */
+#define SIGNAL_STATUS 128 /* exit status 128 + N: ended by signal N */
+#define CONSOLE_MODE 0    /* the console as the shell reads it: cooked and
+                             blocking, no CON_* bits */
 
 #define PROMPT "$ "
 
@@ -65,6 +88,8 @@ struct pipeline {
   struct command *stages;
   int nstages;
   int background;           /* ended by '&' */
+  const char *text;         /* where it was written in the line, */
+  int textlen;              /*   to show it as a job */
   struct pipeline *next;
 };
 
@@ -88,6 +113,7 @@ static const char specials[] = "|<>;&()";
 
 struct parser {
   const char *pos;         /* next character of the line to read */
+  const char *tok_start;   /* where the current token starts in the line */
   enum token tok;          /* the current token, */
   char *word;              /*   and its text if it is TOK_WORD */
   int depth;               /* open parentheses */
@@ -134,6 +160,7 @@ advance(struct parser *ps)
 
   while (is_one_of(*s, spaces))
     s++;
+  ps->tok_start = s;
   ps->word = 0;
   switch (*s) {
   case '\0': ps->tok = TOK_END; break;
@@ -293,6 +320,7 @@ parse_pipeline(struct parser *ps)
 
   if (pl == 0)
     return 0;
+  pl->text = ps->tok_start;
   c = pl->stages = parse_command(ps);
   if (c == 0)
     return 0;
@@ -311,6 +339,7 @@ parse_pipeline(struct parser *ps)
     c = c->next;
     pl->nstages++;
   }
+  pl->textlen = ps->tok_start - pl->text;   /* up to the token ending it */
   return pl;
 }
 
@@ -358,14 +387,271 @@ parse_line(const char *text, const char **error)
 
 /* ---------- Running ---------- */
 
+/* What the shell last heard from one process of a job. */
+enum proc_status { PROC_RUNNING, PROC_STOPPED, PROC_DONE };
+
+/* What a job as a whole is doing. */
+enum job_state { JOB_RUNNING, JOB_STOPPED, JOB_DONE };
+
 /* A started pipeline: its processes, all children of this shell, in the
    order of the stages. */
 struct job {
+  int id;                   /* its number, [id] in messages; 0: slot free */
+  int pgid;                 /* its process group, with job control */
   int npids;
   int pids[MAX_STAGES];
+  enum proc_status procs[MAX_STAGES];
+  int status;               /* waitpid status last heard from the last stage */
+  enum job_state shown;     /* the state the user was last told of */
+  int seq;                  /* when it last went to the background or
+                               stopped: fg and bg take the latest */
+  char text[JOB_TEXT_MAX];  /* the command, to show it */
 };
 
+static int job_control;     /* this shell manages jobs (see the top) */
+static int shell_pgid;      /* its own process group, with job control */
+static struct job jobs[MAX_JOBS];   /* with job control; [i].id is i + 1 */
+static int job_seq;         /* the last seq handed out */
+/* Without job control, the job being run: one at a time, and nothing is
+   kept of a background one. */
+static struct job unmanaged_job;
+
 static int run_list(struct pipeline *list);
+
+/* ---------- The job table ---------- */
+
+/* A free slot of the job table for pl, or 0 if all are taken. */
+static struct job *
+job_alloc(struct pipeline *pl)
+{
+  struct job *j;
+  int len = pl->textlen;
+
+  for (j = jobs; j < jobs + MAX_JOBS; j++) {
+    if (j->id == 0)
+      break;
+  }
+  if (j == jobs + MAX_JOBS)
+    return 0;
+  memset(j, 0, sizeof(*j));
+  j->id = j - jobs + 1;
+  while (len > 0 && is_one_of(pl->text[len - 1], spaces))
+    len--;
+  if (len > JOB_TEXT_MAX - 1)
+    len = JOB_TEXT_MAX - 1;
+  memmove(j->text, pl->text, len);
+  return j;
+}
+
+static void
+job_free(struct job *j)
+{
+  j->id = 0;
+}
+
+static enum job_state
+job_state(struct job *j)
+{
+  int i, stopped = 0;
+
+  for (i = 0; i < j->npids; i++) {
+    if (j->procs[i] == PROC_RUNNING)
+      return JOB_RUNNING;
+    if (j->procs[i] == PROC_STOPPED)
+      stopped = 1;
+  }
+  return stopped ? JOB_STOPPED : JOB_DONE;
+}
+
+/* Notes what waitpid said (status) about process pid of j. Returns 1 if
+   pid is one of j's processes, else 0. */
+static int
+job_record(struct job *j, int pid, int status)
+{
+  int i;
+
+  for (i = 0; i < j->npids; i++) {
+    if (j->pids[i] != pid)
+      continue;
+    if (WIFSTOPPED(status))
+      j->procs[i] = PROC_STOPPED;
+    else if (WIFCONTINUED(status))
+      j->procs[i] = PROC_RUNNING;
+    else
+      j->procs[i] = PROC_DONE;
+    if (i == j->npids - 1 && !WIFCONTINUED(status))
+      j->status = status;
+    return 1;
+  }
+  return 0;
+}
+
+/* Collects, without waiting, every change in the shell's children, and
+   notes each in its job. */
+static void
+reap_jobs(void)
+{
+  struct job *j;
+  int pid, status;
+
+  while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED | WCONTINUED)) > 0) {
+    for (j = jobs; j < jobs + MAX_JOBS; j++) {
+      if (j->id != 0 && job_record(j, pid, status))
+        break;
+    }
+  }
+}
+
+/* The exit status a waitpid status stands for, as other shells count. */
+static int
+exit_status(int status)
+{
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSTOPPED(status))
+    return SIGNAL_STATUS + WSTOPSIG(status);
+  return SIGNAL_STATUS + WTERMSIG(status);
+}
+
+/* Writes to fd that j is in state s: "[1]  Stopped  sleep 10". The
+   shell's own messages go to standard error, `jobs` lists to standard
+   output (so that it can be piped). */
+static void
+print_job(int fd, struct job *j, enum job_state s)
+{
+  int st = j->status;
+
+  if (s == JOB_RUNNING)
+    fprintf(fd, "[%d]  Running  %s &\n", j->id, j->text);
+  else if (s == JOB_STOPPED)
+    fprintf(fd, "[%d]  Stopped  %s\n", j->id, j->text);
+  else if (WIFSIGNALED(st))
+    fprintf(fd, "[%d]  Killed (signal %d)  %s\n", j->id, WTERMSIG(st), j->text);
+  else if (WEXITSTATUS(st) != 0)
+    fprintf(fd, "[%d]  Exit %d  %s\n", j->id, WEXITSTATUS(st), j->text);
+  else
+    fprintf(fd, "[%d]  Done  %s\n", j->id, j->text);
+}
+
+/* Before a prompt: tells of every job that has stopped or ended since
+   the user last heard of it, and forgets the ended ones. */
+static void
+report_jobs(void)
+{
+  struct job *j;
+  enum job_state s;
+
+  reap_jobs();
+  for (j = jobs; j < jobs + MAX_JOBS; j++) {
+    if (j->id == 0)
+      continue;
+    s = job_state(j);
+    if (s != j->shown && s != JOB_RUNNING)
+      print_job(2, j, s);
+    j->shown = s;
+    if (s == JOB_DONE)
+      job_free(j);
+  }
+}
+
+/* ---------- Processes, groups and the console ---------- */
+
+/* The console is the shell's again: its group gets Ctrl-C and Ctrl-Z
+   (and ignores them), and its mode is the shell's, in case a program
+   that changed it could not put it back (say, top killed by a signal). */
+static void
+take_console(void)
+{
+  tcsetpgrp(0, shell_pgid);
+  ioctl(0, CON_SETMODE, CONSOLE_MODE);
+}
+
+/* An interactive shell leads its own process group, which owns the
+   console while no job is in the foreground, and ignores the keys that
+   interrupt and suspend: those are for the jobs. */
+static void
+start_job_control(void)
+{
+  setpgid(0, 0);
+  shell_pgid = getpgid(0);
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTSTP, SIG_IGN);
+  take_console();
+  job_control = 1;
+}
+
+/*
+ * First thing in a new child of a job-controlling shell, a process of
+ * job: join the job's process group (pgid 0: start it, as the first
+ * stage), and if the job is in the foreground, take the console. The
+ * shell does both too, for whichever of the two runs first; the child
+ * must not run the program before it is in its group. Then give back the
+ * default actions of the signals the shell ignores, since dispositions
+ * survive exec. A child, subshell or not, does no job control of its
+ * own; its copy of the table keeps the other jobs only, for `jobs`.
+ */
+static void
+enter_job(struct job *job, int foreground)
+{
+  if (!job_control)
+    return;
+  setpgid(0, job->pgid);
+  if (foreground)
+    tcsetpgrp(0, getpgid(0));
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTSTP, SIG_DFL);
+  job_control = 0;
+  job_free(job);
+}
+
+/* Sends SIGCONT to j's processes and counts them as running again. */
+static void
+continue_job(struct job *j)
+{
+  int i;
+
+  sigsend(-j->pgid, SIGCONT);
+  for (i = 0; i < j->npids; i++) {
+    if (j->procs[i] == PROC_STOPPED)
+      j->procs[i] = PROC_RUNNING;
+  }
+}
+
+/*
+ * Gives j the console and waits until it ends or stops. An ended job is
+ * forgotten and its exit status returned; a stopped one stays in the
+ * table, with a message, and counts as having failed.
+ */
+static int
+wait_foreground(struct job *j)
+{
+  int pid = 0, status;
+
+  if (job_control)
+    tcsetpgrp(0, j->pgid);
+  while (job_state(j) == JOB_RUNNING) {
+    /* Without job control, a pid not in j is a finished background job;
+       reaping it here is what keeps it from lingering as a zombie. */
+    if (job_control)
+      pid = waitpid(-j->pgid, &status, WUNTRACED);
+    else
+      pid = waitpid(-1, &status, 0);
+    if (pid < 0)
+      break;   /* no such children left: nothing more will arrive */
+    job_record(j, pid, status);
+  }
+  if (job_control)
+    take_console();
+  if (pid >= 0 && job_state(j) == JOB_STOPPED) {
+    j->seq = ++job_seq;
+    j->shown = JOB_STOPPED;
+    print_job(2, j, JOB_STOPPED);
+    return exit_status(j->status);
+  }
+  status = exit_status(j->status);
+  job_free(j);
+  return status;
+}
 
 /* Makes fd `from` be fd `to` and closes `from`. Returns 0 or -1. */
 static int
@@ -449,6 +735,112 @@ builtin_cd(int argc, char **argv)
   return 0;
 }
 
+/* jobs: lists the jobs, with what each is doing now. */
+static int
+builtin_jobs(int argc, char **argv)
+{
+  struct job *j;
+
+  if (argc != 1) {
+    fprintf(2, "usage: jobs\n");
+    return 1;
+  }
+  /* In a child (jobs | grep ...) the table is the shell's as it was at
+     the fork, and the jobs are not this process's children: as it is. */
+  if (job_control)
+    reap_jobs();
+  for (j = jobs; j < jobs + MAX_JOBS; j++) {
+    if (j->id == 0)
+      continue;
+    j->shown = job_state(j);
+    print_job(1, j, j->shown);
+    if (j->shown == JOB_DONE)
+      job_free(j);
+  }
+  return 0;
+}
+
+/*
+ * The job that fg or bg (name) is about: the one argv[1] names (%N or N),
+ * or else the latest to stop or go to the background, among the stopped
+ * ones only if stopped_only. Returns 0 after saying why there is none.
+ */
+static struct job *
+pick_job(const char *name, int argc, char **argv, int stopped_only)
+{
+  struct job *j, *best = 0;
+  const char *arg;
+  int id;
+
+  if (!job_control) {
+    fprintf(2, "sh: %s: no job control\n", name);
+    return 0;
+  }
+  if (argc > 2) {
+    fprintf(2, "usage: %s [%%job]\n", name);
+    return 0;
+  }
+  reap_jobs();   /* a job may have ended or stopped without our knowing */
+  if (argc == 2) {
+    arg = argv[1][0] == '%' ? argv[1] + 1 : argv[1];
+    id = atoi(arg);
+    j = id >= 1 && id <= MAX_JOBS ? &jobs[id - 1] : 0;
+    if (j == 0 || j->id == 0) {
+      fprintf(2, "sh: %s: %s: no such job\n", name, argv[1]);
+      return 0;
+    }
+    if (job_state(j) == JOB_DONE) {
+      fprintf(2, "sh: %s: job %d has ended\n", name, j->id);
+      return 0;
+    }
+    return j;
+  }
+  for (j = jobs; j < jobs + MAX_JOBS; j++) {
+    if (j->id == 0 || job_state(j) == JOB_DONE ||
+        (stopped_only && job_state(j) != JOB_STOPPED))
+      continue;
+    if (best == 0 || j->seq > best->seq)
+      best = j;
+  }
+  if (best == 0)
+    fprintf(2, "sh: %s: no current job\n", name);
+  return best;
+}
+
+/* fg [%N]: continues a job in the foreground and waits for it. */
+static int
+builtin_fg(int argc, char **argv)
+{
+  struct job *j = pick_job("fg", argc, argv, 0);
+
+  if (j == 0)
+    return 1;
+  fprintf(2, "%s\n", j->text);
+  /* The console first: the job may read as soon as it runs. */
+  tcsetpgrp(0, j->pgid);
+  continue_job(j);
+  return wait_foreground(j);
+}
+
+/* bg [%N]: continues a stopped job in the background. */
+static int
+builtin_bg(int argc, char **argv)
+{
+  struct job *j = pick_job("bg", argc, argv, 1);
+
+  if (j == 0)
+    return 1;
+  if (job_state(j) != JOB_STOPPED) {
+    fprintf(2, "sh: bg: job %d is already running\n", j->id);
+    return 0;
+  }
+  continue_job(j);
+  j->seq = ++job_seq;
+  j->shown = JOB_RUNNING;
+  fprintf(2, "[%d]  %s &\n", j->id, j->text);
+  return 0;
+}
+
 struct builtin {
   const char *name;
   int (*run)(int argc, char **argv);   /* returns an exit status */
@@ -456,6 +848,9 @@ struct builtin {
 
 static const struct builtin builtins[] = {
   { "cd", builtin_cd },
+  { "jobs", builtin_jobs },
+  { "fg", builtin_fg },
+  { "bg", builtin_bg },
 };
 
 #define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
@@ -544,9 +939,10 @@ run_stage(struct command *c)
 
 /*
  * Forks one child per stage of pl, connecting each stage's output to the
- * next one's input by a pipe, and records the children in job. If a pipe
- * or fork fails, the stages already started are left to finish (their
- * pipes close, so they see end of input) and the job holds just them.
+ * next one's input by a pipe, and records the children in job; with job
+ * control they form a new process group, led by the first. If a pipe or
+ * fork fails, the stages already started are left to finish (their pipes
+ * close, so they see end of input) and the job holds just them.
  */
 static void
 start_job(struct pipeline *pl, struct job *job)
@@ -556,6 +952,8 @@ start_job(struct pipeline *pl, struct job *job)
   int p[2], pid;
 
   job->npids = 0;
+  job->pgid = 0;
+  job->status = 0;
   for (c = pl->stages; c != 0; c = c->next) {
     if (c->next != 0 && pipe(p) < 0) {
       fprintf(2, "sh: pipe: %s\n", strerror(errno));
@@ -571,6 +969,7 @@ start_job(struct pipeline *pl, struct job *job)
       break;
     }
     if (pid == 0) {
+      enter_job(job, !pl->background);
       if (c->next != 0)
         close(p[0]);
       if ((prev_in >= 0 && move_fd(prev_in, 0) < 0) ||
@@ -580,6 +979,12 @@ start_job(struct pipeline *pl, struct job *job)
       }
       run_stage(c);
     }
+    if (job_control) {
+      if (job->pgid == 0)
+        job->pgid = pid;
+      setpgid(pid, job->pgid);   /* fails harmlessly if it has exited */
+    }
+    job->procs[job->npids] = PROC_RUNNING;
     job->pids[job->npids++] = pid;
     if (prev_in >= 0)
       close(prev_in);
@@ -595,32 +1000,6 @@ start_job(struct pipeline *pl, struct job *job)
     close(prev_in);
 }
 
-/*
- * Waits until every process of job has exited and returns the exit status
- * of its last stage (that of a pipeline, as in other shells).
- */
-static int
-wait_job(struct job *job)
-{
-  int left = job->npids, status = 0, st, pid, i;
-
-  while (left > 0) {
-    pid = wait(&st);
-    if (pid < 0)
-      break;   /* no children left: nothing more will arrive */
-    /* A pid not in the job is a finished background job; reaping it here
-       is what keeps it from lingering as a zombie. */
-    for (i = 0; i < job->npids; i++) {
-      if (job->pids[i] == pid) {
-        left--;
-        if (i == job->npids - 1)
-          status = st;
-      }
-    }
-  }
-  return status;
-}
-
 /* Runs each pipeline of list in turn. Returns the exit status of the last
    one run in the foreground, 0 if there was none. */
 static int
@@ -628,8 +1007,8 @@ run_list(struct pipeline *list)
 {
   struct pipeline *pl;
   const struct builtin *b;
-  struct job job;
-  int status = 0;
+  struct job *job;
+  int status = 0, partial;
 
   for (pl = list; pl != 0; pl = pl->next) {
     b = pl->nstages == 1 ? find_builtin(pl->stages) : 0;
@@ -637,14 +1016,45 @@ run_list(struct pipeline *list)
       status = run_builtin_here(b, pl->stages);
       continue;
     }
-    start_job(pl, &job);
-    if (!pl->background) {
-      status = wait_job(&job);
-      if (job.npids < pl->nstages)
-        status = 1;   /* part of the pipeline never ran */
+    job = job_control ? job_alloc(pl) : &unmanaged_job;
+    if (job == 0) {
+      fprintf(2, "sh: too many jobs (limit %d)\n", MAX_JOBS);
+      status = 1;
+      continue;
     }
+    start_job(pl, job);
+    partial = job->npids < pl->nstages;   /* part of the pipeline never ran */
+    if (job->npids == 0) {
+      job_free(job);
+    } else if (!pl->background) {
+      status = wait_foreground(job);
+      /* Ctrl-C is meant for the whole line, not just the job it hit. */
+      if (job_control && status == SIGNAL_STATUS + SIGINT)
+        return status;
+    } else if (job_control) {
+      job->seq = ++job_seq;
+      fprintf(2, "[%d] %d\n", job->id, job->pids[job->npids - 1]);
+    }
+    if (partial)
+      status = 1;
   }
   return status;
+}
+
+/* The shell is going away: its stopped jobs would stay stopped forever.
+   They get SIGTERM, and SIGCONT so that one that ignores it runs on. */
+static void
+end_stopped_jobs(void)
+{
+  struct job *j;
+
+  reap_jobs();
+  for (j = jobs; j < jobs + MAX_JOBS; j++) {
+    if (j->id != 0 && job_state(j) == JOB_STOPPED) {
+      sigsend(-j->pgid, SIGTERM);
+      sigsend(-j->pgid, SIGCONT);
+    }
+  }
 }
 
 /* ---------- The read-parse-run loop ---------- */
@@ -703,9 +1113,13 @@ main(int argc, char *argv[])
     exit(1);
   }
   interactive = input_is_console();
+  if (interactive)
+    start_job_control();
   for (;;) {
-    if (interactive)
+    if (interactive) {
+      report_jobs();
       write(2, PROMPT, sizeof(PROMPT) - 1);
+    }
     n = read_line();
     if (n == LINE_EOF)
       break;
@@ -720,5 +1134,7 @@ main(int argc, char *argv[])
     }
     run_list(list);
   }
+  if (job_control)
+    end_stopped_jobs();
   return 0;
 }

@@ -228,12 +228,13 @@ static void job_control_key(int sig, const char *echo)
   int pgid = console_input.fg_pgid;
   spin_release(&console_input.lock);
 
-  if (signal_group(pgid, sig) == 0) {
-    /* Nobody took it: give the reader an empty line. */
-    spin_acquire(&console_input.lock);
-    edit_line('\n');
-    spin_release(&console_input.lock);
-  }
+  int taken = signal_group(pgid, sig) > 0;
+  spin_acquire(&console_input.lock);
+  if (taken)
+    console_putc('\n');
+  else
+    edit_line('\n'); /* nobody took it: the reader gets an empty line */
+  spin_release(&console_input.lock);
 }
 
 /*
@@ -257,10 +258,10 @@ void console_intr(int c)
     proc_dump();
     break;
   case KEY_INTR:
-    job_control_key(SIGINT, "^C\n");
+    job_control_key(SIGINT, "^C");
     break;
   case KEY_SUSP:
-    job_control_key(SIGTSTP, "^Z\n");
+    job_control_key(SIGTSTP, "^Z");
     break;
   default:
     spin_acquire(&console_input.lock);

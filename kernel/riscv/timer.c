@@ -5,7 +5,9 @@
  * extension by writing stimecmp directly (about 0.1 us under QEMU), else
  * through SBI set_timer (about 1.3 us). Writing the compare value also
  * clears the pending timer interrupt. tick_lock guards `ticks`, which only
- * the tick hart advances, and is the lock sleepers on &ticks use.
+ * the tick hart advances, and is the lock sleepers on &ticks use. The
+ * tick wakes sleepers only when the earliest of their deadlines is due,
+ * not on every tick; the ones that woke early record their deadline again.
  */
 #include "kernel/clock.h"
 #include "kernel/errno.h"
@@ -15,6 +17,8 @@
 
 static struct spinlock tick_lock;
 static uint64 ticks;          /* [tick_lock] */
+static uint64 next_wake;      /* [tick_lock] earliest tick a sleeper waits for */
+#define NO_WAKE (~0UL)
 static uint64 tick_interval;  /* [I] timebase units per tick */
 static uint64 timebase_hz;    /* [I] */
 static int sstc;              /* [I] use stimecmp? */
@@ -27,6 +31,7 @@ void clock_init(uint64 timebase, int use_sstc, uint64 tick_hart)
   tick_interval = timebase / TICK_HZ;
   sstc = use_sstc;
   tick_hartid = tick_hart;
+  next_wake = NO_WAKE;
 }
 
 static void arm_next_tick(void)
@@ -44,23 +49,20 @@ void clock_inithart(void)
   CSR_SET(sie, SIE_STIE);
 }
 
-/* Timer interrupt on this hart; from_user says which mode it interrupted. */
-void clock_intr(int from_user)
+/* Timer interrupt on this hart. */
+void clock_intr(void)
 {
   arm_next_tick();
-  struct proc *p = myproc();
-  if (p) {
-    if (from_user)
-      p->utime++;
-    else
-      p->stime++;
-  }
-  if (mycpu()->hartid == tick_hartid) {
-    spin_acquire(&tick_lock);
-    ticks++;
-    spin_release(&tick_lock);
+  if (mycpu()->hartid != tick_hartid)
+    return;
+  spin_acquire(&tick_lock);
+  ticks++;
+  int wake = ticks >= next_wake;
+  if (wake)
+    next_wake = NO_WAKE;
+  spin_release(&tick_lock);
+  if (wake)
     proc_wakeup(&ticks);
-  }
 }
 
 uint64 clock_ticks(void)
@@ -81,17 +83,21 @@ uint64 clock_usec(void)
   return r_time() / (timebase_hz / 1000000);
 }
 
-int clock_sleep(uint64 nticks)
+int clock_sleep(uint64 nticks, uint64 *left)
 {
   spin_acquire(&tick_lock);
-  uint64 start = ticks;
-  while (ticks - start < nticks) {
+  uint64 deadline = ticks + nticks;
+  while (ticks < deadline) {
     if (proc_interrupted(myproc())) {
+      *left = deadline - ticks;
       spin_release(&tick_lock);
       return -EINTR;
     }
+    if (deadline < next_wake)
+      next_wake = deadline;
     proc_sleep(&ticks, &tick_lock);
   }
   spin_release(&tick_lock);
+  *left = 0;
   return 0;
 }

@@ -64,7 +64,7 @@ void trap_inithart(void)
 enum intr_kind { NOT_AN_INTERRUPT, DEVICE_INTR, TIMER_INTR };
 
 /* Handle an interrupt if scause is one. */
-static enum intr_kind handle_interrupt(uint64 scause, int from_user)
+static enum intr_kind handle_interrupt(uint64 scause)
 {
   if ((scause & SCAUSE_INTR) == 0)
     return NOT_AN_INTERRUPT;
@@ -82,7 +82,7 @@ static enum intr_kind handle_interrupt(uint64 scause, int from_user)
     return DEVICE_INTR;
   }
   case IRQ_S_TIMER:
-    clock_intr(from_user);
+    clock_intr();
     return TIMER_INTR;
   case IRQ_S_SOFT:
     /* An IPI: its only job is to end a wfi in the scheduler. */
@@ -103,6 +103,7 @@ void usertrap(void)
   uint64 now = r_time();
   p->utime += now - p->acct_mark;
   p->acct_mark = now;
+  p->in_user = 0;
 
   if ((CSR_READ(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
     fpu_save(&p->fp);
@@ -115,7 +116,7 @@ void usertrap(void)
     p->trapframe->epc += 4; /* return past the ecall */
     intr_on();
     syscall();
-  } else if ((kind = handle_interrupt(scause, 1)) == NOT_AN_INTERRUPT) {
+  } else if ((kind = handle_interrupt(scause)) == NOT_AN_INTERRUPT) {
     printf("pid %d %s: killed: %s at pc %p, address %p\n", p->pid, p->name,
            cause_name(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
     proc_setkilled(p);
@@ -155,6 +156,7 @@ void usertrapret(void)
   uint64 now = r_time();
   p->stime += now - p->acct_mark;
   p->acct_mark = now;
+  p->in_user = 1;
   userret(tf);
 }
 
@@ -177,7 +179,7 @@ void kerneltrap(void)
   if (intr_get())
     panic("kerneltrap: interrupts enabled");
 
-  enum intr_kind kind = handle_interrupt(scause, 0);
+  enum intr_kind kind = handle_interrupt(scause);
   if (kind == NOT_AN_INTERRUPT) {
     struct proc *p = myproc();
     panic("kerneltrap: %s at pc %p, address %p, hart %d, pid %d", cause_name(scause),

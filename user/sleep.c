@@ -1,0 +1,36 @@
+/*
+ * sleep: do nothing for the given number of seconds, without using the
+ * CPU: the kernel takes the process off the run queue until enough timer
+ * ticks (TICK_HZ a second) have passed. Ctrl-C ends it early; Ctrl-Z
+ * stops it, and when continued the sleep starts again from the beginning.
+ */
+#include "kernel/types.h"
+#include "kernel/clock.h"
+#include "user/user.h"
+
+/* Is s a decimal number (digits only, at least one)? */
+static int
+is_number(const char *s)
+{
+  if (*s == '\0')
+    return 0;
+  for (; *s != '\0'; s++) {
+    if (*s < '0' || *s > '9')
+      return 0;
+  }
+  return 1;
+}
+
+int
+main(int argc, char *argv[])
+{
+  if (argc != 2 || !is_number(argv[1])) {
+    fprintf(2, "usage: sleep seconds\n");
+    exit(1);
+  }
+  if (sleep(atoi(argv[1]) * TICK_HZ) < 0) {
+    fprintf(2, "sleep: %s\n", strerror(errno));
+    exit(1);
+  }
+  return 0;
+}

@@ -1,0 +1,425 @@
+/*
+ * top: a live view of the processes and harts, redrawn every second.
+ *
+ *   top - up 0:05:12, 9 processes: 1 running, 7 sleeping, 1 stopped, 0 zombie
+ *   load: hart 0 98%, hart 1 2%, hart 2 0%
+ *   memory: 120312 KiB free
+ *
+ *     PID  PPID S  %CPU     TIME    MEM NAME
+ *       5     2 R    99  0:12.34    12K spin
+ *
+ * A process's %CPU is the share of one hart it used since the previous
+ * redraw (a process is on one hart at a time, so at most 100); a hart's
+ * load is the share of that interval it spent running processes. The
+ * first screen counts from each process's creation and from boot. Rows
+ * are ordered by %CPU, busiest first; TIME is as in ps.
+ *
+ * Keys: q or Ctrl-C quits, Ctrl-Z suspends top like any job. To see a key
+ * at once, without Enter, and to look for keys between redraws without
+ * waiting for one, top puts the console in raw, non-blocking mode, and
+ * puts the old mode back on every way out (and while suspended).
+ *
+ *   top -n N    quit after N screens (for scripts and tests)
+ */
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/riscv.h"
+#include "kernel/clock.h"
+#include "user/user.h"
+
+#define US_PER_SEC    1000000
+#define CENTI_PER_SEC 100
+#define US_PER_CENTI  (US_PER_SEC / CENTI_PER_SEC)
+#define SEC_PER_MIN   60
+#define MIN_PER_HOUR  60
+#define PERCENT       100
+#define DECIMAL       10
+#define KIB           1024
+
+#define REFRESH_TICKS TICK_HZ          /* one screen a second */
+#define KEY_TICKS     (TICK_HZ / 10)   /* look for a key ten times a second */
+#define KEYBUF_SIZE   16
+
+#define CTRL(x)   ((x) - '@')          /* the byte Ctrl+x sends in raw mode */
+#define KEY_QUIT  'q'
+#define KEY_INTR  CTRL('C')
+#define KEY_SUSP  CTRL('Z')
+
+#define CLEAR_SCREEN "\033[H\033[2J"   /* ANSI: cursor home, erase screen */
+
+#define ROW_MAX   128
+#define FIELD_MAX 24
+
+/* Column widths. */
+#define W_PID  5
+#define W_PCT  5
+#define W_TIME 8
+#define W_MEM  6
+
+/* What one process had used at the previous screen. */
+struct sample {
+  int pid;
+  uint64 start_us;    /* with pid, tells a reused pid from the same process */
+  uint64 cpu_us;
+};
+
+/* Static: the user stack is a single page. */
+static struct procinfo procs[NPROC];
+static int pcts[NPROC];               /* %CPU of procs[i] */
+static struct sample prev[NPROC];     /* the previous screen's processes */
+static int nprev;
+static uint64 prev_us;                /* when the previous screen was taken */
+static struct hartinfo harts[NCPU];
+static struct hartinfo prev_harts[NCPU];
+
+/* ---------- Formatting ---------- */
+
+struct row {
+  char buf[ROW_MAX];
+  int len;
+};
+
+static void
+row_char(struct row *r, char c)
+{
+  if (r->len < ROW_MAX - 1)
+    r->buf[r->len++] = c;
+}
+
+/* Appends s right-aligned in width columns (0: as it is), then a space. */
+static void
+row_field(struct row *r, const char *s, int width)
+{
+  int pad;
+
+  for (pad = width - (int)strlen(s); pad > 0; pad--)
+    row_char(r, ' ');
+  while (*s != '\0')
+    row_char(r, *s++);
+  row_char(r, ' ');
+}
+
+static void
+row_print(struct row *r)
+{
+  r->buf[r->len - 1] = '\n';   /* in place of the last separator */
+  write(1, r->buf, r->len);
+  r->len = 0;
+}
+
+/* Writes v in decimal at p, zero-padded to at least mindigits digits,
+   and terminates it. Returns the end of what it wrote. */
+static char *
+put_uint(char *p, uint64 v, int mindigits)
+{
+  char digits[FIELD_MAX];
+  int n = 0;
+
+  do {
+    digits[n++] = '0' + v % DECIMAL;
+    v /= DECIMAL;
+  } while (v != 0 || n < mindigits);
+  while (n > 0)
+    *p++ = digits[--n];
+  *p = '\0';
+  return p;
+}
+
+static char *
+fmt_uint(char *buf, uint64 v)
+{
+  put_uint(buf, v, 1);
+  return buf;
+}
+
+/* CPU time as M:SS.cc, as ps shows it. */
+static char *
+fmt_time(char *buf, uint64 us)
+{
+  uint64 centis = us / US_PER_CENTI;
+  uint64 secs = centis / CENTI_PER_SEC;
+  char *p;
+
+  p = put_uint(buf, secs / SEC_PER_MIN, 1);
+  *p++ = ':';
+  p = put_uint(p, secs % SEC_PER_MIN, 2);
+  *p++ = '.';
+  put_uint(p, centis % CENTI_PER_SEC, 2);
+  return buf;
+}
+
+/* Time since boot as H:MM:SS. */
+static char *
+fmt_uptime(char *buf, uint64 us)
+{
+  uint64 secs = us / US_PER_SEC;
+  uint64 mins = secs / SEC_PER_MIN;
+  char *p;
+
+  p = put_uint(buf, mins / MIN_PER_HOUR, 1);
+  *p++ = ':';
+  p = put_uint(p, mins % MIN_PER_HOUR, 2);
+  *p++ = ':';
+  put_uint(p, secs % SEC_PER_MIN, 2);
+  return buf;
+}
+
+static char *
+fmt_mem(char *buf, uint64 bytes)
+{
+  strcpy(put_uint(buf, (bytes + KIB - 1) / KIB, 1), "K");
+  return buf;
+}
+
+/* ---------- Measuring ---------- */
+
+/* part as a whole percentage of total (0 if total is 0). */
+static int
+percent(uint64 part, uint64 total)
+{
+  return total == 0 ? 0 : part * PERCENT / total;
+}
+
+/* %CPU of p since the previous screen, or since it was created if it is
+   newer than that. */
+static int
+cpu_percent(struct procinfo *p, uint64 now)
+{
+  uint64 cpu = p->utime_us + p->stime_us;
+  int i;
+
+  for (i = 0; i < nprev; i++) {
+    if (prev[i].pid == p->pid && prev[i].start_us == p->start_us)
+      return percent(cpu - prev[i].cpu_us, now - prev_us);
+  }
+  return percent(cpu, now - p->start_us);
+}
+
+/* Orders procs (and pcts with them) by %CPU, then by pid. */
+static void
+sort_by_cpu(int n)
+{
+  struct procinfo key;
+  int keypct, i, j;
+
+  for (i = 1; i < n; i++) {
+    key = procs[i];
+    keypct = pcts[i];
+    for (j = i; j > 0 && (pcts[j - 1] < keypct ||
+                          (pcts[j - 1] == keypct && procs[j - 1].pid > key.pid)); j--) {
+      procs[j] = procs[j - 1];
+      pcts[j] = pcts[j - 1];
+    }
+    procs[j] = key;
+    pcts[j] = keypct;
+  }
+}
+
+/* Remembers this screen's processes and harts for the next one. */
+static void
+remember(int n, int nharts, uint64 now)
+{
+  int i;
+
+  for (i = 0; i < n; i++) {
+    prev[i].pid = procs[i].pid;
+    prev[i].start_us = procs[i].start_us;
+    prev[i].cpu_us = procs[i].utime_us + procs[i].stime_us;
+  }
+  nprev = n;
+  prev_us = now;
+  for (i = 0; i < nharts; i++)
+    prev_harts[i] = harts[i];
+}
+
+/* ---------- Drawing ---------- */
+
+static void
+print_summary(int n, uint64 now)
+{
+  int count[NPROCSTATE] = { 0 };
+  char up[FIELD_MAX];
+  int i;
+
+  for (i = 0; i < n; i++) {
+    if (procs[i].state >= 0 && procs[i].state < NPROCSTATE)
+      count[procs[i].state]++;
+  }
+  printf("top - up %s, %d processes: %d running, %d sleeping, %d stopped, %d zombie\n",
+         fmt_uptime(up, now), n, count[RUNNING] + count[RUNNABLE], count[SLEEPING],
+         count[STOPPED], count[ZOMBIE]);
+}
+
+/* Each hart's load: "load: hart 0 98%, hart 1 2%". */
+static void
+print_harts(int nharts)
+{
+  struct row r = { .len = 0 };
+  char f[FIELD_MAX];
+  int i, pct;
+
+  row_field(&r, "load:", 0);
+  for (i = 0; i < nharts; i++) {
+    pct = percent(harts[i].busy_us - prev_harts[i].busy_us,
+                  harts[i].up_us - prev_harts[i].up_us);
+    row_field(&r, "hart", 0);
+    row_field(&r, fmt_uint(f, harts[i].hartid), 0);
+    strcpy(put_uint(f, pct, 1), i + 1 < nharts ? "%," : "%");
+    row_field(&r, f, 0);
+  }
+  row_print(&r);
+}
+
+static void
+print_table(int n)
+{
+  struct row r = { .len = 0 };
+  char f[FIELD_MAX];
+  char state[2] = { 0 };
+  int i;
+
+  row_field(&r, "PID", W_PID);
+  row_field(&r, "PPID", W_PID);
+  row_field(&r, "S", 0);
+  row_field(&r, "%CPU", W_PCT);
+  row_field(&r, "TIME", W_TIME);
+  row_field(&r, "MEM", W_MEM);
+  row_field(&r, "NAME", 0);
+  row_print(&r);
+  for (i = 0; i < n; i++) {
+    state[0] = proc_state_letter(procs[i].state);
+    row_field(&r, fmt_uint(f, procs[i].pid), W_PID);
+    row_field(&r, fmt_uint(f, procs[i].ppid), W_PID);
+    row_field(&r, state, 0);
+    row_field(&r, fmt_uint(f, pcts[i]), W_PCT);
+    row_field(&r, fmt_time(f, procs[i].utime_us + procs[i].stime_us), W_TIME);
+    row_field(&r, fmt_mem(f, procs[i].sz), W_MEM);
+    row_field(&r, procs[i].name, 0);
+    row_print(&r);
+  }
+}
+
+/* Takes the numbers and draws one screen. Returns 0, or -1 if the kernel
+   would not tell. */
+static int
+draw(void)
+{
+  uint64 now;
+  int n, nharts, i;
+
+  n = procinfo(-1, procs, NPROC);
+  nharts = hartinfo(harts, NCPU);
+  now = uptime_us();
+  if (n < 0 || nharts < 0)
+    return -1;
+  for (i = 0; i < n; i++)
+    pcts[i] = cpu_percent(&procs[i], now);
+  write(1, CLEAR_SCREEN, sizeof(CLEAR_SCREEN) - 1);
+  print_summary(n, now);
+  print_harts(nharts);
+  printf("memory: %d KiB free\n\n", freemem() * (PGSIZE / KIB));
+  remember(n, nharts, now);
+  sort_by_cpu(n);
+  print_table(n);
+  return 0;
+}
+
+/* ---------- The keyboard ---------- */
+
+static int keyboard;      /* is standard input the console, in raw mode? */
+static int saved_mode;    /* the console's mode before top changed it */
+
+/* The keyboard belongs to the console's foreground group. Put in the
+   background (started with &, or by bg after Ctrl-Z), top stops itself
+   until fg brings it back, as Unix stops a background reader. SIGSTOP,
+   because it cannot be ignored: this must not turn into a busy loop. */
+static void
+wait_for_foreground(void)
+{
+  int fg;
+
+  while ((fg = tcgetpgrp(0)) > 0 && fg != getpgid(0))
+    sigsend(0, SIGSTOP);
+}
+
+/* Raw mode if standard input is the console; remembers the old mode. */
+static void
+keyboard_on(void)
+{
+  int mode;
+
+  if (tcgetpgrp(0) < 0)
+    return;   /* not the console: top runs without keys */
+  wait_for_foreground();
+  mode = ioctl(0, CON_SETMODE, CON_RAW | CON_NONBLOCK);
+  keyboard = mode >= 0;
+  saved_mode = mode;
+}
+
+static void
+keyboard_off(void)
+{
+  if (keyboard)
+    ioctl(0, CON_SETMODE, saved_mode);
+  keyboard = 0;
+}
+
+/* Ctrl-Z: stop the job top is in, as the console does for other
+   programs; the console gets its old mode back meanwhile. */
+static void
+suspend_self(void)
+{
+  keyboard_off();
+  sigsend(0, SIGTSTP);
+  keyboard_on();   /* continued */
+}
+
+/* Waits up to ticks for the next screen, acting on keys meanwhile.
+   Returns 1 if the user asked to quit. */
+static int
+wait_for_key(int ticks)
+{
+  char keys[KEYBUF_SIZE];
+  int waited, n, i;
+
+  for (waited = 0; waited < ticks; waited += KEY_TICKS) {
+    sleep(KEY_TICKS);
+    if (!keyboard)
+      continue;
+    n = read(0, keys, sizeof(keys));
+    for (i = 0; i < n; i++) {
+      if (keys[i] == KEY_QUIT || keys[i] == KEY_INTR)
+        return 1;
+      if (keys[i] == KEY_SUSP) {
+        suspend_self();
+        return 0;   /* redraw at once: the numbers are stale */
+      }
+    }
+  }
+  return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+  int screens = 0, shown, status = 0;   /* screens 0: until q */
+
+  if (argc == 3 && strcmp(argv[1], "-n") == 0 && atoi(argv[2]) > 0) {
+    screens = atoi(argv[2]);
+  } else if (argc != 1) {
+    fprintf(2, "usage: top [-n screens]\n");
+    exit(1);
+  }
+  keyboard_on();
+  for (shown = 0; screens == 0 || shown < screens; shown++) {
+    if (shown > 0 && wait_for_key(REFRESH_TICKS))
+      break;
+    if (draw() < 0) {
+      fprintf(2, "top: cannot read the process table: %s\n", strerror(errno));
+      status = 1;
+      break;
+    }
+  }
+  keyboard_off();
+  return status;
+}
