@@ -64,11 +64,12 @@ static int load_segment(pagetable_t pt, struct inode *ip, const struct proghdr *
   return 0;
 }
 
-/* Map and load every PT_LOAD segment. Returns the end of the highest
-   segment (sz) via *szp; 0 or a negative error. */
+/* Map and load every PT_LOAD segment. Returns 0 or a negative error;
+   either way *szp ends up covering everything mapped, so the caller can
+   free it. */
 static int load_program(pagetable_t pt, struct inode *ip, const struct elfhdr *eh, uint64 *szp)
 {
-  uint64 sz = 0;
+  *szp = 0;
   for (int i = 0; i < eh->phnum; i++) {
     struct proghdr ph;
     uint64 off = eh->phoff + (uint64)i * sizeof(ph);
@@ -78,20 +79,17 @@ static int load_program(pagetable_t pt, struct inode *ip, const struct elfhdr *e
       continue;
     uint64 end = ph.vaddr + ph.memsz;
     if (ph.filesz > ph.memsz || end < ph.vaddr || end > MAXVA || ph.vaddr % PGSIZE != 0 ||
-        ph.vaddr < sz || ph.off + ph.filesz < ph.off)
+        ph.vaddr < *szp || ph.off + ph.filesz < ph.off)
       return -ENOEXEC;
-    uint64 start = ph.vaddr > sz ? ph.vaddr : sz;
+    uint64 start = ph.vaddr > *szp ? ph.vaddr : *szp;
     if (vm_user_alloc(pt, start, end, segment_perm(ph.flags)) == 0)
       return -ENOMEM;
-    sz = end;
+    *szp = end;
     int r = load_segment(pt, ip, &ph);
-    if (r < 0) {
-      *szp = sz;
+    if (r < 0)
       return r;
-    }
   }
-  *szp = sz;
-  return sz == 0 ? -ENOEXEC : 0;
+  return *szp == 0 ? -ENOEXEC : 0;
 }
 
 /* Copy argv onto the new stack, whose top is sp. Returns the new sp, with

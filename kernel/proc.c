@@ -224,6 +224,7 @@ static void start_init(void)
   int r = exec_run("/init", argv);
   if (r < 0)
     panic("cannot run /init (error %d): is fs.img built from user/?", r);
+  p->trapframe->a0 = r; /* argc, as the exec system call would return it */
 }
 
 /* A new process's first instructions in the kernel: swtch() from the

@@ -151,6 +151,43 @@ static void unmap_range(pagetable_t pt, uint64 start, uint64 end)
   }
 }
 
+/* Is this page-table page all invalid entries? */
+static int table_empty(pagetable_t t)
+{
+  for (int i = 0; i < ROOT_ENTRIES; i++) {
+    if (t[i] & PTE_V)
+      return 0;
+  }
+  return 1;
+}
+
+/*
+ * Free the lower-half page-table pages that map nothing any more, after
+ * pages were unmapped, so that a failed or undone allocation gives back
+ * every page it took.
+ */
+static void prune_tables(pagetable_t pt)
+{
+  for (int i = 0; i < ROOT_KERNEL_FIRST; i++) {
+    if ((pt[i] & PTE_V) == 0)
+      continue;
+    pagetable_t l1 = P2V(PTE2PA(pt[i]));
+    for (int j = 0; j < ROOT_ENTRIES; j++) {
+      if ((l1[j] & PTE_V) == 0)
+        continue;
+      pagetable_t l0 = P2V(PTE2PA(l1[j]));
+      if (table_empty(l0)) {
+        kfree(l0);
+        l1[j] = 0;
+      }
+    }
+    if (table_empty(l1)) {
+      kfree(l1);
+      pt[i] = 0;
+    }
+  }
+}
+
 /*
  * Grow a user address space from oldsz to newsz with zeroed pages of
  * permission perm (plus R and U). Returns newsz, or 0 if memory ran out,
@@ -168,6 +205,7 @@ uint64 vm_user_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int perm)
       if (page)
         kfree(page);
       unmap_range(pt, oldsz, va);
+      prune_tables(pt);
       return 0;
     }
   }
@@ -180,6 +218,7 @@ uint64 vm_user_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
   if (newsz >= oldsz)
     return oldsz;
   unmap_range(pt, newsz, PGROUNDUP(oldsz));
+  prune_tables(pt);
   sfence_vma();
   return newsz;
 }
@@ -192,9 +231,12 @@ static void free_tables(pagetable_t pt, int level, int first, int last)
     if ((pte & PTE_V) == 0)
       continue;
     KASSERT((pte & (PTE_R | PTE_W | PTE_X)) == 0); /* leaves were unmapped first */
+    pagetable_t next = P2V(PTE2PA(pte));
     if (level > 1)
-      free_tables(P2V(PTE2PA(pte)), level - 1, 0, ROOT_ENTRIES);
-    kfree(P2V(PTE2PA(pte)));
+      free_tables(next, level - 1, 0, ROOT_ENTRIES);
+    else if (!table_empty(next))
+      panic("vm_user_free: user pages beyond sz are still mapped (level-1 index %d)", i);
+    kfree(next);
     pt[i] = 0;
   }
 }
@@ -227,6 +269,7 @@ int vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz)
   return 0;
 fail:
   unmap_range(to, 0, sz);
+  prune_tables(to);
   return -ENOMEM;
 }
 
