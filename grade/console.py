@@ -33,6 +33,9 @@ DEFAULT_WAIT = 30   # seconds, for a wait given no timeout
 TAIL_LINES = 20     # lines of output quoted in failure messages
 
 
+_LINE_END = re.compile(r"\r+\n")   # OpenSBI ends its lines with \r\r\n
+
+
 def group_alive(pgid):
     """Pids of the processes in group pgid that still run (zombies, which
     run nothing and wait only to be reaped, do not count)."""
@@ -81,6 +84,33 @@ def kill_group(proc, wait=10.0):
         time.sleep(0.05)
 
 
+_live = set()                  # consoles and debuggers not yet closed
+_live_lock = threading.Lock()
+
+
+def track(thing):
+    """Remember thing (anything with close()) until it is closed."""
+    with _live_lock:
+        _live.add(thing)
+
+
+def untrack(thing):
+    with _live_lock:
+        _live.discard(thing)
+
+
+def close_all():
+    """Close every console and debugger still open (the runner calls this
+    when it ends, however it ends)."""
+    with _live_lock:
+        things = list(_live)
+    for thing in things:
+        try:
+            thing.close()
+        except Exception:
+            pass
+
+
 def tail(text, lines=TAIL_LINES):
     """The last lines of text, for failure messages."""
     return "\n".join(text.rstrip("\n").split("\n")[-lines:])
@@ -97,7 +127,7 @@ class Console:
         self.echo = echo           # copy output to our stdout as it comes
         self.deadline = None       # monotonic time after which waits fail
         self.scale = 1.0           # multiplies every wait's timeout
-        self.output = ""           # everything printed, "\r\n" made "\n"
+        self.output = ""           # everything printed, line ends made "\n"
         self.pos = 0               # where the next expect() starts
         self.status = None         # exit status once the program is gone
         self.leftover = []         # pids close() could not kill
@@ -116,6 +146,7 @@ class Console:
             raise
         finally:
             os.close(slave)
+        track(self)
         self.started = time.monotonic()
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
@@ -132,9 +163,10 @@ class Console:
                 data = b""
             text = pending_cr + decoder.decode(data, final=not data)
             pending_cr = ""
-            if data and text.endswith("\r"):
-                text, pending_cr = text[:-1], "\r"
-            text = text.replace("\r\n", "\n")
+            if data:   # a line end may be split between two reads
+                stripped = text.rstrip("\r")
+                text, pending_cr = stripped, text[len(stripped):]
+            text = _LINE_END.sub("\n", text)
             with self._cond:
                 self.output += text
                 if not data:
@@ -187,7 +219,11 @@ class Console:
         return self.status
 
     def name(self):
-        return os.path.basename(self.argv[0])
+        """How failure messages call the program: `make qemu` for a boot."""
+        words = [os.path.basename(self.argv[0])]
+        if words[0] == "make":
+            words += [a for a in self.argv[1:] if not a.startswith("-") and "=" not in a][:1]
+        return " ".join(words)
 
     def expect(self, pattern, timeout=None, no=()):
         """Wait until the output after the last match matches pattern (a
@@ -275,6 +311,7 @@ class Console:
             return self.leftover
         self._closed = True
         self.leftover = kill_group(self.proc)
+        untrack(self)
         self.status = self.proc.returncode
         self._reader.join(2)
         try:

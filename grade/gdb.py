@@ -31,7 +31,7 @@ import subprocess
 import threading
 import time
 
-from grade.console import DEFAULT_WAIT, kill_group
+from grade.console import DEFAULT_WAIT, kill_group, track, untrack
 from grade.errors import Fail, TimedOut
 
 GDB = "gdb-multiarch"
@@ -158,14 +158,19 @@ class Gdb:
         self.proc = subprocess.Popen([GDB, "-q", "-nx", "--interpreter=mi"], cwd=cwd,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)
+        track(self)
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
-        self.command("-gdb-set confirm off")
-        self.command("-gdb-set pagination off")
-        self.command("-gdb-set mi-async on")
-        self.cli(f"set architecture {arch}")
-        self.command(f"-file-exec-and-symbols {quote(symbols)}")
-        self.command(f"-target-select remote {host}:{port}", timeout=connect_timeout)
+        try:
+            self.command("-gdb-set confirm off")
+            self.command("-gdb-set pagination off")
+            self.command("-gdb-set mi-async on")   # so -exec-interrupt works
+            self.cli(f"set architecture {arch}")
+            self.command(f"-file-exec-and-symbols {quote(symbols)}")
+            self.command(f"-target-select remote {host}:{port}", timeout=connect_timeout)
+        except BaseException:
+            self.close()     # nobody else holds this half-made debugger
+            raise
 
     # -- the protocol -------------------------------------------------------
 
@@ -260,10 +265,15 @@ class Gdb:
     # -- what scripts use ---------------------------------------------------
 
     def cli(self, command, timeout=None):
-        """Run a gdb command as typed at its prompt; return what it printed."""
+        """Run a gdb command as typed at its prompt; return what it printed.
+        A command that lets the target run (next, step, finish, continue)
+        returns once it has stopped again, as at gdb's prompt."""
         with self._cond:
             self._stream.clear()
-        self.command(f"-interpreter-exec console {quote(command)}", timeout)
+            self.stops.clear()
+        cls, _ = self.command(f"-interpreter-exec console {quote(command)}", timeout)
+        if cls == "running":
+            self.wait_stop(timeout)
         with self._cond:
             text = "".join(self._stream)
             self._stream.clear()
@@ -328,6 +338,7 @@ class Gdb:
         except OSError:
             pass
         left = kill_group(self.proc)
+        untrack(self)
         self._reader.join(2)
         if self.log_path:
             os.makedirs(os.path.dirname(os.path.abspath(self.log_path)), exist_ok=True)

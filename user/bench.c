@@ -1,0 +1,289 @@
+/*
+ * bench: time the process mechanisms with the kernel's microsecond clock
+ * (uptime_us) and print the cost of each.
+ *
+ *   bench            run every benchmark
+ *   bench NAME...    run only these: getpid fork exec pipe sbrk procs
+ *
+ * Each benchmark repeats its operation many times and divides, so the
+ * clock's 1 us resolution does not matter; a few untimed rounds first warm
+ * up the buffer cache and the allocator. Output, one line per figure:
+ *
+ *   bench NAME VALUE UNIT   what was measured (how many times)
+ *
+ * VALUE has three decimals; UNIT is us (microseconds per operation) or
+ * procs. scripts/bench.py (`make bench`) runs this several times and
+ * summarises the lines. The figures describe this kernel under QEMU, on
+ * whatever host runs it: compare them between kernels on one machine.
+ */
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "user/user.h"
+
+#define WARMUP        5
+#define GETPID_OPS    100000
+#define FORK_OPS      500
+#define EXEC_OPS      200
+#define PIPE_OPS      10000
+#define SBRK_OPS      50
+#define SBRK_BYTES    (1024 * 1024)
+#define PAGE_SIZE     4096
+#define CHILD_ARG     "--exit-at-once"   /* argv[1] of the exec'd copy */
+
+static char *self_path = "/bench";
+
+static void
+die(const char *what)
+{
+  fprintf(2, "bench: %s: %s\n", what, strerror(errno));
+  exit(1);
+}
+
+/* Print total_us / ops microseconds, with three decimals. */
+static void
+report(const char *name, uint64 total_us, int ops, const char *what)
+{
+  uint64 ns = total_us * 1000 / ops;
+
+  printf("bench %s %lu.%lu%lu%lu us   %s (%d times)\n", name, ns / 1000,
+         ns / 100 % 10, ns / 10 % 10, ns % 10, what, ops);
+}
+
+static void
+wait_ok(void)
+{
+  int status;
+
+  if (wait(&status) < 0)
+    die("wait");
+  if (status != 0) {
+    fprintf(2, "bench: a child exited with status %d\n", status);
+    exit(1);
+  }
+}
+
+/* The cheapest system call: the cost of a trap into the kernel and back. */
+static void
+bench_getpid(void)
+{
+  uint64 t0;
+  int i;
+
+  for (i = 0; i < WARMUP; i++)
+    getpid();
+  t0 = uptime_us();
+  for (i = 0; i < GETPID_OPS; i++)
+    getpid();
+  report("getpid", uptime_us() - t0, GETPID_OPS, "null system call");
+}
+
+static void
+fork_exit_wait(void)
+{
+  int pid = fork();
+
+  if (pid < 0)
+    die("fork");
+  if (pid == 0)
+    exit(0);
+  wait_ok();
+}
+
+/* Create a process (a copy of this small one) and reap it. */
+static void
+bench_fork(void)
+{
+  uint64 t0;
+  int i;
+
+  for (i = 0; i < WARMUP; i++)
+    fork_exit_wait();
+  t0 = uptime_us();
+  for (i = 0; i < FORK_OPS; i++)
+    fork_exit_wait();
+  report("fork", uptime_us() - t0, FORK_OPS, "fork + exit + wait");
+}
+
+static void
+fork_exec_wait(void)
+{
+  char *argv[] = { self_path, CHILD_ARG, 0 };
+  int pid = fork();
+
+  if (pid < 0)
+    die("fork");
+  if (pid == 0) {
+    exec(self_path, argv);
+    die("exec");
+  }
+  wait_ok();
+}
+
+/* Start a program from the file system: fork, exec (this program again,
+   which exits at once), wait. */
+static void
+bench_exec(void)
+{
+  uint64 t0;
+  int i;
+
+  for (i = 0; i < WARMUP; i++)
+    fork_exec_wait();
+  t0 = uptime_us();
+  for (i = 0; i < EXEC_OPS; i++)
+    fork_exec_wait();
+  report("exec", uptime_us() - t0, EXEC_OPS, "fork + exec + wait");
+}
+
+/* A byte goes to a child through one pipe and comes back through another:
+   two pipe transfers and, with one hart, two context switches. */
+static void
+bench_pipe(void)
+{
+  int to_child[2], to_parent[2];
+  int i, pid;
+  char c = 'x';
+  uint64 t0 = 0;
+
+  if (pipe(to_child) < 0 || pipe(to_parent) < 0)
+    die("pipe");
+  pid = fork();
+  if (pid < 0)
+    die("fork");
+  if (pid == 0) {
+    close(to_child[1]);
+    close(to_parent[0]);
+    while (read(to_child[0], &c, 1) == 1) {
+      if (write(to_parent[1], &c, 1) != 1)
+        die("write");
+    }
+    exit(0);
+  }
+  close(to_child[0]);
+  close(to_parent[1]);
+  for (i = 0; i < WARMUP + PIPE_OPS; i++) {
+    if (i == WARMUP)
+      t0 = uptime_us();
+    if (write(to_child[1], &c, 1) != 1 || read(to_parent[0], &c, 1) != 1)
+      die("pipe round trip");
+  }
+  report("pipe", uptime_us() - t0, PIPE_OPS, "pipe round trip between two processes");
+  close(to_child[1]);   /* the child reads end of file and exits */
+  close(to_parent[0]);
+  wait_ok();
+}
+
+static void
+sbrk_touch_release(void)
+{
+  char *p = sbrk(SBRK_BYTES);
+  int off;
+
+  if (p == (char *)-1)
+    die("sbrk");
+  for (off = 0; off < SBRK_BYTES; off += PAGE_SIZE)
+    p[off] = 1;
+  if (sbrk(-SBRK_BYTES) == (char *)-1)
+    die("sbrk (release)");
+}
+
+/* Grow memory by 1 MiB, write to every page, give it back. */
+static void
+bench_sbrk(void)
+{
+  uint64 t0;
+  int i;
+
+  for (i = 0; i < WARMUP; i++)
+    sbrk_touch_release();
+  t0 = uptime_us();
+  for (i = 0; i < SBRK_OPS; i++)
+    sbrk_touch_release();
+  report("sbrk", uptime_us() - t0, SBRK_OPS, "sbrk 1 MiB, touch each page, release");
+}
+
+/* Fork until the kernel refuses; each child waits on a pipe until the
+   parent closes it. Reports how many processes were made and the time
+   per fork. */
+static void
+bench_procs(void)
+{
+  int gate[2];
+  int n = 0, pid;
+  char c;
+  uint64 t0, elapsed;
+
+  if (pipe(gate) < 0)
+    die("pipe");
+  t0 = uptime_us();
+  for (;;) {
+    pid = fork();
+    if (pid < 0)
+      break;
+    if (pid == 0) {
+      close(gate[1]);
+      read(gate[0], &c, 1);   /* returns 0 (end of file) when released */
+      exit(0);
+    }
+    n++;
+  }
+  elapsed = uptime_us() - t0;
+  close(gate[1]);
+  close(gate[0]);
+  for (int i = 0; i < n; i++)
+    wait_ok();
+  if (n == 0)
+    die("fork (no process could be created)");
+  printf("bench maxprocs %d.000 procs   processes created until fork failed (NPROC %d)\n",
+         n, NPROC);
+  report("procfork", elapsed, n, "fork while filling the process table");
+}
+
+static struct {
+  const char *name;
+  void (*run)(void);
+} benchmarks[] = {
+  { "getpid", bench_getpid },
+  { "fork", bench_fork },
+  { "exec", bench_exec },
+  { "pipe", bench_pipe },
+  { "sbrk", bench_sbrk },
+  { "procs", bench_procs },
+};
+
+#define NBENCH (sizeof(benchmarks) / sizeof(benchmarks[0]))
+
+int
+main(int argc, char *argv[])
+{
+  uint i;
+  int a, found;
+
+  if (argc == 2 && strcmp(argv[1], CHILD_ARG) == 0)
+    exit(0);
+  if (argv[0][0] == '/')
+    self_path = argv[0];
+
+  if (argc == 1) {
+    for (i = 0; i < NBENCH; i++)
+      benchmarks[i].run();
+    return 0;
+  }
+  for (a = 1; a < argc; a++) {
+    found = 0;
+    for (i = 0; i < NBENCH; i++) {
+      if (strcmp(argv[a], benchmarks[i].name) == 0) {
+        benchmarks[i].run();
+        found = 1;
+      }
+    }
+    if (!found) {
+      fprintf(2, "bench: no benchmark %s; there are:", argv[a]);
+      for (i = 0; i < NBENCH; i++)
+        fprintf(2, " %s", benchmarks[i].name);
+      fprintf(2, "\n");
+      exit(1);
+    }
+  }
+  return 0;
+}
