@@ -137,6 +137,6 @@ clean:
 	  $U/*.o $U/*.d $U/lib/*.o $U/lib/*.d $U/_* $U/*.asm $(GEN) \
 	  $U/bin/_* \
 	  mkfs/mkfs fs.img .gdbinit
-	rm -rf tests/logs
+	rm -rf tests/logs grade/logs
 
 -include $(KOBJS:.o=.d) $(ULIBOBJS:.o=.d) $(UPROGS:$U/_%=$U/%.d)

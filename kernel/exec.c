@@ -182,6 +182,9 @@ int exec_run(const char *path, char *const argv[])
   uint64 oldsz = p->sz;
   p->pagetable = pt;
   p->sz = sz;
+  /* Nothing of the old program's registers survives into the new one
+     (ra = s0 = 0 also ends a debugger's backtrace at _start). */
+  memset(p->trapframe->regs, 0, sizeof(p->trapframe->regs));
   p->trapframe->epc = eh.entry;
   p->trapframe->sp = sp;
   p->trapframe->a1 = uargv;

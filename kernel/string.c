@@ -4,10 +4,20 @@
  */
 #include "kernel/string.h"
 
+#define WORD sizeof(uint64)
+#define ALIGNED(p) (((uint64)(p) & (WORD - 1)) == 0)
+
+/* Word stores when dst is aligned: pages are filled and cleared often. */
 void *memset(void *dst, int c, uint64 n)
 {
   uchar *d = dst;
-  for (uint64 i = 0; i < n; i++)
+  uint64 i = 0;
+  if (ALIGNED(d)) {
+    uint64 word = 0x0101010101010101UL * (uchar)c;
+    for (; i + WORD <= n; i += WORD)
+      *(uint64 *)(d + i) = word;
+  }
+  for (; i < n; i++)
     d[i] = (uchar)c;
   return dst;
 }
@@ -31,7 +41,12 @@ void *memmove(void *dst, const void *src, uint64 n)
     while (n-- > 0)
       d[n] = s[n];
   } else {
-    for (uint64 i = 0; i < n; i++)
+    uint64 i = 0;
+    if (ALIGNED(d) && ALIGNED(s)) {
+      for (; i + WORD <= n; i += WORD)
+        *(uint64 *)(d + i) = *(const uint64 *)(s + i);
+    }
+    for (; i < n; i++)
       d[i] = s[i];
   }
   return dst;
