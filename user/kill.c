@@ -32,19 +32,6 @@ static const struct signame signames[] = {
 
 #define NSIGNAMES (sizeof(signames) / sizeof(signames[0]))
 
-/* Is s a decimal number (digits only, at least one)? */
-static int
-is_number(const char *s)
-{
-  if (*s == '\0')
-    return 0;
-  for (; *s != '\0'; s++) {
-    if (*s < '0' || *s > '9')
-      return 0;
-  }
-  return 1;
-}
-
 /* The signal that s (the option without its '-') names, or -1. */
 static int
 parse_signal(const char *s)

@@ -18,156 +18,51 @@
 #include "kernel/param.h"
 #include "user/user.h"
 
-#define US_PER_SEC    1000000
-#define CENTI_PER_SEC 100
-#define US_PER_CENTI  (US_PER_SEC / CENTI_PER_SEC)
-#define SEC_PER_MIN   60
-#define DECIMAL       10
-#define KIB           1024
+#define KIB 1024
 
-#define ROW_MAX   128   /* longest row; wider columns are cut off */
-#define FIELD_MAX 24    /* longest formatted number or time */
-
-/* Column widths. */
-#define W_PID   5
-#define W_STATE 1
-#define W_TIME  8
-#define W_MEM   6
-#define W_SCHED 6
-#define W_CPU   3
+#define CPU_MAX  12   /* the CPU column: a hart number or - */
+#define MORE_MAX 96   /* ps -l's columns, however wide the numbers */
 
 /* Static: the user stack is a single page. */
 static struct procinfo procs[NPROC];
 
-/* One row of output, built up column by column and written at once. */
-struct row {
-  char buf[ROW_MAX];
-  int len;
-};
-
-static void
-row_char(struct row *r, char c)
-{
-  if (r->len < ROW_MAX - 1)
-    r->buf[r->len++] = c;
-}
-
-/* Appends s right-aligned in width columns (width 0: as it is), then a
-   space to separate it from the next column. */
-static void
-row_field(struct row *r, const char *s, int width)
-{
-  int pad;
-
-  for (pad = width - (int)strlen(s); pad > 0; pad--)
-    row_char(r, ' ');
-  while (*s != '\0')
-    row_char(r, *s++);
-  row_char(r, ' ');
-}
-
-static void
-row_print(struct row *r)
-{
-  r->buf[r->len - 1] = '\n';   /* in place of the last separator */
-  write(1, r->buf, r->len);
-  r->len = 0;
-}
-
-/* Writes v in decimal at p, zero-padded to at least mindigits digits,
-   and terminates it. Returns the end of what it wrote. */
-static char *
-put_uint(char *p, uint64 v, int mindigits)
-{
-  char digits[FIELD_MAX];
-  int n = 0;
-
-  do {
-    digits[n++] = '0' + v % DECIMAL;
-    v /= DECIMAL;
-  } while (v != 0 || n < mindigits);
-  while (n > 0)
-    *p++ = digits[--n];
-  *p = '\0';
-  return p;
-}
-
-/* v in decimal, in buf (FIELD_MAX bytes). Returns buf. */
-static char *
-fmt_uint(char *buf, uint64 v)
-{
-  put_uint(buf, v, 1);
-  return buf;
-}
-
-/* A time in microseconds as M:SS.cc, in buf. Returns buf. */
-static char *
-fmt_time(char *buf, uint64 us)
-{
-  uint64 centis = us / US_PER_CENTI;
-  uint64 secs = centis / CENTI_PER_SEC;
-  char *p;
-
-  p = put_uint(buf, secs / SEC_PER_MIN, 1);
-  *p++ = ':';
-  p = put_uint(p, secs % SEC_PER_MIN, 2);
-  *p++ = '.';
-  put_uint(p, centis % CENTI_PER_SEC, 2);
-  return buf;
-}
-
-/* Memory in bytes as whole KiB, e.g. 12K. Returns buf. */
-static char *
-fmt_mem(char *buf, uint64 bytes)
-{
-  strcpy(put_uint(buf, (bytes + KIB - 1) / KIB, 1), "K");
-  return buf;
-}
-
+/*
+ * The header and each row are one printf, so one write: a row never
+ * mixes with what other processes print meanwhile. The widths in the two
+ * formats must agree; ps -l's columns go in between TIME and MEM.
+ */
 static void
 print_header(int longform)
 {
-  struct row r = { .len = 0 };
+  char more[MORE_MAX] = "";
 
-  row_field(&r, "PID", W_PID);
-  row_field(&r, "PPID", W_PID);
-  row_field(&r, "PGID", W_PID);
-  row_field(&r, "S", W_STATE);
-  row_field(&r, "TIME", W_TIME);
-  if (longform) {
-    row_field(&r, "USER", W_TIME);
-    row_field(&r, "SYS", W_TIME);
-    row_field(&r, "AGE", W_TIME);
-    row_field(&r, "SCHED", W_SCHED);
-    row_field(&r, "CPU", W_CPU);
-  }
-  row_field(&r, "MEM", W_MEM);
-  row_field(&r, "NAME", 0);
-  row_print(&r);
+  if (longform)
+    snprintf(more, sizeof(more), "%8s %8s %8s %6s %3s ",
+             "USER", "SYS", "AGE", "SCHED", "CPU");
+  printf("%5s %5s %5s %s %8s %s%6s %s\n",
+         "PID", "PPID", "PGID", "S", "TIME", more, "MEM", "NAME");
 }
 
 static void
 print_proc(struct procinfo *p, uint64 now_us, int longform)
 {
-  struct row r = { .len = 0 };
-  char f[FIELD_MAX];
-  char state[] = { proc_state_letter(p->state), '\0' };
+  char time[DURATION_MAX], user[DURATION_MAX], sys[DURATION_MAX], age[DURATION_MAX];
+  char cpu[CPU_MAX] = "-";
+  char more[MORE_MAX] = "";
 
-  row_field(&r, fmt_uint(f, p->pid), W_PID);
-  row_field(&r, fmt_uint(f, p->ppid), W_PID);
-  row_field(&r, fmt_uint(f, p->pgid), W_PID);
-  row_field(&r, state, W_STATE);
-  row_field(&r, fmt_time(f, p->utime_us + p->stime_us), W_TIME);
   if (longform) {
-    row_field(&r, fmt_time(f, p->utime_us), W_TIME);
-    row_field(&r, fmt_time(f, p->stime_us), W_TIME);
-    row_field(&r, fmt_time(f, now_us - p->start_us), W_TIME);
-    row_field(&r, fmt_uint(f, p->nsched), W_SCHED);
-    row_field(&r, p->lastcpu < 0 ? "-" : fmt_uint(f, p->lastcpu), W_CPU);
+    if (p->lastcpu >= 0)
+      snprintf(cpu, sizeof(cpu), "%d", p->lastcpu);
+    snprintf(more, sizeof(more), "%8s %8s %8s %6lu %3s ",
+             fmt_duration(user, sizeof(user), p->utime_us),
+             fmt_duration(sys, sizeof(sys), p->stime_us),
+             fmt_duration(age, sizeof(age), now_us - p->start_us),
+             p->nsched, cpu);
   }
-  row_field(&r, fmt_mem(f, p->sz), W_MEM);
-  row_field(&r, p->name, 0);
-  row_print(&r);
+  printf("%5d %5d %5d %c %8s %s%5luK %s\n",
+         p->pid, p->ppid, p->pgid, proc_state_letter(p->state),
+         fmt_duration(time, sizeof(time), p->utime_us + p->stime_us),
+         more, (p->sz + KIB - 1) / KIB, p->name);
 }
 
 /* Orders procs[0..n) by pid; the table's order is that of its slots. */

@@ -901,22 +901,11 @@ run_builtin_here(const struct builtin *b, struct command *c)
 __attribute__((noreturn)) static void
 exec_program(char **argv)
 {
-  char path[MAXPATH];
-  int err;
-
-  exec(argv[0], argv);
-  err = errno;
-  if (strchr(argv[0], '/') == 0 && strlen(argv[0]) + 2 <= sizeof(path)) {
-    path[0] = '/';
-    strcpy(path + 1, argv[0]);
-    exec(path, argv);
-    if (err == ENOENT)   /* otherwise the first failure says more */
-      err = errno;
-  }
-  if (err == ENOENT)
+  execvp(argv[0], argv);
+  if (errno == ENOENT)
     fprintf(2, "sh: %s: command not found\n", argv[0]);
   else
-    fprintf(2, "sh: %s: %s\n", argv[0], strerror(err));
+    fprintf(2, "sh: %s: %s\n", argv[0], strerror(errno));
   exit(1);
 }
 

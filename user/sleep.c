@@ -8,19 +8,6 @@
 #include "kernel/clock.h"
 #include "user/user.h"
 
-/* Is s a decimal number (digits only, at least one)? */
-static int
-is_number(const char *s)
-{
-  if (*s == '\0')
-    return 0;
-  for (; *s != '\0'; s++) {
-    if (*s < '0' || *s > '9')
-      return 0;
-  }
-  return 1;
-}
-
 int
 main(int argc, char *argv[])
 {

@@ -15,19 +15,6 @@
    time into kernel time; this many takes well under a millisecond. */
 #define CHUNK 100000
 
-/* Is s a decimal number (digits only, at least one)? */
-static int
-is_number(const char *s)
-{
-  if (*s == '\0')
-    return 0;
-  for (; *s != '\0'; s++) {
-    if (*s < '0' || *s > '9')
-      return 0;
-  }
-  return 1;
-}
-
 /* Counts CHUNK times. volatile keeps the compiler from deleting a loop
    whose result nobody uses. */
 static void

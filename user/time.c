@@ -20,7 +20,6 @@
  * Only the one process is counted, not any children it has.
  */
 #include "kernel/types.h"
-#include "kernel/param.h"
 #include "kernel/errno.h"
 #include "user/user.h"
 
@@ -35,19 +34,9 @@
 __attribute__((noreturn)) static void
 exec_command(char **argv)
 {
-  char path[MAXPATH];
-  int err;
-
-  exec(argv[0], argv);
-  err = errno;
-  if (strchr(argv[0], '/') == 0 && strlen(argv[0]) + 2 <= sizeof(path)) {
-    path[0] = '/';
-    strcpy(path + 1, argv[0]);
-    exec(path, argv);
-    if (err == ENOENT)   /* otherwise the first failure says more */
-      err = errno;
-  }
-  fprintf(2, "time: %s: %s\n", argv[0], err == ENOENT ? "command not found" : strerror(err));
+  execvp(argv[0], argv);
+  fprintf(2, "time: %s: %s\n", argv[0],
+          errno == ENOENT ? "command not found" : strerror(errno));
   exit(1);
 }
 
@@ -56,9 +45,8 @@ static void
 report(const char *label, uint64 us)
 {
   uint64 centis = us / US_PER_CENTI;
-  uint64 frac = centis % CENTI_PER_SEC;
 
-  fprintf(2, "%s %lu.%s%lu\n", label, centis / CENTI_PER_SEC, frac < 10 ? "0" : "", frac);
+  fprintf(2, "%s %lu.%02lu\n", label, centis / CENTI_PER_SEC, centis % CENTI_PER_SEC);
 }
 
 int

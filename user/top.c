@@ -28,12 +28,10 @@
 #include "user/user.h"
 
 #define US_PER_SEC    1000000
-#define CENTI_PER_SEC 100
-#define US_PER_CENTI  (US_PER_SEC / CENTI_PER_SEC)
 #define SEC_PER_MIN   60
 #define MIN_PER_HOUR  60
+#define SEC_PER_HOUR  (MIN_PER_HOUR * SEC_PER_MIN)
 #define PERCENT       100
-#define DECIMAL       10
 #define KIB           1024
 
 #define REFRESH_TICKS TICK_HZ          /* one screen a second */
@@ -46,15 +44,6 @@
 #define KEY_SUSP  CTRL('Z')
 
 #define CLEAR_SCREEN "\033[H\033[2J"   /* ANSI: cursor home, erase screen */
-
-#define ROW_MAX   128
-#define FIELD_MAX 24
-
-/* Column widths. */
-#define W_PID  5
-#define W_PCT  5
-#define W_TIME 8
-#define W_MEM  6
 
 /* What one process had used at the previous screen. */
 struct sample {
@@ -71,105 +60,6 @@ static int nprev;
 static uint64 prev_us;                /* when the previous screen was taken */
 static struct hartinfo harts[NCPU];
 static struct hartinfo prev_harts[NCPU];
-
-/* ---------- Formatting ---------- */
-
-struct row {
-  char buf[ROW_MAX];
-  int len;
-};
-
-static void
-row_char(struct row *r, char c)
-{
-  if (r->len < ROW_MAX - 1)
-    r->buf[r->len++] = c;
-}
-
-/* Appends s right-aligned in width columns (0: as it is), then a space. */
-static void
-row_field(struct row *r, const char *s, int width)
-{
-  int pad;
-
-  for (pad = width - (int)strlen(s); pad > 0; pad--)
-    row_char(r, ' ');
-  while (*s != '\0')
-    row_char(r, *s++);
-  row_char(r, ' ');
-}
-
-static void
-row_print(struct row *r)
-{
-  r->buf[r->len - 1] = '\n';   /* in place of the last separator */
-  write(1, r->buf, r->len);
-  r->len = 0;
-}
-
-/* Writes v in decimal at p, zero-padded to at least mindigits digits,
-   and terminates it. Returns the end of what it wrote. */
-static char *
-put_uint(char *p, uint64 v, int mindigits)
-{
-  char digits[FIELD_MAX];
-  int n = 0;
-
-  do {
-    digits[n++] = '0' + v % DECIMAL;
-    v /= DECIMAL;
-  } while (v != 0 || n < mindigits);
-  while (n > 0)
-    *p++ = digits[--n];
-  *p = '\0';
-  return p;
-}
-
-static char *
-fmt_uint(char *buf, uint64 v)
-{
-  put_uint(buf, v, 1);
-  return buf;
-}
-
-/* CPU time as M:SS.cc, as ps shows it. */
-static char *
-fmt_time(char *buf, uint64 us)
-{
-  uint64 centis = us / US_PER_CENTI;
-  uint64 secs = centis / CENTI_PER_SEC;
-  char *p;
-
-  p = put_uint(buf, secs / SEC_PER_MIN, 1);
-  *p++ = ':';
-  p = put_uint(p, secs % SEC_PER_MIN, 2);
-  *p++ = '.';
-  put_uint(p, centis % CENTI_PER_SEC, 2);
-  return buf;
-}
-
-/* Time since boot as H:MM:SS. */
-static char *
-fmt_uptime(char *buf, uint64 us)
-{
-  uint64 secs = us / US_PER_SEC;
-  uint64 mins = secs / SEC_PER_MIN;
-  char *p;
-
-  p = put_uint(buf, mins / MIN_PER_HOUR, 1);
-  *p++ = ':';
-  p = put_uint(p, mins % MIN_PER_HOUR, 2);
-  *p++ = ':';
-  put_uint(p, secs % SEC_PER_MIN, 2);
-  return buf;
-}
-
-static char *
-fmt_mem(char *buf, uint64 bytes)
-{
-  strcpy(put_uint(buf, (bytes + KIB - 1) / KIB, 1), "K");
-  return buf;
-}
 
 /* ---------- Measuring ---------- */
 
@@ -238,64 +128,47 @@ static void
 print_summary(int n, uint64 now)
 {
   int count[NPROCSTATE] = { 0 };
-  char up[FIELD_MAX];
+  uint64 up = now / US_PER_SEC;
   int i;
 
   for (i = 0; i < n; i++) {
     if (procs[i].state >= 0 && procs[i].state < NPROCSTATE)
       count[procs[i].state]++;
   }
-  printf("top - up %s, %d processes: %d running, %d sleeping, %d stopped, %d zombie\n",
-         fmt_uptime(up, now), n, count[RUNNING] + count[RUNNABLE], count[SLEEPING],
-         count[STOPPED], count[ZOMBIE]);
+  printf("top - up %lu:%02lu:%02lu, %d processes: %d running, %d sleeping, %d stopped, %d zombie\n",
+         up / SEC_PER_HOUR, up % SEC_PER_HOUR / SEC_PER_MIN, up % SEC_PER_MIN,
+         n, count[RUNNING] + count[RUNNABLE], count[SLEEPING], count[STOPPED], count[ZOMBIE]);
 }
 
 /* Each hart's load: "load: hart 0 98%, hart 1 2%". */
 static void
 print_harts(int nharts)
 {
-  struct row r = { .len = 0 };
-  char f[FIELD_MAX];
-  int i, pct;
+  int i;
 
-  row_field(&r, "load:", 0);
+  printf("load:");
   for (i = 0; i < nharts; i++) {
-    pct = percent(harts[i].busy_us - prev_harts[i].busy_us,
-                  harts[i].up_us - prev_harts[i].up_us);
-    row_field(&r, "hart", 0);
-    row_field(&r, fmt_uint(f, harts[i].hartid), 0);
-    strcpy(put_uint(f, pct, 1), i + 1 < nharts ? "%," : "%");
-    row_field(&r, f, 0);
+    printf(" hart %d %d%%%s", harts[i].hartid,
+           percent(harts[i].busy_us - prev_harts[i].busy_us,
+                   harts[i].up_us - prev_harts[i].up_us),
+           i + 1 < nharts ? "," : "");
   }
-  row_print(&r);
+  printf("\n");
 }
 
+/* One printf a row, as in ps; the header's widths match the rows'. */
 static void
 print_table(int n)
 {
-  struct row r = { .len = 0 };
-  char f[FIELD_MAX];
-  char state[2] = { 0 };
+  char time[DURATION_MAX];
   int i;
 
-  row_field(&r, "PID", W_PID);
-  row_field(&r, "PPID", W_PID);
-  row_field(&r, "S", 0);
-  row_field(&r, "%CPU", W_PCT);
-  row_field(&r, "TIME", W_TIME);
-  row_field(&r, "MEM", W_MEM);
-  row_field(&r, "NAME", 0);
-  row_print(&r);
+  printf("%5s %5s %s %5s %8s %6s %s\n", "PID", "PPID", "S", "%CPU", "TIME", "MEM", "NAME");
   for (i = 0; i < n; i++) {
-    state[0] = proc_state_letter(procs[i].state);
-    row_field(&r, fmt_uint(f, procs[i].pid), W_PID);
-    row_field(&r, fmt_uint(f, procs[i].ppid), W_PID);
-    row_field(&r, state, 0);
-    row_field(&r, fmt_uint(f, pcts[i]), W_PCT);
-    row_field(&r, fmt_time(f, procs[i].utime_us + procs[i].stime_us), W_TIME);
-    row_field(&r, fmt_mem(f, procs[i].sz), W_MEM);
-    row_field(&r, procs[i].name, 0);
-    row_print(&r);
+    printf("%5d %5d %c %5d %8s %5luK %s\n",
+           procs[i].pid, procs[i].ppid, proc_state_letter(procs[i].state), pcts[i],
+           fmt_duration(time, sizeof(time), procs[i].utime_us + procs[i].stime_us),
+           (procs[i].sz + KIB - 1) / KIB, procs[i].name);
   }
 }
 

@@ -62,6 +62,7 @@ int tcsetpgrp(int fd, int pgid);    /* make pgid the console's foreground group 
 int tcgetpgrp(int fd);
 char proc_state_letter(int state);  /* R S T Z ... as ps shows them */
 const char *proc_state_name(int state);
+int execvp(const char *file, char **argv); /* exec, trying / too, as sh does */
 
 /* errno.c: why the last failing system call failed. */
 extern int errno;
@@ -82,10 +83,14 @@ void *memcpy(void *dst, const void *src, uint n);
 int stat(const char *path, struct stat *st);
 char *gets(char *buf, int max);
 int atoi(const char *s);
+int is_number(const char *s);       /* digits only, at least one: atoi may take it */
 
-/* printf.c */
+/* printf.c: %d %u %x %p %s %c, with flags - and 0 and a width (%-8s, %02d). */
 void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, int size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define DURATION_MAX 24             /* room for any fmt_duration */
+char *fmt_duration(char *buf, int size, uint64 us);  /* M:SS.cc, as ps shows CPU time */
 
 /* umalloc.c */
 void *malloc(uint nbytes);

@@ -1,9 +1,12 @@
 /*
  * proc.c: the process API in the words textbooks use, on top of the
  * system calls: suspend and resume a process, hand the console to a
- * process group, and name process states.
+ * process group, name process states, and run a program by name
+ * (execvp).
  */
 #include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/errno.h"
 #include "user/user.h"
 
 int suspend(int pid)
@@ -39,4 +42,28 @@ char proc_state_letter(int state)
 const char *proc_state_name(int state)
 {
   return state >= 0 && state < NPROCSTATE ? state_names[state] : "?";
+}
+
+/*
+ * exec that also finds the programs in /: file as given (relative to the
+ * current directory unless it starts with '/'), then, if it names no
+ * directory at all, /file. Returns only if both fail: -1, with errno
+ * from the first try, or from the second if the first found nothing.
+ */
+int execvp(const char *file, char **argv)
+{
+  char path[MAXPATH];
+  int err;
+
+  exec(file, argv);
+  err = errno;
+  if (strchr(file, '/') == 0 && strlen(file) + 2 <= sizeof(path)) {
+    path[0] = '/';
+    strcpy(path + 1, file);
+    exec(path, argv);
+    if (err == ENOENT)   /* otherwise the first failure says more */
+      err = errno;
+  }
+  errno = err;
+  return -1;
 }

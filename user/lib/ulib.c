@@ -1,6 +1,7 @@
 /*
  * ulib.c: small helpers of the user library built on system calls:
- * reading a line (gets), stat by path, and parsing a decimal number (atoi).
+ * reading a line (gets), stat by path, and parsing a decimal number
+ * (is_number to check an argument, atoi to convert it).
  */
 #include "kernel/types.h"
 #include "kernel/stat.h"
@@ -63,4 +64,18 @@ atoi(const char *s)
   for (; *s >= '0' && *s <= '9'; s++)
     n = n * 10 + (*s - '0');
   return sign * n;
+}
+
+/* Is s a decimal number: digits only, at least one, no sign? What a
+   program checks an argument with before handing it to atoi. */
+int
+is_number(const char *s)
+{
+  if (*s == '\0')
+    return 0;
+  for (; *s != '\0'; s++) {
+    if (*s < '0' || *s > '9')
+      return 0;
+  }
+  return 1;
 }
