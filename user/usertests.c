@@ -1,0 +1,3167 @@
+/*
+ * usertests: the kernel's own test suite, run as a user program inside the
+ * kernel (type `usertests` at the shell; `make test` boots a machine that
+ * runs it and reads its output).
+ *
+ * Each test is a function that checks one piece of behaviour programs rely
+ * on and calls fail() with a reason when the kernel gets it wrong. The table
+ * near the end of this file lists every test with a one-line statement of
+ * what it establishes, grouped by area: processes, memory, user pointers,
+ * exec, files, pipes, scheduling. Read from top to bottom, the table is a
+ * specification of the system-call interface; the functions are the evidence.
+ *
+ * How one test runs (run_test):
+ *   - the runner makes an empty scratch directory, /utscratch, and forks;
+ *     the child changes into it and calls the test function, so a test that
+ *     crashes, leaks or leaves a mess cannot hide the result of the next;
+ *   - fail() sends its reason up a pipe to the runner and exits with status
+ *     1; any other death (a kill, a fault) is reported with the exit status;
+ *   - a watchdog process kills a test that runs past its time limit;
+ *   - afterwards the runner checks that the scratch directory is empty
+ *     (every test removes what it creates) and clears it.
+ * After the table has run, main checks that the number of free physical
+ * pages is back where it was before the first test; that check is reported
+ * as one more test, "freemem".
+ *
+ * Output, parsed by the host harness (tests/test_usertests.py):
+ *   usertests: starting
+ *   test NAME: OK                     one line per test, in table order
+ *   test NAME: FAIL: reason
+ *   usertests: N passed, N failed
+ * The exit status is 0 if every test passed, 1 if one failed, 2 for bad
+ * usage.
+ *
+ * Usage: usertests [-q] [-l] [NAME...]
+ *   -q    skip the tests marked slow
+ *   -l    list the tests and what each establishes
+ *   NAME  run only the named tests
+ *
+ * Conventions. A test that expects the kernel to kill a process checks that
+ * wait() reports -1, the exit status of a killed process. A test that expects
+ * a system call to fail checks that it returns -1 and names the errno
+ * (kernel/errno.h) it expects. The user stack is a single page, so big
+ * buffers are static or come from sbrk.
+ */
+#include <stdarg.h>
+
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/param.h"
+#include "kernel/fs.h"
+#include "kernel/elf.h"
+#include "kernel/riscv.h"
+#include "kernel/memlayout.h"
+#include "kernel/errno.h"
+#include "kernel/syscall.h"
+#include "user/user.h"
+
+#define SCRATCH         "/utscratch" /* each test runs in here; it starts empty */
+#define REASON_MAX      120     /* longest failure reason one process sends */
+#define TIME_LIMIT      6000    /* ticks (60 s) a test may take before it is killed */
+#define SLOW_TIME_LIMIT 30000   /* the same for a test marked slow */
+#define EXEC_RETURNED   100     /* a child whose exec returned exits with this + errno */
+#define ANY_ERRNO       (-1)    /* for expect_err: any error number will do */
+
+#define KERNEL_ADDR   (KERNEL_VA_BASE + KERNBASE) /* the kernel's first instruction */
+#define TOP_PAGE      0xFFFFFFFFFFFFF000UL        /* highest page of the address space */
+#define NONCANONICAL  0x8000000000000000UL        /* neither user nor kernel half */
+#define MAXFILE_BYTES ((int)(MAXFILE * BSIZE))    /* the largest file there can be */
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* ======================================================================
+ * Formatting. The user library has printf but nothing that formats into
+ * memory, and a failure reason must be built in memory to be sent up a
+ * pipe in one write. format() understands %d %u %x %s %c %p, the l
+ * modifier (%ld %lu %lx) and %%.
+ * ====================================================================== */
+
+struct outbuf {
+  char *p;    /* where the next character goes */
+  char *end;  /* the last byte, kept for the terminating NUL */
+};
+
+static void out_char(struct outbuf *o, char c)
+{
+  if (o->p < o->end)
+    *o->p++ = c;
+}
+
+static void out_str(struct outbuf *o, const char *s)
+{
+  while (*s)
+    out_char(o, *s++);
+}
+
+static void out_num(struct outbuf *o, uint64 v, int base, int negative)
+{
+  char digits[24];
+  int n = 0;
+
+  if (negative)
+    out_char(o, '-');
+  do {
+    digits[n++] = "0123456789abcdef"[v % base];
+    v /= base;
+  } while (v != 0);
+  while (n > 0)
+    out_char(o, digits[--n]);
+}
+
+/* Format into buf, which has room for size bytes; returns the length. */
+static int vformat(char *buf, int size, const char *fmt, va_list ap)
+{
+  struct outbuf o = { buf, buf + size - 1 };
+
+  for (; *fmt; fmt++) {
+    if (*fmt != '%') {
+      out_char(&o, *fmt);
+      continue;
+    }
+    int islong = fmt[1] == 'l';
+    fmt += islong ? 2 : 1;
+    switch (*fmt) {
+    case 'd': {
+      long v = islong ? va_arg(ap, long) : va_arg(ap, int);
+      out_num(&o, v < 0 ? -(uint64)v : (uint64)v, 10, v < 0);
+      break;
+    }
+    case 'u':
+      out_num(&o, islong ? va_arg(ap, uint64) : va_arg(ap, uint), 10, 0);
+      break;
+    case 'x':
+      out_num(&o, islong ? va_arg(ap, uint64) : va_arg(ap, uint), 16, 0);
+      break;
+    case 'p':
+      out_str(&o, "0x");
+      out_num(&o, (uint64)va_arg(ap, void *), 16, 0);
+      break;
+    case 's': {
+      const char *s = va_arg(ap, const char *);
+      out_str(&o, s ? s : "(null)");
+      break;
+    }
+    case 'c':
+      out_char(&o, (char)va_arg(ap, int));
+      break;
+    case '\0':
+      fmt--;  /* a lone % ends the format */
+      break;
+    default:
+      out_char(&o, '%');
+      out_char(&o, *fmt);
+    }
+  }
+  *o.p = '\0';
+  return o.p - buf;
+}
+
+static int format(char *buf, int size, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static int format(char *buf, int size, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vformat(buf, size, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
+/* Print a line on standard output with a single write, so that lines from
+   different processes never interleave within a line. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+  char line[4 * REASON_MAX + 64];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vformat(line, sizeof line, fmt, ap);
+  va_end(ap);
+  write(1, line, n);
+}
+
+/* The name of an error number, for messages: "EFAULT". */
+static const char *errname(int err)
+{
+#define E(name) { name, #name }
+  static const struct { int num; const char *name; } names[] = {
+    E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(E2BIG), E(ENOEXEC),
+    E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EFAULT), E(EBUSY),
+    E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
+    E(ENFILE), E(EMFILE), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EMLINK),
+    E(EPIPE), E(ERANGE), E(ENAMETOOLONG), E(ENOSYS), E(ENOTEMPTY),
+  };
+#undef E
+  for (int i = 0; i < NELEM(names); i++)
+    if (names[i].num == err)
+      return names[i].name;
+  return err == ANY_ERRNO ? "any errno" : "an unknown errno";
+}
+
+/* ======================================================================
+ * How tests report. A test passes by returning; it fails by calling
+ * fail(), from the test process or from any process it forked.
+ * ====================================================================== */
+
+/* Write end of the runner's reason pipe, in every process of a test. */
+static int reason_fd = -1;
+
+/* Send the reason this test fails to the runner and exit with status 1. */
+static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+  char msg[REASON_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vformat(msg, sizeof msg - 1, fmt, ap);
+  va_end(ap);
+  msg[n++] = '\n';  /* separates the reasons of several processes */
+  write(reason_fd >= 0 ? reason_fd : 2, msg, n);
+  exit(1);
+}
+
+/* Fail unless cond holds. */
+#define EXPECT(cond) \
+  do { \
+    if (!(cond)) \
+      fail("line %d: expected %s", __LINE__, #cond); \
+  } while (0)
+
+/* Fail unless got equals want; the message shows both values. */
+#define EXPECT_EQ(got, want) \
+  do { \
+    long got_ = (long)(got), want_ = (long)(want); \
+    if (got_ != want_) \
+      fail("line %d: %s is %ld, want %ld", __LINE__, #got, got_, want_); \
+  } while (0)
+
+/* Fail unless call returns -1 with errno err (or any errno, for ANY_ERRNO). */
+#define EXPECT_ERR(call, err) expect_err((long)(call), (err), #call, __LINE__)
+
+static void expect_err(long ret, int err, const char *call, int line)
+{
+  if (ret != -1)
+    fail("line %d: %s returned %ld, want -1 (%s)", line, call, ret, errname(err));
+  if (err != ANY_ERRNO && errno != err)
+    fail("line %d: %s failed with %s, want %s", line, call, errname(errno), errname(err));
+}
+
+/* ======================================================================
+ * Helpers shared by the tests.
+ * ====================================================================== */
+
+static char buf[8192];  /* file and pipe data; each test process has its own copy */
+
+static int xfork(void)
+{
+  int pid = fork();
+  if (pid < 0)
+    fail("fork failed: %s", errname(errno));
+  return pid;
+}
+
+static void xpipe(int *fds)
+{
+  if (pipe(fds) < 0)
+    fail("pipe failed: %s", errname(errno));
+}
+
+/* Fork a child that runs fn and exits with status 0 if fn returns. */
+static int spawn(void (*fn)(void))
+{
+  int pid = xfork();
+  if (pid == 0) {
+    fn();
+    exit(0);
+  }
+  return pid;
+}
+
+/* Wait for the only child, pid, and return its exit status. */
+static int reap(int pid)
+{
+  int status;
+  int got = wait(&status);
+  if (got != pid)
+    fail("wait returned %d (%s), want child %d", got, errname(errno), pid);
+  return status;
+}
+
+/* Wait for n children and fail unless every one exited with status 0. */
+static void reap_all(int n)
+{
+  for (int i = 0; i < n; i++) {
+    int status;
+    int pid = wait(&status);
+    if (pid < 0)
+      fail("wait returned -1 (%s) with %d children left", errname(errno), n - i);
+    if (status != 0)
+      fail("child %d exited with status %d", pid, status);
+  }
+}
+
+/*
+ * Check that the free page count is back to before. Pages of exiting
+ * processes are freed when they are reaped, possibly by init for orphans,
+ * so give stragglers a second to go.
+ */
+static void expect_freemem(int before, const char *when)
+{
+  int now = freemem();
+  for (int i = 0; i < 20 && now != before; i++) {
+    sleep(5);
+    now = freemem();
+  }
+  if (now != before)
+    fail("%s: %d pages free, %d before", when, now, before);
+}
+
+/*
+ * The byte at offset off of a data stream labelled seed. (Almost) every
+ * offset of every stream has its own value, so data that is lost,
+ * repeated, shifted or mixed up with another stream is noticed.
+ */
+static uchar pattern(uint off, int seed)
+{
+  uint x = (off + (uint)seed * 1000003u) * 2654435761u;
+  return (uchar)(x >> 24);
+}
+
+static void fill(char *p, uint off, int n, int seed)
+{
+  for (int i = 0; i < n; i++)
+    p[i] = pattern(off + i, seed);
+}
+
+/* Index of the first byte of p[0..n) that is not stream seed from off, or -1. */
+static int mismatch(const char *p, uint off, int n, int seed)
+{
+  for (int i = 0; i < n; i++)
+    if ((uchar)p[i] != pattern(off + i, seed))
+      return i;
+  return -1;
+}
+
+static void write_all(int fd, const void *p, int n)
+{
+  int w = write(fd, p, n);
+  if (w != n)
+    fail("write(%d, %d bytes) returned %d (%s)", fd, n, w, errname(errno));
+}
+
+static void read_all(int fd, void *p, int n)
+{
+  for (int got = 0; got < n; ) {
+    int r = read(fd, (char *)p + got, n - got);
+    if (r <= 0)
+      fail("read(%d) returned %d (%s) after %d of %d bytes", fd, r, errname(errno), got, n);
+    got += r;
+  }
+}
+
+/* Create (or truncate) name and fill it with size bytes of stream seed. */
+static void make_file(const char *name, int size, int seed)
+{
+  int fd = open(name, O_CREATE | O_TRUNC | O_WRONLY);
+  if (fd < 0)
+    fail("cannot create %s: %s", name, errname(errno));
+  for (int off = 0; off < size; ) {
+    int n = MIN(size - off, (int)sizeof buf);
+    fill(buf, off, n, seed);
+    int w = write(fd, buf, n);
+    if (w != n)
+      fail("write to %s at offset %d returned %d (%s)", name, off, w, errname(errno));
+    off += n;
+  }
+  close(fd);
+}
+
+/* Fail unless name holds exactly size bytes of stream seed. Reads in
+   chunks that are not a divisor of the block size, to cross boundaries. */
+static void check_file(const char *name, int size, int seed)
+{
+  int fd = open(name, O_RDONLY);
+  if (fd < 0)
+    fail("cannot open %s: %s", name, errname(errno));
+  int off = 0, n;
+  while ((n = read(fd, buf, 700)) > 0) {
+    int bad = mismatch(buf, off, n, seed);
+    if (bad >= 0)
+      fail("%s: wrong byte at offset %d", name, off + bad);
+    off += n;
+  }
+  if (n < 0)
+    fail("read of %s failed at offset %d: %s", name, off, errname(errno));
+  if (off != size)
+    fail("%s holds %d bytes, want %d", name, off, size);
+  close(fd);
+}
+
+/* Make the break page-aligned and return it. */
+static char *aligned_break(void)
+{
+  uint64 brk = (uint64)sbrk(0);
+  if (sbrk(PGROUNDUP(brk) - brk) == (char *)-1)
+    fail("sbrk to a page boundary failed: %s", errname(errno));
+  return (char *)PGROUNDUP(brk);
+}
+
+/* Grow the heap by a page and return the new, page-aligned break: the
+   page below it is fresh heap, the page at it is not mapped. */
+static char *fresh_heap_end(void)
+{
+  char *end = aligned_break();
+  if (sbrk(PGSIZE) == (char *)-1)
+    fail("sbrk(%d) failed: %s", PGSIZE, errname(errno));
+  return end + PGSIZE;
+}
+
+/* The page holding the stack (one page; the guard page is below it). */
+static uint64 stack_page(void)
+{
+  volatile char here = 0;
+  return PGROUNDDOWN((uint64)&here);
+}
+
+/* ======================================================================
+ * Processes: fork, exit, wait, kill, getpid.
+ * ====================================================================== */
+
+static void test_exitstatus(void)
+{
+  static const int codes[] = { 0, 1, 42, 255, 1000, -7 };
+
+  for (int i = 0; i < NELEM(codes); i++) {
+    int pid = xfork();
+    if (pid == 0)
+      exit(codes[i]);
+    int status = reap(pid);
+    if (status != codes[i])
+      fail("child called exit(%d), wait reported status %d", codes[i], status);
+  }
+  int pid = xfork();
+  if (pid == 0)
+    exit(3);
+  EXPECT_EQ(wait(0), pid);
+}
+
+static void test_waitnochild(void)
+{
+  int status;
+  EXPECT_ERR(wait(&status), ECHILD);
+  int pid = xfork();
+  if (pid == 0)
+    exit(0);
+  EXPECT_EQ(wait(0), pid);
+  EXPECT_ERR(wait(0), ECHILD);
+}
+
+#define NCHILD 20
+
+static void test_manychildren(void)
+{
+  int pids[NCHILD], seen[NCHILD];
+
+  for (int i = 0; i < NCHILD; i++) {
+    pids[i] = xfork();
+    if (pids[i] == 0) {
+      if (i % 2)
+        sleep(1);
+      exit(10 + i);
+    }
+    seen[i] = 0;
+  }
+  for (int n = 0; n < NCHILD; n++) {
+    int status, i;
+    int pid = wait(&status);
+    for (i = 0; i < NCHILD && pids[i] != pid; i++)
+      ;
+    if (i == NCHILD)
+      fail("wait returned %d (%s), which is none of our children", pid, errname(errno));
+    if (seen[i]++)
+      fail("wait returned child %d twice", pid);
+    if (status != 10 + i)
+      fail("child %d exited with %d, wait reported %d", pid, 10 + i, status);
+  }
+  EXPECT_ERR(wait(0), ECHILD);
+}
+
+static void test_getpid(void)
+{
+  int me = getpid();
+  EXPECT(me > 0);
+  EXPECT_EQ(getpid(), me);
+
+  int p[2];
+  xpipe(p);
+  int pid = xfork();
+  if (pid == 0) {
+    int mine = getpid();
+    write_all(p[1], &mine, sizeof mine);
+    exit(0);
+  }
+  int childs;
+  read_all(p[0], &childs, sizeof childs);
+  EXPECT_EQ(childs, pid);
+  EXPECT(childs != me);
+  EXPECT_EQ(reap(pid), 0);
+}
+
+static char forkmem_data[2 * PGSIZE];
+
+static void test_forkmem(void)
+{
+  volatile int local = 1234;
+  char *heap = sbrk(3 * PGSIZE);
+  if (heap == (char *)-1)
+    fail("sbrk failed: %s", errname(errno));
+  fill(forkmem_data, 0, sizeof forkmem_data, 1);
+  fill(heap, 0, 3 * PGSIZE, 2);
+  char *brk = sbrk(0);
+
+  int pid = xfork();
+  if (pid == 0) {
+    /* The child starts with the parent's memory... */
+    EXPECT(mismatch(forkmem_data, 0, sizeof forkmem_data, 1) < 0);
+    EXPECT(mismatch(heap, 0, 3 * PGSIZE, 2) < 0);
+    EXPECT_EQ(local, 1234);
+    EXPECT(sbrk(0) == brk);
+    /* ...and changes only its own copy. */
+    fill(forkmem_data, 0, sizeof forkmem_data, 3);
+    fill(heap, 0, 3 * PGSIZE, 4);
+    local = 99;
+    if (sbrk(PGSIZE) == (char *)-1)
+      fail("sbrk in the child failed: %s", errname(errno));
+    EXPECT(mismatch(forkmem_data, 0, sizeof forkmem_data, 3) < 0);
+    EXPECT(mismatch(heap, 0, 3 * PGSIZE, 4) < 0);
+    exit(0);
+  }
+  EXPECT_EQ(reap(pid), 0);
+  EXPECT(mismatch(forkmem_data, 0, sizeof forkmem_data, 1) < 0);
+  EXPECT(mismatch(heap, 0, 3 * PGSIZE, 2) < 0);
+  EXPECT_EQ(local, 1234);
+  EXPECT(sbrk(0) == brk);
+}
+
+static void test_forkfiles(void)
+{
+  char got[8];
+  int fd = open("shared", O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  write_all(fd, "ab", 2);
+  int pid = xfork();
+  if (pid == 0) {
+    write_all(fd, "cd", 2);  /* goes after "ab": the offset is shared */
+    exit(0);
+  }
+  EXPECT_EQ(reap(pid), 0);
+  write_all(fd, "ef", 2);    /* goes after "cd" */
+  close(fd);
+
+  fd = open("shared", O_RDONLY);
+  EXPECT(fd >= 0);
+  pid = xfork();
+  if (pid == 0) {
+    read_all(fd, got, 2);
+    exit(got[0] == 'a' && got[1] == 'b' ? 0 : 1);
+  }
+  EXPECT_EQ(reap(pid), 0);
+  EXPECT_EQ(read(fd, got, sizeof got), 4);  /* the child's read moved our offset */
+  EXPECT(memcmp(got, "cdef", 4) == 0);
+  close(fd);
+  EXPECT_EQ(unlink("shared"), 0);
+}
+
+static void test_forkcwd(void)
+{
+  EXPECT_EQ(mkdir("d"), 0);
+  int pid = xfork();
+  if (pid == 0) {
+    if (chdir("d") < 0)
+      fail("chdir in the child failed: %s", errname(errno));
+    make_file("x", 10, 1);  /* lands in d */
+    exit(0);
+  }
+  EXPECT_EQ(reap(pid), 0);
+  struct stat st;
+  EXPECT_EQ(stat("d/x", &st), 0);
+  EXPECT_ERR(stat("x", &st), ENOENT);  /* the child's chdir left ours alone */
+
+  EXPECT_EQ(chdir("d"), 0);
+  pid = xfork();
+  if (pid == 0) {
+    check_file("x", 10, 1);  /* the child starts in our directory */
+    exit(0);
+  }
+  EXPECT_EQ(reap(pid), 0);
+  EXPECT_EQ(unlink("x"), 0);
+  EXPECT_EQ(chdir(".."), 0);
+  EXPECT_EQ(unlink("d"), 0);
+}
+
+static void test_forkconc(void)
+{
+  for (int k = 0; k < 4; k++) {
+    if (xfork() == 0) {
+      for (int i = 0; i < 25; i++) {
+        int pid = fork();
+        if (pid < 0)
+          fail("fork %d of process %d failed: %s", i, k, errname(errno));
+        if (pid == 0)
+          exit(i);
+        int status = reap(pid);
+        if (status != i)
+          fail("grandchild exited with %d, wait reported %d", i, status);
+      }
+      exit(0);
+    }
+  }
+  reap_all(4);
+}
+
+static void test_orphan(void)
+{
+  int p[2];
+  xpipe(p);
+  int pid = xfork();
+  if (pid == 0) {
+    if (xfork() == 0) {
+      close(p[0]);
+      sleep(10);  /* by now our parent has exited */
+      /* We still run, and nobody's children became ours. */
+      char verdict = wait(0) == -1 ? 'y' : 'n';
+      write_all(p[1], &verdict, 1);
+      exit(0);
+    }
+    exit(0);
+  }
+  close(p[1]);
+  EXPECT_EQ(reap(pid), 0);
+  EXPECT_ERR(wait(0), ECHILD);  /* the grandchild is not ours to wait for */
+  char verdict;
+  EXPECT_EQ(read(p[0], &verdict, 1), 1);
+  EXPECT_EQ(verdict, 'y');
+  EXPECT_EQ(read(p[0], &verdict, 1), 0);  /* the grandchild has exited */
+  close(p[0]);
+}
+
+/*
+ * Fork children until fork fails; each child waits on a pipe that the
+ * parent then closes. Returns how many there were, once all have exited
+ * and been reaped: the number of free process slots.
+ */
+static int fork_until_full(void)
+{
+  int p[2], n = 0, pid;
+
+  xpipe(p);
+  while ((pid = fork()) > 0) {
+    if (++n > NPROC)
+      fail("fork succeeded %d times, with only %d process slots", n, NPROC);
+  }
+  if (pid == 0) {
+    char c;
+    close(p[1]);
+    read(p[0], &c, 1);
+    exit(0);
+  }
+  if (pid != -1)
+    fail("fork returned %d, want -1 when the table is full", pid);
+  close(p[0]);
+  close(p[1]);
+  reap_all(n);
+  return n;
+}
+
+#define ORPHANS 8  /* grandchildren per round */
+
+static void test_orphanreap(void)
+{
+  int before = fork_until_full();
+
+  for (int round = 0; round < 2 * NPROC / ORPHANS; round++) {
+    int exit_first = round % 2;  /* orphans that exit before their parent */
+    if (xfork() == 0) {
+      int p[2];
+      char c;
+      xpipe(p);
+      for (int i = 0; i < ORPHANS; i++) {
+        if (xfork() == 0) {
+          if (!exit_first) {
+            close(p[1]);
+            read(p[0], &c, 1);  /* until our parent has exited */
+          }
+          exit(0);
+        }
+      }
+      if (exit_first) {
+        close(p[1]);
+        while (read(p[0], &c, 1) > 0)  /* until every child has exited */
+          ;
+      }
+      exit(0);  /* leaves the children, dead or alive, to init */
+    }
+    reap_all(1);
+  }
+  int after = fork_until_full();
+  for (int tries = 0; tries < 20 && after < before; tries++) {
+    sleep(10);
+    after = fork_until_full();
+  }
+  if (after < before)
+    fail("%d processes could be forked before making %d orphans, %d after",
+         before, 2 * NPROC, after);
+}
+
+static void test_zombies(void)
+{
+  int before = freemem();
+  for (int i = 0; i < 3 * NPROC; i++) {
+    int pid = xfork();
+    if (pid == 0)
+      exit(0);
+    EXPECT_EQ(reap(pid), 0);
+  }
+  /* Many at once, left unreaped for a while. */
+  for (int i = 0; i < NPROC / 2; i++)
+    if (xfork() == 0)
+      exit(0);
+  sleep(2);
+  reap_all(NPROC / 2);
+  EXPECT_ERR(wait(0), ECHILD);
+  expect_freemem(before, "after reaping");
+}
+
+static void test_forkfull(void)
+{
+  int before = freemem();
+  int n = fork_until_full();
+  if (n < NPROC / 2)
+    fail("only %d forks succeeded before the table was full (NPROC %d)", n, NPROC);
+  EXPECT_ERR(wait(0), ECHILD);
+  int pid = xfork();
+  if (pid == 0)
+    exit(0);
+  EXPECT_EQ(reap(pid), 0);
+  int again = fork_until_full();
+  if (again < n)
+    fail("%d processes could be forked the first time, only %d the second", n, again);
+  expect_freemem(before, "after filling the process table twice");
+}
+
+/* The child functions below block; kill_pipe is set up by the test. */
+static int kill_pipe[2];
+
+static void block_in_sleep(void)
+{
+  sleep(1000);
+}
+
+static void block_reading(void)
+{
+  char c;
+  close(kill_pipe[1]);
+  read(kill_pipe[0], &c, 1);  /* the parent holds the write end open */
+}
+
+static void block_writing(void)
+{
+  while (write(kill_pipe[1], buf, sizeof buf) > 0)  /* nobody reads */
+    ;
+}
+
+static void block_waiting(void)
+{
+  if (xfork() == 0) {
+    block_reading();
+    exit(0);
+  }
+  wait(0);
+}
+
+/* Fork a child that blocks in block(), kill it, and check it dies at once. */
+static void expect_kill_ends(void (*block)(void), const char *what)
+{
+  xpipe(kill_pipe);
+  int pid = spawn(block);
+  sleep(5);  /* give it time to block */
+  int t0 = uptime();
+  EXPECT_EQ(kill(pid), 0);
+  int status = reap(pid);
+  int took = uptime() - t0;
+  close(kill_pipe[0]);
+  close(kill_pipe[1]);
+  if (status != -1)
+    fail("child %s: exit status %d after kill, want -1", what, status);
+  if (took > 100)
+    fail("child %s took %d ticks to die after kill", what, took);
+}
+
+static void test_killsleep(void)
+{
+  expect_kill_ends(block_in_sleep, "in sleep(1000)");
+}
+
+static void test_killread(void)
+{
+  expect_kill_ends(block_reading, "reading an empty pipe");
+}
+
+static void test_killwrite(void)
+{
+  expect_kill_ends(block_writing, "writing a full pipe");
+}
+
+static void test_killwait(void)
+{
+  expect_kill_ends(block_waiting, "in wait()");
+}
+
+static void kill_self(void)
+{
+  kill(getpid());
+  int t0 = uptime();
+  while (uptime() - t0 < 100)  /* a killed process must not get this far */
+    ;
+}
+
+static void test_killself(void)
+{
+  int status = reap(spawn(kill_self));
+  if (status != -1)
+    fail("a process that killed itself exited with %d, want -1", status);
+}
+
+static void test_killnopid(void)
+{
+  int pid = xfork();
+  if (pid == 0)
+    exit(0);
+  EXPECT_EQ(reap(pid), 0);
+  EXPECT_ERR(kill(pid), ESRCH);
+  EXPECT_ERR(kill(1000000), ESRCH);
+}
+
+/* ======================================================================
+ * Memory: sbrk, the address-space layout, faults, floating point.
+ * ====================================================================== */
+
+/* The probes below touch `target` in a child; the parent checks the
+   kernel killed the child for it. */
+static uint64 target;
+
+static void probe_load(void)
+{
+  (void)*(volatile char *)target;
+}
+
+static void probe_store(void)
+{
+  *(volatile char *)target = 1;
+}
+
+static void probe_jump(void)
+{
+  ((void (*)(void))target)();
+}
+
+static void expect_killed_at(void (*probe)(void), uint64 addr, const char *what)
+{
+  target = addr;
+  int status = reap(spawn(probe));
+  if (status != -1)
+    fail("%s %p: exit status %d, want -1 (killed)", what, (void *)addr, status);
+}
+
+static void test_sbrkgrow(void)
+{
+  char *old = sbrk(0);
+  int n = 5 * PGSIZE + 123;
+  char *p = sbrk(n);
+  if (p != old)
+    fail("sbrk(%d) returned %p, want the old break %p", n, p, old);
+  EXPECT(sbrk(0) == old + n);
+  for (int i = 0; i < n; i++)
+    if (p[i] != 0)
+      fail("byte %d of new heap memory is %d, want 0", i, p[i]);
+  fill(p, 0, n, 5);
+  EXPECT(mismatch(p, 0, n, 5) < 0);
+
+  /* The kernel copies to and from the new pages in single calls. */
+  int fd = open("heap", O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  write_all(fd, p, n);
+  close(fd);
+  memset(p, 0, n);
+  fd = open("heap", O_RDONLY);
+  EXPECT_EQ(read(fd, p, n), n);
+  EXPECT(mismatch(p, 0, n, 5) < 0);
+  close(fd);
+  EXPECT_EQ(unlink("heap"), 0);
+  for (int i = 0; i < 2 * PGSIZE; i += 257) {
+    char *q = sbrk(257);  /* small steps, some crossing a page boundary */
+    if (q != old + n + i)
+      fail("sbrk(257) returned %p, want %p", q, old + n + i);
+    q[0] = q[256] = 1;
+  }
+}
+
+static void test_sbrkshrink(void)
+{
+  char *base = aligned_break();
+  char *p = sbrk(4 * PGSIZE);
+  EXPECT(p == base);
+  memset(p, 0x5a, 4 * PGSIZE);
+  EXPECT(sbrk(-2 * PGSIZE) == base + 4 * PGSIZE);
+  EXPECT(sbrk(0) == base + 2 * PGSIZE);
+  for (int i = 0; i < 2 * PGSIZE; i++)
+    if (p[i] != 0x5a)
+      fail("byte %d below the new break changed to %d", i, p[i]);
+
+  expect_killed_at(probe_store, (uint64)base + 2 * PGSIZE, "store to a page given back by sbrk, at");
+  expect_killed_at(probe_load, (uint64)base + 3 * PGSIZE + 100, "load from a page given back by sbrk, at");
+  int fds[2];
+  xpipe(fds);
+  write_all(fds[1], "0123456789", 10);
+  EXPECT_ERR(read(fds[0], base + 2 * PGSIZE, 10), EFAULT);
+  close(fds[0]);
+  close(fds[1]);
+
+  EXPECT(sbrk(2 * PGSIZE) == base + 2 * PGSIZE);
+  for (int i = 2 * PGSIZE; i < 4 * PGSIZE; i++)
+    if (p[i] != 0)
+      fail("byte %d of regrown heap is %d, want 0 (old contents leaked)", i, p[i]);
+}
+
+static void test_sbrkleak(void)
+{
+  /* The first growth may allocate page-table pages that stay until exit. */
+  char *p = sbrk(64 * PGSIZE);
+  EXPECT(p != (char *)-1);
+  sbrk(-64 * PGSIZE);
+
+  int before = freemem();
+  for (int i = 0; i < 10; i++) {
+    p = sbrk(64 * PGSIZE);
+    if (p == (char *)-1)
+      fail("sbrk failed on round %d: %s", i, errname(errno));
+    p[0] = p[64 * PGSIZE - 1] = 1;
+    sbrk(-64 * PGSIZE);
+  }
+  expect_freemem(before, "after growing and shrinking the heap 10 times");
+
+  int pid = xfork();
+  if (pid == 0) {
+    if (sbrk(256 * PGSIZE) == (char *)-1)
+      fail("sbrk of 1 MiB failed in the child: %s", errname(errno));
+    exit(0);
+  }
+  EXPECT_EQ(reap(pid), 0);
+  expect_freemem(before, "after a child exited with a 1 MiB heap");
+}
+
+static void test_sbrkhuge(void)
+{
+  char *brk = fresh_heap_end();
+  int before = freemem();
+
+  char *p = sbrk(1 << 30);
+  if ((uint64)before * PGSIZE < (1UL << 30)) {
+    if (p != (char *)-1)
+      fail("sbrk(1 GiB) returned %p with only %d pages free", p, before);
+    EXPECT_EQ(errno, ENOMEM);
+  } else if (p != (char *)-1) {
+    sbrk(-(1 << 30));  /* a machine with that much memory */
+  }
+  EXPECT(sbrk(0) == brk);
+  expect_freemem(before, "after sbrk(1 GiB)");
+
+  /* Shrinking below address 0. */
+  EXPECT_ERR((long)sbrk(-(int)((uint64)brk + PGSIZE)), ANY_ERRNO);
+  EXPECT(sbrk(0) == brk);
+  brk[-1] = 1;  /* the memory below the break is still there */
+}
+
+/* Free pages when sbrkexhaust began; its children measure against it. */
+static int free_at_start;
+
+/* Allocate until sbrk fails; returns the bytes allocated. */
+static uint64 exhaust_memory(void)
+{
+  uint64 total = 0;
+  for (int chunk = 1 << 20; chunk >= PGSIZE; chunk /= 2) {
+    while (sbrk(chunk) != (char *)-1) {
+      total += chunk;
+      if (total > 2 * (uint64)free_at_start * PGSIZE)
+        fail("sbrk gave out %lu bytes with %d pages free (lazy allocation?)",
+             total, free_at_start);
+    }
+  }
+  if (errno != ENOMEM)
+    fail("sbrk failed with %s, want ENOMEM", errname(errno));
+  if (total < (1 << 20))
+    fail("only %lu bytes could be allocated", total);
+  ((char *)sbrk(0))[-1] = 1;  /* the memory is really there */
+
+  /* Out of memory, fork must fail or work, but cleanly. */
+  int pid = fork();
+  if (pid == 0)
+    exit(0);
+  if (pid > 0)
+    EXPECT_EQ(reap(pid), 0);
+  return total;
+}
+
+static void exhaust_and_give_back(void)
+{
+  uint64 total = exhaust_memory();
+  while (total > 0) {
+    int n = MIN(total, 1UL << 30);
+    if (sbrk(-n) == (char *)-1)
+      fail("giving back %d bytes failed: %s", n, errname(errno));
+    total -= n;
+  }
+  if (sbrk(1 << 20) == (char *)-1)
+    fail("sbrk(1 MiB) failed after memory was given back: %s", errname(errno));
+}
+
+static void exhaust_and_exit(void)
+{
+  exhaust_memory();
+}
+
+static void test_sbrkexhaust(void)
+{
+  free_at_start = freemem();
+  EXPECT_EQ(reap(spawn(exhaust_and_give_back)), 0);
+  expect_freemem(free_at_start, "after a process used up memory and gave it back");
+  EXPECT_EQ(reap(spawn(exhaust_and_exit)), 0);
+  expect_freemem(free_at_start, "after a process used up memory and exited");
+}
+
+static void test_pastbreak(void)
+{
+  uint64 brk = PGROUNDUP((uint64)sbrk(0));
+  uint64 addrs[] = { brk, brk + PGSIZE - 1, brk + 64 * PGSIZE, MAXVA - PGSIZE };
+  for (int i = 0; i < NELEM(addrs); i++) {
+    expect_killed_at(probe_load, addrs[i], "load from beyond the break at");
+    expect_killed_at(probe_store, addrs[i], "store to beyond the break at");
+  }
+}
+
+static int recurse(int depth)
+{
+  volatile char frame[256];
+  frame[0] = (char)depth;
+  if (depth > 1000000)  /* never: the stack is one page */
+    return 0;
+  return recurse(depth + 1) + frame[0];
+}
+
+static void overflow_stack(void)
+{
+  recurse(0);
+}
+
+static void test_guardpage(void)
+{
+  uint64 guard = stack_page() - PGSIZE;
+  expect_killed_at(probe_load, guard, "load from the guard page at");
+  expect_killed_at(probe_store, guard, "store to the guard page at");
+  expect_killed_at(probe_store, guard + PGSIZE - 1, "store just below the stack at");
+  int status = reap(spawn(overflow_stack));
+  if (status != -1)
+    fail("unbounded recursion: exit status %d, want -1 (killed)", status);
+}
+
+static void test_textwrite(void)
+{
+  expect_killed_at(probe_store, (uint64)test_textwrite, "store to the program text at");
+  expect_killed_at(probe_store, (uint64)"read-only data", "store to a string literal at");
+  target = (uint64)test_textwrite;
+  EXPECT_EQ(reap(spawn(probe_load)), 0);  /* reading code is allowed */
+}
+
+static void test_kernelmem(void)
+{
+  uint64 addrs[] = { KERNEL_ADDR, KERNEL_VA_BASE, TOP_PAGE };
+  for (int i = 0; i < NELEM(addrs); i++) {
+    expect_killed_at(probe_load, addrs[i], "load from kernel address");
+    expect_killed_at(probe_store, addrs[i], "store to kernel address");
+    expect_killed_at(probe_jump, addrs[i], "jump to kernel address");
+  }
+}
+
+static void test_maxva(void)
+{
+  uint64 addrs[] = { MAXVA - PGSIZE, MAXVA, MAXVA + PGSIZE, 1UL << 50, NONCANONICAL };
+  for (int i = 0; i < NELEM(addrs); i++) {
+    expect_killed_at(probe_load, addrs[i], "load from");
+    expect_killed_at(probe_store, addrs[i], "store to");
+  }
+}
+
+static void test_badjump(void)
+{
+  expect_killed_at(probe_jump, 0, "jump to");
+  expect_killed_at(probe_jump, PGROUNDUP((uint64)sbrk(0)), "jump beyond the break to");
+  expect_killed_at(probe_jump, stack_page() - PGSIZE, "jump to the guard page at");
+}
+
+static void read_csr(void)
+{
+  asm volatile("csrr t0, sstatus" ::: "t0");
+}
+
+static void run_sret(void)
+{
+  asm volatile("sret");
+}
+
+static void run_zero_word(void)
+{
+  asm volatile(".4byte 0");  /* all-zero is defined to be an illegal instruction */
+}
+
+static void test_badinstr(void)
+{
+  int status;
+  if ((status = reap(spawn(read_csr))) != -1)
+    fail("reading sstatus in user mode: exit status %d, want -1", status);
+  if ((status = reap(spawn(run_sret))) != -1)
+    fail("sret in user mode: exit status %d, want -1", status);
+  if ((status = reap(spawn(run_zero_word))) != -1)
+    fail("an all-zero instruction: exit status %d, want -1", status);
+}
+
+/* A system call made by hand, to pass numbers the stubs never would. */
+static long raw_syscall(long num, long arg)
+{
+  register long a0 asm("a0") = arg;
+  register long a7 asm("a7") = num;
+  asm volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+  return a0;
+}
+
+static void test_badsyscall(void)
+{
+  long nums[] = { 0, SYS_MAX + 1, 1000, -1, 1L << 40 };
+  for (int i = 0; i < NELEM(nums); i++) {
+    long r = raw_syscall(nums[i], 0);
+    if (r != -ENOSYS)
+      fail("system call %ld returned %ld, want -ENOSYS (%d)", nums[i], r, -ENOSYS);
+  }
+  EXPECT(getpid() > 0);  /* and the process carries on */
+}
+
+/*
+ * Load all 32 FP registers from in[] and fcsr from *csr, make uptime()
+ * system calls until it reaches `until` (the timer preempts us meanwhile),
+ * then store the registers to out[] and fcsr to *csr.
+ */
+static void fp_hold(const uint64 *in, uint64 *out, uint64 *csr, long until)
+{
+  asm volatile(
+    "ld t0, 0(%2)\n"
+    "fscsr t0\n"
+    ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "fld f\\n, (8*\\n)(%0)\n"
+    ".endr\n"
+    "1: li a7, %4\n"
+    "ecall\n"
+    "blt a0, %3, 1b\n"
+    ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "fsd f\\n, (8*\\n)(%1)\n"
+    ".endr\n"
+    "frcsr t0\n"
+    "sd t0, 0(%2)\n"
+    :
+    : "r"(in), "r"(out), "r"(csr), "r"(until), "i"(SYS_uptime)
+    : "t0", "a0", "a7", "memory",
+      "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11",
+      "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20", "f21",
+      "f22", "f23", "f24", "f25", "f26", "f27", "f28", "f29", "f30", "f31");
+}
+
+#define NFP 6  /* more FP processes than harts, so they must share */
+
+static void test_fpregs(void)
+{
+  for (int k = 0; k < NFP; k++) {
+    if (xfork() != 0)
+      continue;
+    uint64 in[32], out[32];
+    uint64 want_csr = ((k % 5) << 5) | (k + 1);  /* rounding mode and flags */
+    for (int i = 0; i < 32; i++)
+      in[i] = 0x400921fb54442d18UL ^ ((uint64)k << 48) ^ ((uint64)i << 8) ^ i;
+    for (int round = 0; round < 3; round++) {
+      uint64 csr = want_csr;
+      fp_hold(in, out, &csr, uptime() + 5);
+      for (int i = 0; i < 32; i++)
+        if (out[i] != in[i])
+          fail("process %d: f%d changed from %lx to %lx", k, i, in[i], out[i]);
+      if (csr != want_csr)
+        fail("process %d: fcsr changed from %lx to %lx", k, want_csr, csr);
+    }
+    exit(0);
+  }
+  reap_all(NFP);
+}
+
+/*
+ * A chain of FP operations with eight values live at once, which the
+ * compiler keeps in callee-saved registers across the calls to sleep().
+ * Not inlined or specialised, so both uses below run the same code.
+ */
+__attribute__((noinline, noclone))
+static double fp_chain(double seed, int steps, int nap)
+{
+  double a = seed, b = seed * 0.5, c = 1.0 / seed, d = seed + 3.25;
+  double e = seed * seed, f = 2.0 - seed, g = seed / 7.0, h = 0.125;
+
+  for (int i = 0; i < steps; i++) {
+    a = a * 1.0000001 + b * 1e-7;
+    b = b * 0.9999999 + c * 1e-7;
+    c = c + d * 1e-9;
+    d = d - e * 1e-9;
+    e = e * 1.0000002 - f * 1e-8;
+    f = f + g * 1e-6;
+    g = g * 0.99999 + h;
+    h = h * 1.00001 - a * 1e-12;
+    if (nap && i % 50 == 0)
+      sleep(1);
+  }
+  return a + b + c + d + e + f + g + h;
+}
+
+static void test_fpsleep(void)
+{
+  for (int k = 0; k < NFP; k++) {
+    if (xfork() != 0)
+      continue;
+    double seed = 1.5 + k * 0.75;
+    double want = fp_chain(seed, 400, 0);
+    double got = fp_chain(seed, 400, 1);
+    uint64 want_bits, got_bits;
+    memmove(&want_bits, &want, sizeof want);
+    memmove(&got_bits, &got, sizeof got);
+    if (got_bits != want_bits)
+      fail("process %d: FP result is %lx after sleeping, %lx without", k, got_bits, want_bits);
+    exit(0);
+  }
+  reap_all(NFP);
+}
+
+static void test_fpfork(void)
+{
+  uint64 in[32], out[32];
+  for (int i = 0; i < 32; i++)
+    in[i] = 0x3ff0000000000000UL + i * 0x10001UL;
+  uint64 csr = (1 << 5) | 0x3;  /* round towards zero, two flags raised */
+
+  /* Load the FP state, fork by hand, and see both sides keep it. */
+  uint64 *inp = in, *outp = out;
+  register long a0 asm("a0");
+  asm volatile(
+    "fscsr %3\n"
+    ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "fld f\\n, (8*\\n)(%1)\n"
+    ".endr\n"
+    "li a7, %4\n"
+    "ecall\n"
+    ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "fsd f\\n, (8*\\n)(%2)\n"
+    ".endr\n"
+    "frcsr %3\n"
+    : "=r"(a0), "+r"(inp), "+r"(outp), "+r"(csr)
+    : "i"(SYS_fork)
+    : "a7", "memory",
+      "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11",
+      "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20", "f21",
+      "f22", "f23", "f24", "f25", "f26", "f27", "f28", "f29", "f30", "f31");
+  long pid = a0;
+  if (pid < 0)
+    fail("fork failed: %s", errname((int)-pid));
+  const char *who = pid == 0 ? "child" : "parent";
+  for (int i = 0; i < 32; i++)
+    if (out[i] != in[i])
+      fail("%s: f%d is %lx after fork, want %lx", who, i, out[i], in[i]);
+  if (csr != ((1 << 5) | 0x3))
+    fail("%s: fcsr is %lx after fork, want %x", who, csr, (1 << 5) | 0x3);
+  if (pid == 0)
+    exit(0);
+  EXPECT_EQ(reap(pid), 0);
+}
+
+/* ======================================================================
+ * User pointers: every system call that takes a pointer checks it.
+ * A bad pointer gives -1 with EFAULT; it never crashes the kernel, never
+ * reaches kernel memory, and never does half the work.
+ * ====================================================================== */
+
+struct badptr {
+  const char *what;  /* where it points */
+  uint64 addr;
+};
+
+#define MAXBAD 12
+
+/*
+ * Fill v with pointers a system call must refuse when it would copy `size`
+ * bytes through them, and return how many. With kernel_writes set, the
+ * kernel would store through the pointer, so read-only program text is on
+ * the list too. The last heap page is filled with 'a' so that a string
+ * running into the end of memory has no terminating NUL.
+ */
+static int bad_pointers(struct badptr *v, int size, int kernel_writes)
+{
+  char *end = fresh_heap_end();
+  int n = 0;
+
+  memset(end - PGSIZE, 'a', PGSIZE);
+  v[n++] = (struct badptr) { "address 0", 0 };
+  v[n++] = (struct badptr) { "the guard page", stack_page() - PGSIZE };
+  v[n++] = (struct badptr) { "the break", (uint64)end };
+  v[n++] = (struct badptr) { "far beyond the break", (uint64)end + 1024 * PGSIZE };
+  v[n++] = (struct badptr) { "the end of user memory", (uint64)end - size / 2 };
+  v[n++] = (struct badptr) { "MAXVA", MAXVA };
+  v[n++] = (struct badptr) { "a non-canonical address", NONCANONICAL };
+  v[n++] = (struct badptr) { "the kernel", KERNEL_ADDR };
+  v[n++] = (struct badptr) { "the top, wrapping to 0", -(uint64)(size / 2) };
+  if (kernel_writes)
+    v[n++] = (struct badptr) { "program text", (uint64)bad_pointers };
+  return n;
+}
+
+static void expect_efault(long ret, const char *call, const struct badptr *b)
+{
+  if (ret != -1)
+    fail("%s with a pointer to %s (%p) returned %ld, want -1 (EFAULT)",
+         call, b->what, (void *)b->addr, ret);
+  if (errno != EFAULT)
+    fail("%s with a pointer to %s (%p) failed with %s, want EFAULT",
+         call, b->what, (void *)b->addr, errname(errno));
+}
+
+static void expect_exec_fails(const char *path, char **argv, int err, const char *what);
+
+static void test_badread(void)
+{
+  struct badptr v[MAXBAD];
+  int n = bad_pointers(v, 64, 1);
+  char text[16];
+  memmove(text, (char *)bad_pointers, sizeof text);
+
+  make_file("data", 2 * PGSIZE, 7);
+  int fd = open("data", O_RDONLY);
+  EXPECT(fd >= 0);
+  int p[2];
+  xpipe(p);
+  fill(buf, 0, 200, 8);
+  write_all(p[1], buf, 200);
+  for (int i = 0; i < n; i++) {
+    expect_efault(read(fd, (char *)v[i].addr, 64), "read from a file", &v[i]);
+    expect_efault(read(p[0], (char *)v[i].addr, 64), "read from a pipe", &v[i]);
+  }
+  EXPECT(memcmp(text, (char *)bad_pointers, sizeof text) == 0);
+  EXPECT_EQ(read(fd, buf, 64), 64);  /* good reads still work */
+  EXPECT_EQ(read(p[0], buf, 64), 64);
+  close(fd);
+  close(p[0]);
+  close(p[1]);
+  EXPECT_EQ(unlink("data"), 0);
+}
+
+static void test_badwrite(void)
+{
+  struct badptr v[MAXBAD];
+  int n = bad_pointers(v, 64, 0);
+  int fd = open("out", O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  int p[2];
+  xpipe(p);
+  for (int i = 0; i < n; i++) {
+    expect_efault(write(fd, (char *)v[i].addr, 64), "write to a file", &v[i]);
+    expect_efault(write(p[1], (char *)v[i].addr, 64), "write to a pipe", &v[i]);
+  }
+  struct stat st;
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.size, 0);  /* failed writes wrote nothing */
+  close(p[1]);
+  EXPECT_EQ(read(p[0], buf, 1), 0);
+  close(p[0]);
+  close(fd);
+  EXPECT_EQ(unlink("out"), 0);
+}
+
+static void test_badpipe(void)
+{
+  struct badptr v[MAXBAD];
+  int n = bad_pointers(v, 2 * sizeof(int), 1);
+  int lowest = dup(0);
+  close(lowest);
+  int before = freemem();
+  for (int i = 0; i < n; i++) {
+    expect_efault(pipe((int *)v[i].addr), "pipe()", &v[i]);
+    int fd = dup(0);
+    if (fd != lowest)
+      fail("pipe() with a pointer to %s left descriptors open (dup gave %d, want %d)",
+           v[i].what, fd, lowest);
+    close(fd);
+  }
+  expect_freemem(before, "after failed pipe() calls");
+}
+
+static void test_badfstat(void)
+{
+  struct badptr v[MAXBAD];
+  int n = bad_pointers(v, sizeof(struct stat), 1);
+  int fd = open(".", O_RDONLY);
+  EXPECT(fd >= 0);
+  for (int i = 0; i < n; i++) {
+    expect_efault(fstat(fd, (struct stat *)v[i].addr), "fstat(dir)", &v[i]);
+    expect_efault(fstat(1, (struct stat *)v[i].addr), "fstat(console)", &v[i]);
+  }
+  close(fd);
+}
+
+static void test_badwait(void)
+{
+  struct badptr v[MAXBAD];
+  int n = bad_pointers(v, sizeof(int), 1);
+  int before = freemem();
+  for (int i = 0; i < n; i++) {
+    int pid = xfork();
+    if (pid == 0)
+      exit(7);
+    int r = wait((int *)v[i].addr);
+    if (r != -1 && r != pid)
+      fail("wait(pointer to %s) returned %d", v[i].what, r);
+    if (r == -1) {
+      /* Refused: the child must still be reaped, by us or already. */
+      if (errno != EFAULT)
+        fail("wait(pointer to %s) failed with %s, want EFAULT", v[i].what, errname(errno));
+      int status;
+      r = wait(&status);
+      if (r == pid && status != 7)
+        fail("child exited with 7, wait reported %d", status);
+      if (r != pid && r != -1)
+        fail("wait returned %d, want %d or -1", r, pid);
+    }
+    EXPECT_ERR(wait(0), ECHILD);
+  }
+  expect_freemem(before, "after wait with bad pointers");
+}
+
+static void test_badpath(void)
+{
+  struct badptr v[MAXBAD];
+  int n = bad_pointers(v, 16, 0);
+  char *argv[] = { "echo", 0 };
+  char what[80];
+
+  make_file("existing", 10, 1);
+  for (int i = 0; i < n; i++) {
+    const struct badptr *b = &v[i];
+    char *path = (char *)b->addr;
+    expect_efault(open(path, O_RDONLY), "open", b);
+    expect_efault(open(path, O_CREATE | O_RDWR), "open(O_CREATE)", b);
+    expect_efault(mkdir(path), "mkdir", b);
+    expect_efault(unlink(path), "unlink", b);
+    expect_efault(chdir(path), "chdir", b);
+    expect_efault(mknod(path, 1, 1), "mknod", b);
+    expect_efault(link(path, "new"), "link(bad, new)", b);
+    expect_efault(link("existing", path), "link(existing, bad)", b);
+    format(what, sizeof what, "exec with a path pointing to %s", b->what);
+    expect_exec_fails(path, argv, EFAULT, what);
+  }
+  struct stat st;
+  EXPECT_EQ(stat("existing", &st), 0);
+  EXPECT_EQ(st.nlink, 1);
+  EXPECT_EQ(unlink("existing"), 0);
+}
+
+static void test_badargv(void)
+{
+  struct badptr v[MAXBAD];
+  int n = bad_pointers(v, 16, 0);
+  char what[80];
+
+  for (int i = 0; i < n; i++) {
+    format(what, sizeof what, "exec with argv pointing to %s", v[i].what);
+    expect_exec_fails("/echo", (char **)v[i].addr, EFAULT, what);
+    if (v[i].addr == 0)
+      continue;  /* a null argument is the end of argv, not a bad pointer */
+    char *argv[] = { "echo", (char *)v[i].addr, 0 };
+    format(what, sizeof what, "exec with argv[1] pointing to %s", v[i].what);
+    expect_exec_fails("/echo", argv, EFAULT, what);
+  }
+  /* An argv array with no null entry before the end of memory. */
+  char **argv = (char **)(fresh_heap_end() - 2 * sizeof(char *));
+  argv[0] = "echo";
+  argv[1] = "unterminated";
+  expect_exec_fails("/echo", argv, EFAULT, "exec with argv running off the end of memory");
+}
+
+static void test_badcount(void)
+{
+  make_file("count", 100, 1);
+  int fd = open("count", O_RDWR);
+  EXPECT(fd >= 0);
+  EXPECT_ERR(read(fd, buf, -1), ANY_ERRNO);
+  EXPECT_ERR(write(fd, buf, -1), ANY_ERRNO);
+  EXPECT_EQ(read(fd, buf, 0), 0);
+  EXPECT_EQ(write(fd, buf, 0), 0);
+  close(fd);
+  int p[2];
+  xpipe(p);
+  write_all(p[1], "x", 1);
+  EXPECT_ERR(read(p[0], buf, -5), ANY_ERRNO);
+  EXPECT_ERR(write(p[1], buf, -5), ANY_ERRNO);
+  close(p[0]);
+  close(p[1]);
+  EXPECT_EQ(unlink("count"), 0);
+}
+
+/* ======================================================================
+ * exec: loading programs, checking ELF files, passing arguments.
+ * ====================================================================== */
+
+/* Run path with argv in a child whose standard output is a pipe; put what
+   it prints (up to max-1 bytes) in out and return its exit status. */
+static int run_capture(const char *path, char **argv, char *out, int max)
+{
+  int p[2];
+  xpipe(p);
+  int pid = xfork();
+  if (pid == 0) {
+    close(p[0]);
+    close(1);
+    dup(p[1]);
+    close(p[1]);
+    exec(path, argv);
+    exit(EXEC_RETURNED + errno);
+  }
+  close(p[1]);
+  int n = 0, r;
+  char rest[64];
+  while (n < max - 1 && (r = read(p[0], out + n, max - 1 - n)) > 0)
+    n += r;
+  while (read(p[0], rest, sizeof rest) > 0)  /* more than fits: drop it */
+    ;
+  out[n] = '\0';
+  close(p[0]);
+  return reap(pid);
+}
+
+/* Fail unless exec(path, argv) returns -1 with errno err. Runs it in a
+   child, with standard output closed in case a program does start. */
+static void expect_exec_fails(const char *path, char **argv, int err, const char *what)
+{
+  int pid = xfork();
+  if (pid == 0) {
+    close(1);
+    exec(path, argv);
+    exit(EXEC_RETURNED + errno);
+  }
+  int status = reap(pid);
+  if (status < EXEC_RETURNED || status >= EXEC_RETURNED + 100)
+    fail("%s: exec did not fail (the program ran; exit status %d)", what, status);
+  if (err != ANY_ERRNO && status - EXEC_RETURNED != err)
+    fail("%s: exec failed with %s, want %s", what, errname(status - EXEC_RETURNED), errname(err));
+}
+
+static void test_exececho(void)
+{
+  char out[64];
+  char *argv[] = { "echo", "hello", "world", 0 };
+  EXPECT_EQ(run_capture("/echo", argv, out, sizeof out), 0);
+  if (strcmp(out, "hello world\n") != 0)
+    fail("echo hello world printed \"%s\"", out);
+
+  char *none[] = { "echo", 0 };
+  EXPECT_EQ(run_capture("/echo", none, out, sizeof out), 0);
+  EXPECT(strcmp(out, "\n") == 0);
+
+  expect_exec_fails("/no-such-program", argv, ENOENT, "exec of a missing file");
+  expect_exec_fails("", argv, ENOENT, "exec of an empty path");
+  expect_exec_fails("/", argv, ANY_ERRNO, "exec of a directory");
+}
+
+static void test_execnotelf(void)
+{
+  char *argv[] = { "prog", 0 };
+  static const char text[] = "#!/bin/sh\necho this is not an ELF file\n";
+
+  int fd = open("prog", O_CREATE | O_TRUNC | O_WRONLY);
+  EXPECT(fd >= 0);
+  for (int i = 0; i < 50; i++)
+    write_all(fd, text, sizeof text - 1);
+  close(fd);
+  expect_exec_fails("prog", argv, ENOEXEC, "exec of a text file");
+
+  fd = open("prog", O_CREATE | O_TRUNC | O_WRONLY);
+  close(fd);
+  expect_exec_fails("prog", argv, ENOEXEC, "exec of an empty file");
+
+  fd = open("prog", O_CREATE | O_TRUNC | O_WRONLY);
+  write_all(fd, "\177ELF\2\1\1", 7);
+  close(fd);
+  expect_exec_fails("prog", argv, ENOEXEC, "exec of a 7-byte file");
+  EXPECT_EQ(unlink("prog"), 0);
+}
+
+/* The ELF image under test: a copy of /echo, and its first PT_LOAD. */
+static struct elfhdr *elf_header(char *img)
+{
+  return (struct elfhdr *)img;
+}
+
+static struct proghdr *first_load(char *img)
+{
+  struct elfhdr *eh = elf_header(img);
+  for (int i = 0; i < eh->phnum; i++) {
+    struct proghdr *ph = (struct proghdr *)(img + eh->phoff + i * sizeof(struct proghdr));
+    if (ph->type == PT_LOAD)
+      return ph;
+  }
+  fail("/echo has no PT_LOAD segment");
+}
+
+/* Ways to damage an ELF file; each changes the image or its length. */
+static void bad_magic(char *img, int *len)         { img[1] = 'X'; }
+static void bad_class(char *img, int *len)         { elf_header(img)->ident[EI_CLASS] = 1; }
+static void bad_machine(char *img, int *len)       { elf_header(img)->machine = 62; }
+static void bad_phentsize(char *img, int *len)     { elf_header(img)->phentsize = 16; }
+static void phoff_past_end(char *img, int *len)    { elf_header(img)->phoff = *len + PGSIZE; }
+static void phnum_huge(char *img, int *len)        { elf_header(img)->phnum = 0xffff; }
+static void filesz_over_memsz(char *img, int *len) { first_load(img)->memsz = first_load(img)->filesz / 2; }
+static void memsz_huge(char *img, int *len)        { first_load(img)->memsz = 1UL << 37; }
+static void memsz_past_maxva(char *img, int *len)  { first_load(img)->memsz = MAXVA; }
+static void memsz_wraps(char *img, int *len)       { first_load(img)->memsz = -(uint64)PGSIZE; }
+static void vaddr_in_kernel(char *img, int *len)   { first_load(img)->vaddr = KERNEL_ADDR; }
+static void vaddr_at_maxva(char *img, int *len)    { first_load(img)->vaddr = MAXVA; }
+static void offset_past_end(char *img, int *len)   { first_load(img)->off = *len + PGSIZE; }
+static void cut_in_header(char *img, int *len)     { *len = 40; }
+static void cut_in_phdrs(char *img, int *len)      { *len = elf_header(img)->phoff + 20; }
+
+static void data_past_end(char *img, int *len)
+{
+  struct proghdr *ph = first_load(img);
+  ph->filesz = *len - ph->off + PGSIZE;
+  if (ph->memsz < ph->filesz)
+    ph->memsz = ph->filesz;
+}
+
+static void cut_in_segment(char *img, int *len)
+{
+  struct proghdr *ph = first_load(img);
+  *len = ph->off + ph->filesz / 2;
+}
+
+static const struct {
+  const char *what;
+  void (*damage)(char *img, int *len);
+  int err;  /* what exec must fail with */
+} elf_damages[] = {
+  { "bad magic number",                bad_magic,         ENOEXEC },
+  { "32-bit class",                    bad_class,         ENOEXEC },
+  { "x86-64 machine",                  bad_machine,       ENOEXEC },
+  { "wrong program header size",       bad_phentsize,     ENOEXEC },
+  { "program headers past the end",    phoff_past_end,    ENOEXEC },
+  { "65535 program headers",           phnum_huge,        ENOEXEC },
+  { "segment filesz > memsz",          filesz_over_memsz, ENOEXEC },
+  { "segment memsz 128 GiB",           memsz_huge,        ANY_ERRNO },
+  { "segment memsz MAXVA",             memsz_past_maxva,  ANY_ERRNO },
+  { "segment vaddr + memsz wraps",     memsz_wraps,       ENOEXEC },
+  { "segment vaddr in the kernel",     vaddr_in_kernel,   ANY_ERRNO },
+  { "segment vaddr at MAXVA",          vaddr_at_maxva,    ANY_ERRNO },
+  { "segment offset past the end",     offset_past_end,   ENOEXEC },
+  { "segment data past the end",       data_past_end,     ENOEXEC },
+  { "file cut inside the ELF header",  cut_in_header,     ENOEXEC },
+  { "file cut inside program headers", cut_in_phdrs,      ENOEXEC },
+  { "file cut inside a segment",       cut_in_segment,    ENOEXEC },
+};
+
+static void write_image(const char *name, const char *img, int len)
+{
+  int fd = open(name, O_CREATE | O_TRUNC | O_WRONLY);
+  if (fd < 0)
+    fail("cannot create %s: %s", name, errname(errno));
+  write_all(fd, img, len);
+  close(fd);
+}
+
+static void test_execbadelf(void)
+{
+  struct stat st;
+  int fd = open("/echo", O_RDONLY);
+  if (fd < 0 || fstat(fd, &st) < 0)
+    fail("cannot open /echo: %s", errname(errno));
+  char *orig = sbrk(PGROUNDUP(st.size));
+  char *img = sbrk(PGROUNDUP(st.size));
+  EXPECT(orig != (char *)-1 && img != (char *)-1);
+  read_all(fd, orig, st.size);
+  close(fd);
+  EXPECT_EQ(elf_header(orig)->magic, ELF_MAGIC);
+
+  /* Drop the section headers and debug information after the last
+     segment; a copy without them must still run. */
+  struct elfhdr *eh = elf_header(orig);
+  int len = 0;
+  for (int i = 0; i < eh->phnum; i++) {
+    struct proghdr *ph = (struct proghdr *)(orig + eh->phoff + i * sizeof(struct proghdr));
+    if (ph->type == PT_LOAD && ph->off + ph->filesz > len)
+      len = ph->off + ph->filesz;
+  }
+  eh->shoff = eh->shnum = eh->shstrndx = 0;
+  char *argv[] = { "copy", "ok", 0 };
+  char out[16];
+  write_image("copy", orig, len);
+  int status = run_capture("copy", argv, out, sizeof out);
+  if (status != 0 || strcmp(out, "ok\n") != 0)
+    fail("an intact copy of /echo does not run (status %d, output \"%s\")", status, out);
+
+  int before = freemem();
+  for (int i = 0; i < NELEM(elf_damages); i++) {
+    int n = len;
+    memmove(img, orig, len);
+    elf_damages[i].damage(img, &n);
+    write_image("copy", img, n);
+    expect_exec_fails("copy", argv, elf_damages[i].err, elf_damages[i].what);
+  }
+  expect_freemem(before, "after failed execs");
+  EXPECT_EQ(unlink("copy"), 0);
+}
+
+/* An argv for echo of n entries: "echo" and n-1 arguments of len bytes. */
+static char **echo_args(int n, int len)
+{
+  char **argv = (char **)sbrk((n + 1) * sizeof(char *));
+  char *space = sbrk(n * (len + 1));
+  if ((char *)argv == (char *)-1 || space == (char *)-1)
+    fail("sbrk failed: %s", errname(errno));
+  argv[0] = "echo";
+  for (int i = 1; i < n; i++) {
+    argv[i] = space + i * (len + 1);
+    memset(argv[i], 'a' + i % 26, len);
+    argv[i][len] = '\0';
+  }
+  argv[n] = 0;
+  return argv;
+}
+
+/* Run echo with n argv entries of len bytes and check what it prints. */
+static void check_echo(int n, int len)
+{
+  char **argv = echo_args(n, len);
+  int max = n * (len + 1) + 2;
+  char *out = sbrk(max), *want = sbrk(max);
+  EXPECT(out != (char *)-1 && want != (char *)-1);
+  char *w = want;
+  for (int i = 1; i < n; i++) {
+    if (i > 1)
+      *w++ = ' ';
+    strcpy(w, argv[i]);
+    w += len;
+  }
+  strcpy(w, "\n");
+  int status = run_capture("/echo", argv, out, max);
+  if (status != 0)
+    fail("echo with %d argv entries of %d bytes: exit status %d", n, len, status);
+  if (strcmp(out, want) != 0)
+    fail("echo with %d argv entries of %d bytes printed %d bytes, want %d",
+         n, len, (int)strlen(out), (int)strlen(want));
+}
+
+static void test_execmaxarg(void)
+{
+  check_echo(MAXARG - 1, 7);
+  check_echo(MAXARG, 7);
+  expect_exec_fails("/echo", echo_args(MAXARG + 1, 7), E2BIG, "exec with MAXARG+1 arguments");
+}
+
+static void test_execbigarg(void)
+{
+  check_echo(2, 3000);
+  expect_exec_fails("/echo", echo_args(2, PGSIZE + 100), E2BIG,
+                    "exec with an argument longer than a page");
+  expect_exec_fails("/echo", echo_args(MAXARG, 150), E2BIG,
+                    "exec with MAXARG arguments of 150 bytes");
+}
+
+static void test_execleak(void)
+{
+  char *argv[] = { "echo", "leak", 0 };
+  char out[16];
+  int before = freemem();
+  for (int i = 0; i < 10; i++) {
+    EXPECT_EQ(run_capture("/echo", argv, out, sizeof out), 0);
+    EXPECT(strcmp(out, "leak\n") == 0);
+  }
+  expect_freemem(before, "after 10 execs");
+}
+
+/* ======================================================================
+ * Files and directories.
+ * ====================================================================== */
+
+static void test_filerw(void)
+{
+  static const int sizes[] = { 1, 511, 1024, 1500, 3000, 7 };
+  int fd = open("small", O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  int off = 0;
+  for (int i = 0; i < NELEM(sizes); i++) {
+    fill(buf, off, sizes[i], 3);
+    write_all(fd, buf, sizes[i]);
+    off += sizes[i];
+  }
+  struct stat st;
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.type, T_FILE);
+  EXPECT_EQ(st.size, off);
+  EXPECT_EQ(read(fd, buf, 10), 0);  /* the offset is at the end */
+  close(fd);
+  check_file("small", off, 3);
+  EXPECT_EQ(unlink("small"), 0);
+  EXPECT_ERR(open("small", O_RDONLY), ENOENT);
+}
+
+static void test_openflags(void)
+{
+  struct stat st;
+  EXPECT_ERR(open("nothing", O_RDONLY), ENOENT);
+  EXPECT_ERR(open("nodir/file", O_CREATE | O_RDWR), ENOENT);
+
+  int fd = open("of", O_CREATE | O_WRONLY);
+  EXPECT(fd >= 0);
+  write_all(fd, "hello", 5);
+  EXPECT_ERR(read(fd, buf, 5), EBADF);  /* opened for writing only */
+  close(fd);
+
+  fd = open("of", O_CREATE | O_RDWR);   /* exists: O_CREATE doesn't truncate */
+  EXPECT(fd >= 0);
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.size, 5);
+  close(fd);
+
+  fd = open("of", O_RDONLY);
+  EXPECT_ERR(write(fd, "x", 1), EBADF);  /* opened for reading only */
+  close(fd);
+
+  fd = open("of", O_TRUNC | O_RDWR);
+  EXPECT(fd >= 0);
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.size, 0);
+  write_all(fd, "hi", 2);
+  close(fd);
+  fd = open("of", O_RDONLY);
+  EXPECT_EQ(read(fd, buf, sizeof buf), 2);  /* no stale bytes after the new data */
+  EXPECT(memcmp(buf, "hi", 2) == 0);
+  close(fd);
+  EXPECT_EQ(unlink("of"), 0);
+}
+
+static void test_unlinkopen(void)
+{
+  int w = open("gone", O_CREATE | O_RDWR);
+  int r = open("gone", O_RDONLY);
+  EXPECT(w >= 0 && r >= 0);
+  fill(buf, 0, 3000, 4);
+  write_all(w, buf, 3000);
+  EXPECT_EQ(unlink("gone"), 0);
+  EXPECT_ERR(open("gone", O_RDONLY), ENOENT);
+
+  struct stat st;
+  EXPECT_EQ(fstat(r, &st), 0);
+  EXPECT_EQ(st.nlink, 0);
+  EXPECT_EQ(st.size, 3000);
+  read_all(r, buf, 3000);
+  EXPECT(mismatch(buf, 0, 3000, 4) < 0);
+  fill(buf, 3000, 1000, 4);
+  write_all(w, buf, 1000);
+  read_all(r, buf, 1000);
+  EXPECT(mismatch(buf, 3000, 1000, 4) < 0);
+  close(w);
+  close(r);
+
+  int fd = open("gone", O_CREATE | O_RDWR);  /* the name is free for a new file */
+  EXPECT(fd >= 0);
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.size, 0);
+  close(fd);
+  EXPECT_EQ(unlink("gone"), 0);
+}
+
+static void test_inodereuse(void)
+{
+  /* More files than inodes, and more data than the disk holds. */
+  for (int i = 0; i < 220; i++) {
+    int fd = open("cycle", O_CREATE | O_RDWR);
+    if (fd < 0)
+      fail("create number %d failed: %s (inodes leak?)", i, errname(errno));
+    for (int k = 0; k < 4; k++) {
+      int w = write(fd, buf, 4096);
+      if (w != 4096)
+        fail("write in round %d returned %d (%s; blocks leak?)", i, w, errname(errno));
+    }
+    if (i % 2 == 0) {
+      EXPECT_EQ(unlink("cycle"), 0);  /* freed on the close below */
+      close(fd);
+    } else {
+      close(fd);
+      EXPECT_EQ(unlink("cycle"), 0);
+    }
+  }
+}
+
+static void test_links(void)
+{
+  struct stat a, b;
+  make_file("l1", 300, 5);
+  EXPECT_EQ(link("l1", "l2"), 0);
+  EXPECT_EQ(stat("l1", &a), 0);
+  EXPECT_EQ(stat("l2", &b), 0);
+  EXPECT_EQ(a.ino, b.ino);
+  EXPECT_EQ(a.nlink, 2);
+  check_file("l2", 300, 5);
+
+  EXPECT_ERR(link("l1", "l2"), EEXIST);
+  EXPECT_ERR(link("none", "l3"), ENOENT);
+  EXPECT_ERR(link("l1", "nodir/l3"), ENOENT);
+  EXPECT_EQ(mkdir("d"), 0);
+  EXPECT_ERR(link("d", "d2"), ANY_ERRNO);  /* no hard links to directories */
+  EXPECT_EQ(link("l1", "d/l3"), 0);
+  EXPECT_EQ(stat("d/l3", &b), 0);
+  EXPECT_EQ(b.nlink, 3);
+
+  EXPECT_EQ(unlink("l1"), 0);
+  check_file("l2", 300, 5);
+  EXPECT_EQ(stat("l2", &b), 0);
+  EXPECT_EQ(b.nlink, 2);
+  EXPECT_EQ(unlink("d/l3"), 0);
+  EXPECT_EQ(unlink("d"), 0);
+  EXPECT_EQ(stat("l2", &b), 0);
+  EXPECT_EQ(b.nlink, 1);
+  EXPECT_EQ(unlink("l2"), 0);
+  EXPECT_ERR(stat("l2", &b), ENOENT);
+}
+
+static void test_dirs(void)
+{
+  struct stat d, e, here, x;
+  EXPECT_EQ(mkdir("d"), 0);
+  EXPECT_ERR(mkdir("d"), EEXIST);
+  EXPECT_EQ(mkdir("d/e"), 0);
+  make_file("d/e/f", 100, 9);
+  EXPECT_ERR(mkdir("d/e/f"), EEXIST);
+  EXPECT_EQ(stat("d", &d), 0);
+  EXPECT_EQ(stat("d/e", &e), 0);
+  EXPECT_EQ(stat(".", &here), 0);
+  EXPECT_EQ(d.type, T_DIR);
+  EXPECT_EQ(e.type, T_DIR);
+
+  EXPECT_EQ(chdir("d/e"), 0);
+  check_file("f", 100, 9);
+  check_file("../e/f", 100, 9);
+  check_file("../../d/e/f", 100, 9);
+  check_file(SCRATCH "/d/e/f", 100, 9);
+  EXPECT_EQ(stat(".", &x), 0);
+  EXPECT_EQ(x.ino, e.ino);
+  EXPECT_EQ(stat("..", &x), 0);
+  EXPECT_EQ(x.ino, d.ino);
+  EXPECT_EQ(chdir("../.."), 0);
+  EXPECT_EQ(stat(".", &x), 0);
+  EXPECT_EQ(x.ino, here.ino);
+
+  check_file("d//e/f", 100, 9);
+  check_file("./d/./e/f", 100, 9);
+  check_file("d/e/../e/f", 100, 9);
+  EXPECT_EQ(chdir("d/e/"), 0);
+  EXPECT_EQ(chdir("../.."), 0);
+  EXPECT_EQ(stat("/..", &x), 0);
+  EXPECT_EQ(x.ino, ROOTINO);  /* the root is its own parent */
+
+  EXPECT_ERR(unlink("d"), ENOTEMPTY);
+  EXPECT_ERR(unlink("d/e"), ENOTEMPTY);
+  EXPECT_ERR(unlink("d/e/."), ANY_ERRNO);
+  EXPECT_ERR(unlink("d/e/.."), ANY_ERRNO);
+  EXPECT_ERR(unlink("."), ANY_ERRNO);
+  EXPECT_ERR(unlink(".."), ANY_ERRNO);
+  EXPECT_EQ(stat("d/e", &x), 0);
+  EXPECT_EQ(stat(".", &x), 0);
+
+  EXPECT_EQ(unlink("d/e/f"), 0);
+  EXPECT_EQ(unlink("d/e"), 0);
+  EXPECT_EQ(unlink("d"), 0);
+  EXPECT_ERR(chdir("d"), ENOENT);
+}
+
+static void test_dirfile(void)
+{
+  make_file("plain", 10, 1);
+  EXPECT_ERR(open("plain/x", O_CREATE | O_RDWR), ENOTDIR);
+  EXPECT_ERR(open("plain/x", O_RDONLY), ENOTDIR);
+  EXPECT_ERR(mkdir("plain/x"), ENOTDIR);
+  EXPECT_ERR(chdir("plain"), ENOTDIR);
+  EXPECT_ERR(unlink("plain/x"), ENOTDIR);
+  EXPECT_ERR(link("plain", "plain/x"), ENOTDIR);
+  EXPECT_EQ(unlink("plain"), 0);
+}
+
+static void test_longname(void)
+{
+  const char *n14 = "abcdefghijklmn";   /* DIRSIZ characters */
+  const char *n15 = "abcdefghijklmno";  /* one more */
+  struct stat st;
+
+  EXPECT_ERR(open(n15, O_CREATE | O_RDWR), ENAMETOOLONG);
+  EXPECT_ERR(open(n14, O_RDONLY), ENOENT);  /* nothing created under a shortened name */
+  EXPECT_ERR(mkdir(n15), ENAMETOOLONG);
+  make_file(n14, 5, 2);
+  check_file(n14, 5, 2);
+  EXPECT_ERR(open(n15, O_RDONLY), ENAMETOOLONG);  /* not the 14-character file */
+  EXPECT_ERR(stat(n15, &st), ENAMETOOLONG);
+  EXPECT_ERR(link(n14, n15), ENAMETOOLONG);
+  EXPECT_ERR(unlink(n15), ENAMETOOLONG);
+  EXPECT_ERR(chdir(n15), ENAMETOOLONG);
+  EXPECT_EQ(unlink(n14), 0);
+
+  /* Whole paths: MAXPATH-1 characters fit, MAXPATH do not. */
+  char path[MAXPATH + 40];
+  int n = 0;
+  while (n < MAXPATH - 3) {
+    path[n++] = '.';
+    path[n++] = '/';
+  }
+  strcpy(path + n, "x");
+  EXPECT_EQ(strlen(path), MAXPATH - 1);
+  int fd = open(path, O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  close(fd);
+  EXPECT_EQ(unlink("x"), 0);
+  strcpy(path + n, "xy");
+  EXPECT_ERR(open(path, O_CREATE | O_RDWR), ENAMETOOLONG);
+  memset(path + n, 'z', sizeof path - n - 1);
+  path[sizeof path - 1] = '\0';
+  EXPECT_ERR(open(path, O_RDONLY), ENAMETOOLONG);
+  EXPECT_ERR(mkdir(path), ENAMETOOLONG);
+}
+
+static void test_bigfile(void)
+{
+  int fd = open("big", O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  for (int off = 0; off < MAXFILE_BYTES; ) {
+    int n = MIN((int)sizeof buf, MAXFILE_BYTES - off);
+    fill(buf, off, n, 11);
+    int w = write(fd, buf, n);
+    if (w != n)
+      fail("write at offset %d returned %d (%s)", off, w, errname(errno));
+    off += n;
+  }
+  struct stat st;
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.size, MAXFILE_BYTES);
+  EXPECT_ERR(write(fd, "x", 1), EFBIG);
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.size, MAXFILE_BYTES);
+  close(fd);
+  check_file("big", MAXFILE_BYTES, 11);
+  EXPECT_EQ(unlink("big"), 0);
+}
+
+/* Write files full0, full1, ... until the disk is full; return the bytes
+   written and the number of files in *nfiles. */
+static long fill_disk(int *nfiles)
+{
+  long total = 0;
+  char name[16];
+
+  for (int f = 0; f < 40; f++) {
+    format(name, sizeof name, "full%d", f);
+    int fd = open(name, O_CREATE | O_WRONLY);
+    if (fd < 0) {
+      if (errno != ENOSPC)
+        fail("creating %s failed with %s, want ENOSPC", name, errname(errno));
+      *nfiles = f;
+      return total;
+    }
+    for (int size = 0; size < MAXFILE_BYTES; ) {
+      int n = MIN(4096, MAXFILE_BYTES - size);
+      fill(buf, size, n, f);
+      int w = write(fd, buf, n);
+      if (w < 0) {
+        if (errno != ENOSPC)
+          fail("write to %s failed with %s, want ENOSPC", name, errname(errno));
+        close(fd);
+        check_file(name, size, f);  /* what fitted is intact */
+        *nfiles = f + 1;
+        return total;
+      }
+      if (w == 0)
+        fail("write to %s returned 0", name);
+      size += w;
+      total += w;
+    }
+    close(fd);
+  }
+  fail("wrote 40 files of %d bytes without filling the disk", MAXFILE_BYTES);
+}
+
+static void remove_numbered(const char *prefix, int n)
+{
+  char name[16];
+  for (int i = 0; i < n; i++) {
+    format(name, sizeof name, "%s%d", prefix, i);
+    if (unlink(name) < 0)
+      fail("unlink %s failed: %s", name, errname(errno));
+  }
+}
+
+static void test_diskfull(void)
+{
+  int nfiles;
+  long first = fill_disk(&nfiles);
+
+  /* Full: a new file gets no data. */
+  int fd = open("extra", O_CREATE | O_WRONLY);
+  if (fd >= 0) {
+    EXPECT_ERR(write(fd, buf, BSIZE), ENOSPC);
+    close(fd);
+    EXPECT_EQ(unlink("extra"), 0);
+  } else {
+    EXPECT_EQ(errno, ENOSPC);
+  }
+  remove_numbered("full", nfiles);
+
+  long second = fill_disk(&nfiles);
+  if (second < first)
+    fail("the disk took %ld bytes, but only %ld after deleting them", first, second);
+  remove_numbered("full", nfiles);
+}
+
+/* Create empty files i0, i1, ... until the inodes run out; return how many. */
+static int fill_inodes(void)
+{
+  char name[16];
+  for (int i = 0; i < 300; i++) {
+    format(name, sizeof name, "i%d", i);
+    int fd = open(name, O_CREATE | O_RDWR);
+    if (fd < 0) {
+      if (errno != ENOSPC)
+        fail("creating %s failed with %s, want ENOSPC", name, errname(errno));
+      return i;
+    }
+    close(fd);
+  }
+  fail("created 300 files; the file system has 200 inodes");
+}
+
+static void test_inodefull(void)
+{
+  int first = fill_inodes();
+  EXPECT(first > 0);
+  EXPECT_ERR(mkdir("more"), ENOSPC);
+  remove_numbered("i", first);
+  int second = fill_inodes();
+  if (second != first)
+    fail("%d files could be created, %d after deleting them", first, second);
+  remove_numbered("i", second);
+}
+
+static void test_openmax(void)
+{
+  int fds[NOFILE], n = 0, fd, p[2];
+  make_file("om", 1, 1);
+  while ((fd = open("om", O_RDONLY)) >= 0) {
+    if (n == NOFILE)
+      fail("opened more than NOFILE (%d) descriptors", NOFILE);
+    fds[n++] = fd;
+  }
+  EXPECT_EQ(errno, EMFILE);
+  EXPECT(n > 0);
+  EXPECT_EQ(fds[n - 1], NOFILE - 1);  /* every descriptor was in use */
+  EXPECT_ERR(dup(0), EMFILE);
+  EXPECT_ERR(pipe(p), EMFILE);
+
+  close(fds[--n]);  /* one free slot is not enough for a pipe */
+  EXPECT_ERR(pipe(p), EMFILE);
+  fd = open("om", O_RDONLY);  /* and the failed pipe left it free */
+  EXPECT_EQ(fd, NOFILE - 1);
+  close(fd);
+
+  for (int i = 0; i < n; i++)
+    close(fds[i]);
+  fd = open("om", O_RDONLY);
+  EXPECT_EQ(fd, fds[0]);
+  close(fd);
+  EXPECT_EQ(unlink("om"), 0);
+}
+
+#define NFILE_PROCS 12  /* enough processes to exhaust NFILE between them */
+
+static void test_nfile(void)
+{
+  int ready[2], gate[2];
+  make_file("nf", 1, 1);
+  xpipe(ready);
+  xpipe(gate);
+  for (int k = 0; k < NFILE_PROCS; k++) {
+    if (xfork() == 0) {
+      char report[2], c;
+      close(ready[0]);
+      close(gate[1]);
+      report[0] = 0;
+      while (report[0] < NOFILE && open("nf", O_RDONLY) >= 0)
+        report[0]++;
+      report[1] = errno;
+      write_all(ready[1], report, 2);
+      read(gate[0], &c, 1);  /* hold the files until everyone has tried */
+      exit(0);
+    }
+  }
+  close(ready[1]);
+  close(gate[0]);
+  int total = 0, refused = 0;
+  for (int k = 0; k < NFILE_PROCS; k++) {
+    char report[2];
+    read_all(ready[0], report, 2);
+    total += report[0];
+    if (report[1] == ENFILE)
+      refused++;
+    else if (report[1] != EMFILE)
+      fail("open failed with %s, want EMFILE or ENFILE", errname(report[1]));
+  }
+  close(gate[1]);
+  close(ready[0]);
+  reap_all(NFILE_PROCS);
+  if (total > NFILE)
+    fail("%d files were open at once; NFILE is %d", total, NFILE);
+  if (refused == 0)
+    fail("%d processes opened %d files and none got ENFILE", NFILE_PROCS, total);
+  int fd = open("nf", O_RDONLY);
+  EXPECT(fd >= 0);
+  close(fd);
+  EXPECT_EQ(unlink("nf"), 0);
+}
+
+static void test_concwrite(void)
+{
+  char name[8];
+  for (int k = 0; k < 4; k++) {
+    if (xfork() == 0) {
+      format(name, sizeof name, "cw%d", k);
+      make_file(name, 20000, 20 + k);
+      check_file(name, 20000, 20 + k);
+      exit(0);
+    }
+  }
+  reap_all(4);
+  for (int k = 0; k < 4; k++) {
+    format(name, sizeof name, "cw%d", k);
+    check_file(name, 20000, 20 + k);
+    EXPECT_EQ(unlink(name), 0);
+  }
+}
+
+#define CONC_PROCS  4
+#define CONC_NAMES  8
+#define CONC_ROUNDS 60
+
+/* Create, remove and mkdir the names c0..c7 in an order of its own. */
+static void conc_worker(int k)
+{
+  char name[8];
+  for (int r = 0; r < CONC_ROUNDS; r++) {
+    format(name, sizeof name, "c%d", (r * 5 + k * 3) % CONC_NAMES);
+    switch ((r + k) % 4) {
+    case 0:
+    case 1: {
+      int fd = open(name, O_CREATE | O_RDWR);
+      if (fd >= 0) {
+        write_all(fd, "x", 1);
+        close(fd);
+      } else if (errno != EISDIR) {  /* another process made it a directory */
+        fail("open(%s, O_CREATE) failed: %s", name, errname(errno));
+      }
+      break;
+    }
+    case 2:
+      if (unlink(name) < 0 && errno != ENOENT)
+        fail("unlink(%s) failed: %s", name, errname(errno));
+      break;
+    case 3:
+      if (mkdir(name) < 0 && errno != EEXIST)
+        fail("mkdir(%s) failed: %s", name, errname(errno));
+      break;
+    }
+  }
+}
+
+static void test_concdir(void)
+{
+  for (int k = 0; k < CONC_PROCS; k++) {
+    if (xfork() == 0) {
+      conc_worker(k);
+      exit(0);
+    }
+  }
+  reap_all(CONC_PROCS);
+
+  /* Every entry left is well formed, unique and names a live inode. */
+  int seen[CONC_NAMES] = { 0 };
+  struct dirent de;
+  struct stat st;
+  char name[DIRSIZ + 1];
+  int fd = open(".", O_RDONLY);
+  EXPECT(fd >= 0);
+  while (read(fd, &de, sizeof de) == sizeof de) {
+    if (de.inum == 0)
+      continue;
+    memmove(name, de.name, DIRSIZ);
+    name[DIRSIZ] = '\0';
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+      continue;
+    if (name[0] != 'c' || name[1] < '0' || name[1] >= '0' + CONC_NAMES || name[2] != '\0')
+      fail("unexpected directory entry \"%s\"", name);
+    if (seen[name[1] - '0']++)
+      fail("two directory entries named %s", name);
+    if (stat(name, &st) < 0)
+      fail("entry %s: stat failed: %s", name, errname(errno));
+    if (st.ino != de.inum)
+      fail("entry %s has inode %d, stat says %d", name, de.inum, st.ino);
+    if (st.type == T_FILE && st.nlink != 1)
+      fail("file %s has %d links, want 1", name, st.nlink);
+    if (unlink(name) < 0)
+      fail("unlink %s failed: %s", name, errname(errno));
+  }
+  close(fd);
+}
+
+/* Create name, tell the parent on ready_fd, and write 1 KB pieces of
+   stream seed until the file is as big as a file can be; the parent
+   kills us on the way. */
+static void write_until_killed(const char *name, int seed, int ready_fd)
+{
+  int fd = open(name, O_CREATE | O_WRONLY);
+  if (fd < 0)
+    fail("cannot create %s: %s", name, errname(errno));
+  write_all(ready_fd, "r", 1);
+  for (int off = 0; off < MAXFILE_BYTES; off += BSIZE) {
+    fill(buf, off, BSIZE, seed);
+    write_all(fd, buf, BSIZE);
+  }
+}
+
+static void test_killfs(void)
+{
+  char name[8], c;
+  struct stat st;
+  int ready[2];
+  xpipe(ready);
+  for (int round = 0; round < 6; round++) {
+    format(name, sizeof name, "kf%d", round);
+    int pid = xfork();
+    if (pid == 0) {
+      write_until_killed(name, round, ready[1]);
+      exit(0);
+    }
+    read_all(ready[0], &c, 1);
+    sleep(round);
+    kill(pid);
+    int status = reap(pid);
+    if (status != -1 && status != 0)
+      fail("writer exited with status %d, want -1 (killed) or 0 (finished)", status);
+    /* Whatever part was written is there, and only that. */
+    if (stat(name, &st) < 0)
+      fail("%s is gone after its writer was killed: %s", name, errname(errno));
+    check_file(name, st.size, round);
+    EXPECT_EQ(unlink(name), 0);
+  }
+  close(ready[0]);
+  close(ready[1]);
+  make_file("after", 3 * BSIZE, 9);  /* and the file system still works */
+  check_file("after", 3 * BSIZE, 9);
+  EXPECT_EQ(unlink("after"), 0);
+}
+
+static void test_readdir(void)
+{
+  struct stat dir, parent, a, b;
+  EXPECT_EQ(mkdir("rd"), 0);
+  make_file("rd/alpha", 1, 1);
+  make_file("rd/beta", 1, 1);
+  EXPECT_EQ(stat("rd", &dir), 0);
+  EXPECT_EQ(stat(".", &parent), 0);
+  EXPECT_EQ(stat("rd/alpha", &a), 0);
+  EXPECT_EQ(stat("rd/beta", &b), 0);
+
+  int fd = open("rd", O_RDONLY);
+  EXPECT(fd >= 0);
+  struct dirent de;
+  int n, i = 0, found = 0;
+  while ((n = read(fd, &de, sizeof de)) == sizeof de) {
+    if (i == 0 && (strcmp(de.name, ".") != 0 || de.inum != dir.ino))
+      fail("first entry is \"%s\" (inode %d), want \".\" (inode %d)", de.name, de.inum, dir.ino);
+    if (i == 1 && (strcmp(de.name, "..") != 0 || de.inum != parent.ino))
+      fail("second entry is \"%s\" (inode %d), want \"..\" (inode %d)", de.name, de.inum, parent.ino);
+    if (de.inum == a.ino && strcmp(de.name, "alpha") == 0)
+      found |= 1;
+    if (de.inum == b.ino && strcmp(de.name, "beta") == 0)
+      found |= 2;
+    i++;
+  }
+  EXPECT_EQ(n, 0);
+  EXPECT_EQ(found, 3);
+  EXPECT_EQ(fstat(fd, &dir), 0);
+  EXPECT_EQ(dir.size % sizeof de, 0);
+  close(fd);
+  EXPECT_EQ(unlink("rd/alpha"), 0);
+  EXPECT_EQ(unlink("rd/beta"), 0);
+  EXPECT_EQ(unlink("rd"), 0);
+}
+
+static void test_dirwrite(void)
+{
+  EXPECT_EQ(mkdir("dw"), 0);
+  EXPECT_ERR(open("dw", O_WRONLY), EISDIR);
+  EXPECT_ERR(open("dw", O_RDWR), EISDIR);
+  EXPECT_ERR(open("dw", O_CREATE | O_RDWR), EISDIR);
+  int fd = open("dw", O_RDONLY);
+  EXPECT(fd >= 0);
+  EXPECT_ERR(write(fd, "x", 1), EBADF);
+  close(fd);
+  EXPECT_ERR(open("/", O_RDWR), EISDIR);
+  EXPECT_EQ(unlink("dw"), 0);
+}
+
+static void test_dup(void)
+{
+  int fd = open("du", O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  write_all(fd, "ab", 2);
+  int d = dup(fd);
+  EXPECT(d >= 0 && d != fd);
+  write_all(d, "cd", 2);   /* after "ab": the offset is shared */
+  write_all(fd, "ef", 2);
+  close(fd);
+  EXPECT_EQ(dup(d), fd);   /* the lowest free descriptor */
+  close(fd);
+  write_all(d, "gh", 2);   /* still open after the other was closed */
+  close(d);
+  fd = open("du", O_RDONLY);
+  EXPECT_EQ(read(fd, buf, sizeof buf), 8);
+  EXPECT(memcmp(buf, "abcdefgh", 8) == 0);
+  close(fd);
+
+  struct stat st;
+  EXPECT_ERR(dup(fd), EBADF);  /* fd is closed now */
+  EXPECT_ERR(dup(-1), EBADF);
+  EXPECT_ERR(dup(NOFILE), EBADF);
+  EXPECT_ERR(read(fd, buf, 1), EBADF);
+  EXPECT_ERR(write(NOFILE + 5, buf, 1), EBADF);
+  EXPECT_ERR(read(-1, buf, 1), EBADF);
+  EXPECT_ERR(close(fd), EBADF);
+  EXPECT_ERR(close(-1), EBADF);
+  EXPECT_ERR(fstat(fd, &st), EBADF);
+  EXPECT_EQ(unlink("du"), 0);
+}
+
+static void test_fstat(void)
+{
+  struct stat st, byname;
+  make_file("fs", 1234, 1);
+  int fd = open("fs", O_RDONLY);
+  EXPECT(fd >= 0);
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.type, T_FILE);
+  EXPECT_EQ(st.size, 1234);
+  EXPECT_EQ(st.nlink, 1);
+  EXPECT(st.ino != 0 && st.ino != ROOTINO);
+  EXPECT_EQ(stat("fs", &byname), 0);
+  EXPECT_EQ(byname.ino, st.ino);
+  close(fd);
+
+  fd = open(".", O_RDONLY);
+  EXPECT_EQ(fstat(fd, &st), 0);
+  EXPECT_EQ(st.type, T_DIR);
+  EXPECT(st.size > 0 && st.size % sizeof(struct dirent) == 0);
+  close(fd);
+  EXPECT_EQ(stat("/", &st), 0);
+  EXPECT_EQ(st.type, T_DIR);
+  EXPECT_EQ(st.ino, ROOTINO);
+  EXPECT_EQ(fstat(1, &st), 0);
+  EXPECT_EQ(st.type, T_DEVICE);  /* standard output is the console */
+  EXPECT_EQ(unlink("fs"), 0);
+}
+
+static void test_devnode(void)
+{
+  struct stat st;
+  EXPECT_EQ(mknod("dn", NDEV - 1, 0), 0);
+  EXPECT_ERR(mknod("dn", NDEV - 1, 0), EEXIST);
+  EXPECT_EQ(stat("dn", &st), 0);
+  EXPECT_EQ(st.type, T_DEVICE);
+  EXPECT_EQ(st.nlink, 1);
+
+  /* No driver has these majors: using them fails, without harm. */
+  int fd = open("dn", O_RDWR);
+  if (fd >= 0) {
+    EXPECT_ERR(read(fd, buf, 1), ANY_ERRNO);
+    EXPECT_ERR(write(fd, "x", 1), ANY_ERRNO);
+    close(fd);
+  }
+  if (mknod("far", NDEV + 5, 0) == 0) {
+    fd = open("far", O_RDWR);
+    if (fd >= 0) {
+      EXPECT_ERR(read(fd, buf, 1), ANY_ERRNO);
+      EXPECT_ERR(write(fd, "x", 1), ANY_ERRNO);
+      close(fd);
+    }
+    EXPECT_EQ(unlink("far"), 0);
+  }
+  EXPECT_EQ(unlink("dn"), 0);
+}
+
+#define IREF_DEPTH (NINODE + 10)  /* more levels than in-memory inodes */
+
+static void test_irefs(void)
+{
+  for (int i = 0; i < IREF_DEPTH; i++) {
+    if (mkdir("ir") < 0 || chdir("ir") < 0)
+      fail("mkdir/chdir at depth %d failed: %s", i, errname(errno));
+    /* Failing calls, each of which holds inodes it must let go of. */
+    EXPECT_ERR(open("none/x", O_CREATE | O_RDWR), ENOENT);
+    EXPECT_ERR(chdir("none"), ENOENT);
+    EXPECT_ERR(unlink("none"), ENOENT);
+    EXPECT_ERR(link("none", "x"), ENOENT);
+    make_file("f", 1, 1);
+    EXPECT_ERR(link("f", "f"), EEXIST);
+    EXPECT_ERR(link("f", "none/x"), ENOENT);
+    EXPECT_ERR(mkdir("f/x"), ENOTDIR);
+    EXPECT_ERR(mkdir("."), EEXIST);
+    EXPECT_EQ(unlink("f"), 0);
+  }
+  for (int i = 0; i < IREF_DEPTH; i++) {
+    if (chdir("..") < 0 || unlink("ir") < 0)
+      fail("leaving depth %d failed: %s", IREF_DEPTH - i, errname(errno));
+  }
+}
+
+/* ======================================================================
+ * Pipes.
+ * ====================================================================== */
+
+#define PIPE_TOTAL (100 * 1024)
+
+static void test_pipedata(void)
+{
+  int p[2];
+  xpipe(p);
+  int pid = xfork();
+  if (pid == 0) {
+    close(p[0]);
+    for (int off = 0, n = 1; off < PIPE_TOTAL; off += n) {
+      n = MIN((n * 7 + 13) % 1500 + 1, PIPE_TOTAL - off);
+      fill(buf, off, n, 33);
+      write_all(p[1], buf, n);
+    }
+    exit(0);
+  }
+  close(p[1]);
+  int off = 0, m = 1, r;
+  for (;;) {
+    m = (m * 11 + 5) % 900 + 1;
+    if ((r = read(p[0], buf, m)) <= 0)
+      break;
+    int bad = mismatch(buf, off, r, 33);
+    if (bad >= 0)
+      fail("byte %d through the pipe is wrong", off + bad);
+    off += r;
+  }
+  EXPECT_EQ(r, 0);
+  EXPECT_EQ(off, PIPE_TOTAL);
+  close(p[0]);
+  EXPECT_EQ(reap(pid), 0);
+}
+
+static void test_pipeeof(void)
+{
+  int p[2];
+  xpipe(p);
+  write_all(p[1], "abc", 3);
+  close(p[1]);
+  EXPECT_EQ(read(p[0], buf, 10), 3);
+  EXPECT_EQ(read(p[0], buf, 10), 0);
+  EXPECT_EQ(read(p[0], buf, 10), 0);
+  close(p[0]);
+
+  /* A write end dup'd and inherited by a child keeps the pipe open. */
+  xpipe(p);
+  int w2 = dup(p[1]);
+  close(p[1]);
+  int pid = xfork();
+  if (pid == 0) {
+    close(p[0]);
+    sleep(5);
+    write_all(w2, "x", 1);
+    exit(0);
+  }
+  close(w2);
+  EXPECT_EQ(read(p[0], buf, 10), 1);
+  EXPECT_EQ(read(p[0], buf, 10), 0);
+  EXPECT_EQ(reap(pid), 0);
+  close(p[0]);
+}
+
+static void test_pipeclosed(void)
+{
+  int p[2];
+  xpipe(p);
+  close(p[0]);
+  EXPECT_ERR(write(p[1], "x", 1), EPIPE);
+  close(p[1]);
+
+  /* A writer blocked on a full pipe is woken when the last reader goes. */
+  xpipe(p);
+  int pid = xfork();
+  if (pid == 0) {
+    int total = 0, w;
+    close(p[0]);
+    while ((w = write(p[1], buf, sizeof buf)) >= 0) {
+      total += w;
+      if (total > (1 << 20))
+        fail("wrote 1 MiB into a pipe that nobody reads");
+    }
+    if (errno != EPIPE)
+      fail("write failed with %s, want EPIPE", errname(errno));
+    exit(0);
+  }
+  close(p[1]);
+  sleep(10);
+  close(p[0]);
+  EXPECT_EQ(reap(pid), 0);
+}
+
+static void test_pingpong(void)
+{
+  int down[2], up[2], v;
+  xpipe(down);
+  xpipe(up);
+  int pid = xfork();
+  if (pid == 0) {
+    for (int i = 0; i < 100; i++) {
+      read_all(down[0], &v, sizeof v);
+      if (v != 2 * i)
+        fail("child got %d, want %d", v, 2 * i);
+      v++;
+      write_all(up[1], &v, sizeof v);
+    }
+    exit(0);
+  }
+  for (int i = 0; i < 100; i++) {
+    v = 2 * i;
+    write_all(down[1], &v, sizeof v);
+    read_all(up[0], &v, sizeof v);
+    EXPECT_EQ(v, 2 * i + 1);
+  }
+  EXPECT_EQ(reap(pid), 0);
+  close(down[0]);
+  close(down[1]);
+  close(up[0]);
+  close(up[1]);
+}
+
+static void test_pipeleak(void)
+{
+  int before = freemem();
+  for (int round = 0; round < 20; round++) {
+    int p[5][2];
+    for (int j = 0; j < 5; j++) {
+      xpipe(p[j]);
+      if (j % 2)
+        write_all(p[j][1], buf, 100);  /* closed with data unread */
+    }
+    for (int j = 0; j < 5; j++) {
+      close(p[j][(j + round) % 2]);
+      close(p[j][(j + round + 1) % 2]);
+    }
+  }
+  expect_freemem(before, "after making and closing 100 pipes");
+}
+
+/* ======================================================================
+ * Scheduling and time.
+ * ====================================================================== */
+
+static void spin_forever(void)
+{
+  for (;;)
+    ;
+}
+
+#define NSPIN 6  /* more spinners than harts */
+
+static void test_preempt(void)
+{
+  int pids[NSPIN];
+  for (int i = 0; i < NSPIN; i++)
+    pids[i] = spawn(spin_forever);
+  int t0 = uptime();
+  EXPECT_EQ(sleep(5), 0);
+  int t = uptime() - t0;
+  if (t < 5)
+    fail("sleep(5) returned after %d ticks", t);
+  if (t > 200)
+    fail("with %d processes spinning, sleep(5) took %d ticks", NSPIN, t);
+  for (int i = 0; i < NSPIN; i++)
+    EXPECT_EQ(kill(pids[i]), 0);
+  for (int i = 0; i < NSPIN; i++) {
+    int status;
+    EXPECT(wait(&status) > 0);
+    EXPECT_EQ(status, -1);
+  }
+}
+
+static void test_sleep(void)
+{
+  int t0 = uptime();
+  EXPECT_EQ(sleep(10), 0);
+  int t = uptime() - t0;
+  if (t < 10 || t > 110)
+    fail("sleep(10) took %d ticks", t);
+  t0 = uptime();
+  EXPECT_EQ(sleep(0), 0);
+  t = uptime() - t0;
+  if (t > 2)
+    fail("sleep(0) took %d ticks", t);
+}
+
+static void test_uptime(void)
+{
+  int t0 = uptime();
+  EXPECT(t0 >= 0);
+  /* Compute in user mode, asking only now and then: the timer interrupts us. */
+  for (int i = 0; i < 1000 && uptime() < t0 + 3; i++)
+    for (volatile int j = 0; j < 20000; j++)
+      ;
+  if (uptime() < t0 + 3)
+    fail("uptime stayed near %d while the process computed", t0);
+  int prev = uptime();
+  for (int i = 0; i < 100; i++) {
+    int now = uptime();
+    if (now < prev)
+      fail("uptime went back from %d to %d", prev, now);
+    prev = now;
+  }
+}
+
+#define NFAIR 6
+
+static void test_fairness(void)
+{
+  int p[2];
+  xpipe(p);
+  int start = uptime() + 2, end = start + 50;
+  for (int k = 0; k < NFAIR; k++) {
+    if (xfork() == 0) {
+      long count = 0;
+      close(p[0]);
+      while (uptime() < start)
+        ;
+      while (uptime() < end)
+        count++;
+      write_all(p[1], &count, sizeof count);
+      exit(0);
+    }
+  }
+  close(p[1]);
+  for (int k = 0; k < NFAIR; k++) {
+    long count;
+    read_all(p[0], &count, sizeof count);
+    if (count == 0)
+      fail("a process got no CPU time in %d ticks while %d others spun", end - start, NFAIR - 1);
+  }
+  close(p[0]);
+  reap_all(NFAIR);
+}
+
+/* ======================================================================
+ * The table. One source of truth for names, order and intent.
+ * ====================================================================== */
+
+struct test {
+  const char *name;
+  void (*fn)(void);
+  const char *intent;  /* what the test establishes, in one line */
+  int slow;            /* takes more than a few seconds under QEMU */
+};
+
+static const struct test tests[] = {
+  /* Processes */
+  { "exitstatus",   test_exitstatus,   "wait() reports the n a child passed to exit(n); wait(0) ignores it", 0 },
+  { "waitnochild",  test_waitnochild,  "wait() with no children returns -1 (ECHILD)", 0 },
+  { "manychildren", test_manychildren, "20 children are each reaped exactly once, with their own status", 0 },
+  { "getpid",       test_getpid,       "a child's pid is what fork returned and differs from its parent's", 0 },
+  { "forkmem",      test_forkmem,      "fork copies memory: each side's changes stay its own", 0 },
+  { "forkfiles",    test_forkfiles,    "after fork, parent and child share open files and their offsets", 0 },
+  { "forkcwd",      test_forkcwd,      "a child starts in its parent's directory; its chdir is its own", 0 },
+  { "forkconc",     test_forkconc,     "processes forking and reaping at the same time all succeed", 0 },
+  { "orphan",       test_orphan,       "a child outlives its parent and is not its grandparent's child", 0 },
+  { "orphanreap",   test_orphanreap,   "orphans, exiting before or after their parent, are reaped by init", 0 },
+  { "zombies",      test_zombies,      "forking and reaping 3*NPROC children leaks no slots or pages", 0 },
+  { "forkfull",     test_forkfull,     "fork returns -1 when the process table is full, works once it drains", 0 },
+  { "killsleep",    test_killsleep,    "kill() ends a child in sleep(1000) at once; its status is -1", 0 },
+  { "killread",     test_killread,     "kill() ends a child blocked reading an empty pipe (status -1)", 0 },
+  { "killwrite",    test_killwrite,    "kill() ends a child blocked writing a full pipe (status -1)", 0 },
+  { "killwait",     test_killwait,     "kill() ends a child blocked in wait() (status -1)", 0 },
+  { "killself",     test_killself,     "a process that kills itself dies (status -1)", 0 },
+  { "killnopid",    test_killnopid,    "kill() of a pid that does not exist returns -1 (ESRCH)", 0 },
+
+  /* Memory */
+  { "sbrkgrow",     test_sbrkgrow,     "sbrk(n) returns the old break and adds n bytes of zeroed memory", 0 },
+  { "sbrkshrink",   test_sbrkshrink,   "sbrk(-n) unmaps: touching the memory kills (-1), regrown memory is zero", 0 },
+  { "sbrkleak",     test_sbrkleak,     "growing and shrinking the heap, or exiting with it, leaks no pages", 0 },
+  { "sbrkhuge",     test_sbrkhuge,     "sbrk past physical memory or below 0 returns -1 and changes nothing", 0 },
+  { "sbrkexhaust",  test_sbrkexhaust,  "sbrk until memory runs out fails with ENOMEM; every page comes back", 0 },
+  { "pastbreak",    test_pastbreak,    "loads and stores beyond the break kill the process (-1)", 0 },
+  { "guardpage",    test_guardpage,    "touching the guard page below the stack, or recursing into it, kills (-1)", 0 },
+  { "textwrite",    test_textwrite,    "stores into program text or read-only data kill (-1); loads are fine", 0 },
+  { "kernelmem",    test_kernelmem,    "user loads, stores and jumps to kernel addresses kill (-1)", 0 },
+  { "maxva",        test_maxva,        "user accesses at or above MAXVA, canonical or not, kill (-1)", 0 },
+  { "badjump",      test_badjump,      "jumping to unmapped memory kills the process (-1)", 0 },
+  { "badinstr",     test_badinstr,     "privileged and illegal instructions kill the process (-1)", 0 },
+  { "badsyscall",   test_badsyscall,   "an unknown system call number returns -ENOSYS; the process goes on", 0 },
+  { "fpregs",       test_fpregs,       "all 32 FP registers and fcsr survive preemption by other FP users", 0 },
+  { "fpsleep",      test_fpsleep,      "FP results are bit-identical with and without sleeping among FP users", 0 },
+  { "fpfork",       test_fpfork,       "fork copies the FP registers and fcsr to the child", 0 },
+
+  /* User pointers */
+  { "badread",      test_badread,      "read() into a bad buffer returns -1 (EFAULT), for files and pipes", 0 },
+  { "badwrite",     test_badwrite,     "write() from a bad buffer returns -1 (EFAULT) and writes nothing", 0 },
+  { "badpipe",      test_badpipe,      "pipe() into a bad array returns -1 (EFAULT), leaking no fds or pages", 0 },
+  { "badfstat",     test_badfstat,     "fstat() into a bad buffer returns -1 (EFAULT)", 0 },
+  { "badwait",      test_badwait,      "wait() with a bad status pointer fails (EFAULT) or works; no child leaks", 0 },
+  { "badpath",      test_badpath,      "every call taking a path returns -1 (EFAULT) for a bad path pointer", 0 },
+  { "badargv",      test_badargv,      "exec() with a bad argv array or argument returns -1 (EFAULT)", 0 },
+  { "badcount",     test_badcount,     "read() and write() with a negative count return -1", 0 },
+
+  /* exec */
+  { "exececho",     test_exececho,     "exec runs a program with argv and open files; a missing one is ENOENT", 0 },
+  { "execnotelf",   test_execnotelf,   "exec of a file that is not ELF returns -1 (ENOEXEC)", 0 },
+  { "execbadelf",   test_execbadelf,   "exec of a damaged ELF file returns -1 (ENOEXEC) and leaks nothing", 0 },
+  { "execmaxarg",   test_execmaxarg,   "exec passes MAXARG arguments intact; MAXARG+1 is -1 (E2BIG)", 0 },
+  { "execbigarg",   test_execbigarg,   "arguments too big for the stack page are -1 (E2BIG); 3000 bytes fit", 0 },
+  { "execleak",     test_execleak,     "fork, exec and exit leak no pages", 0 },
+
+  /* Files */
+  { "filerw",       test_filerw,       "a file reads back what was written, across block boundaries", 0 },
+  { "openflags",    test_openflags,    "O_CREATE, O_TRUNC and the access modes do what they say", 0 },
+  { "unlinkopen",   test_unlinkopen,   "an unlinked file lives on through descriptors open on it", 0 },
+  { "inodereuse",   test_inodereuse,   "creating and removing more files than there are inodes or blocks works", 1 },
+  { "links",        test_links,        "link() gives an inode a second name; unlinking one keeps the other", 0 },
+  { "dirs",         test_dirs,         "mkdir, chdir, nested and .. paths work; . and non-empty dirs stay", 0 },
+  { "dirfile",      test_dirfile,      "a file used as a directory in a path is ENOTDIR", 0 },
+  { "longname",     test_longname,     "names over DIRSIZ and paths over MAXPATH-1 are ENAMETOOLONG", 0 },
+  { "bigfile",      test_bigfile,      "a file grows to MAXFILE blocks and reads back; one byte more is EFBIG", 0 },
+  { "diskfull",     test_diskfull,     "writing until the disk is full gives ENOSPC; deleting frees it all", 1 },
+  { "inodefull",    test_inodefull,    "creating files until inodes run out gives ENOSPC; deleting frees them", 1 },
+  { "openmax",      test_openmax,      "a process holds NOFILE descriptors; then open, dup, pipe are EMFILE", 0 },
+  { "nfile",        test_nfile,        "the system-wide open file limit gives ENFILE and recovers", 0 },
+  { "concwrite",    test_concwrite,    "4 processes writing 4 files at once each get their own data back", 0 },
+  { "concdir",      test_concdir,      "creating and removing the same names at once keeps the directory sound", 0 },
+  { "killfs",       test_killfs,       "killing a process in the middle of writing a file leaves a sound file", 0 },
+  { "readdir",      test_readdir,      "read() of a directory gives dirents: . and .. first, then the files", 0 },
+  { "dirwrite",     test_dirwrite,     "a directory cannot be opened for writing (EISDIR)", 0 },
+  { "dup",          test_dup,          "dup() gives the lowest free fd sharing the offset; bad fds are EBADF", 0 },
+  { "fstat",        test_fstat,        "fstat() and stat() report type, size, links and inode number", 0 },
+  { "devnode",      test_devnode,      "mknod makes a T_DEVICE; one without a driver fails cleanly", 0 },
+  { "irefs",        test_irefs,        "deep directories and failing lookups leak no in-memory inodes", 0 },
+
+  /* Pipes */
+  { "pipedata",     test_pipedata,     "100 KB pass through a pipe intact, in order, in any chunk sizes", 0 },
+  { "pipeeof",      test_pipeeof,      "read() returns 0 once every write end, dup'd or inherited, is closed", 0 },
+  { "pipeclosed",   test_pipeclosed,   "write() with no reader is -1 (EPIPE), also for a blocked writer", 0 },
+  { "pingpong",     test_pingpong,     "two processes take turns over a pair of pipes", 0 },
+  { "pipeleak",     test_pipeleak,     "making and closing many pipes leaks no pages", 0 },
+
+  /* Scheduling and time */
+  { "preempt",      test_preempt,      "processes spinning in user mode cannot keep their parent from running", 0 },
+  { "sleep",        test_sleep,        "sleep(n) takes at least n ticks and not much more", 0 },
+  { "uptime",       test_uptime,       "uptime() advances while a process computes, and never goes back", 0 },
+  { "fairness",     test_fairness,     "several processes spinning at once all get CPU time", 0 },
+};
+
+/* Checked by main after the table, in the runner itself. */
+static const char freemem_name[] = "freemem";
+static const char freemem_intent[] = "the free page count after all tests equals the count before";
+
+/* ======================================================================
+ * The runner.
+ * ====================================================================== */
+
+#define MAXDEPTH 100  /* deepest tree remove_tree() clears */
+
+/* Put the name of an entry of dir other than . and .. in name;
+   returns 1 if there is one, 0 if not, -1 if dir cannot be read. */
+static int some_entry(const char *dir, char *name)
+{
+  struct dirent de;
+  int fd = open(dir, O_RDONLY);
+  if (fd < 0)
+    return -1;
+  while (read(fd, &de, sizeof de) == sizeof de) {
+    if (de.inum == 0)
+      continue;
+    memmove(name, de.name, DIRSIZ);
+    name[DIRSIZ] = '\0';
+    if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) {
+      close(fd);
+      return 1;
+    }
+  }
+  close(fd);
+  return 0;
+}
+
+/*
+ * Remove the directory `top` (an absolute path) and everything in it,
+ * walking down with chdir so no path gets long. Returns 0 on success.
+ * Leaves the runner in /.
+ */
+static int remove_tree(const char *top)
+{
+  static char names[MAXDEPTH][DIRSIZ + 1];  /* the directories walked down */
+  char name[DIRSIZ + 1];
+  int depth = 0;
+
+  if (chdir(top) < 0)
+    return errno == ENOENT ? 0 : -1;
+  for (int steps = 0; depth >= 0 && steps < 10000; steps++) {
+    int r = some_entry(".", name);
+    if (r < 0)
+      break;
+    if (r == 1) {
+      if (unlink(name) == 0)
+        continue;
+      if (depth + 1 == MAXDEPTH || chdir(name) < 0)
+        break;
+      strcpy(names[++depth], name);
+      continue;
+    }
+    if (chdir("..") < 0 || unlink(depth == 0 ? top : names[depth]) < 0)
+      break;
+    depth--;
+  }
+  chdir("/");
+  return depth < 0 ? 0 : -1;
+}
+
+/* Copy the reasons the test's processes sent, one per line, into reason
+   as "first; second". Reads up to the NUL the runner wrote after them. */
+static void collect_reasons(int fd, char *reason, int size)
+{
+  int n = 0, separate = 0;
+  char c;
+  while (read(fd, &c, 1) == 1 && c != '\0') {
+    if (c == '\n') {
+      separate = 1;
+      continue;
+    }
+    if (separate && n > 0 && n + 2 < size) {
+      reason[n++] = ';';
+      reason[n++] = ' ';
+    }
+    separate = 0;
+    if (n + 1 < size)
+      reason[n++] = c < ' ' || c > '~' ? '?' : c;
+  }
+  reason[n] = '\0';
+}
+
+/* Run one test in a child process and print its result; returns 1 if it passed. */
+static int run_test(const struct test *t)
+{
+  char reason[4 * REASON_MAX];
+  char left[DIRSIZ + 1];
+  int rp[2], gate[2];
+
+  if (remove_tree(SCRATCH) < 0 || mkdir(SCRATCH) < 0) {
+    say("test %s: FAIL: runner: cannot make an empty %s\n", t->name, SCRATCH);
+    return 0;
+  }
+  if (pipe(rp) < 0)
+    rp[0] = rp[1] = -1;
+  if (pipe(gate) < 0) {
+    close(rp[0]);
+    close(rp[1]);
+    say("test %s: FAIL: runner: pipe failed (%s)\n", t->name, errname(errno));
+    return 0;
+  }
+
+  int pid = fork();
+  if (pid == 0) {
+    char go;
+    close(rp[0]);
+    close(gate[1]);
+    read(gate[0], &go, 1);  /* wait until the watchdog is in place */
+    close(gate[0]);
+    reason_fd = rp[1];
+    if (chdir(SCRATCH) < 0)
+      fail("runner: cannot enter %s", SCRATCH);
+    t->fn();
+    exit(0);
+  }
+  int dog = pid > 0 ? fork() : -1;
+  if (dog == 0) {
+    close(rp[0]);
+    close(rp[1]);
+    close(gate[0]);
+    close(gate[1]);
+    sleep(t->slow ? SLOW_TIME_LIMIT : TIME_LIMIT);
+    kill(pid);
+    exit(0);
+  }
+  close(gate[0]);
+  close(gate[1]);  /* let the test start */
+  if (pid < 0) {
+    close(rp[0]);
+    close(rp[1]);
+    say("test %s: FAIL: runner: fork failed (%s)\n", t->name, errname(errno));
+    return 0;
+  }
+
+  /* The watchdog exits with 0 only if it ran out of patience. */
+  int status, dog_status = -1;
+  int who = wait(&status);
+  if (dog > 0 && who == dog) {
+    dog_status = status;
+    who = wait(&status);
+  } else if (dog > 0) {
+    kill(dog);
+    wait(&dog_status);
+  }
+  int timed_out = dog_status == 0;
+
+  reason[0] = '\0';
+  if (rp[0] >= 0) {
+    write(rp[1], "", 1);
+    close(rp[1]);
+    collect_reasons(rp[0], reason, sizeof reason);
+    close(rp[0]);
+  }
+
+  int ok = 0;
+  if (who != pid)
+    say("test %s: FAIL: runner: wait returned %d, want %d\n", t->name, who, pid);
+  else if (timed_out)
+    say("test %s: FAIL: timed out after %d s%s%s\n", t->name,
+        (t->slow ? SLOW_TIME_LIMIT : TIME_LIMIT) / 100, reason[0] ? "; " : "", reason);
+  else if (reason[0] && (status == 0 || status == 1))
+    say("test %s: FAIL: %s\n", t->name, reason);
+  else if (reason[0])
+    say("test %s: FAIL: %s; exit status %d\n", t->name, reason, status);
+  else if (status == -1)
+    say("test %s: FAIL: killed (exit status -1)\n", t->name);
+  else if (status != 0)
+    say("test %s: FAIL: exit status %d\n", t->name, status);
+  else if (some_entry(SCRATCH, left) != 0)
+    say("test %s: FAIL: left %s behind in %s\n", t->name, left, SCRATCH);
+  else
+    ok = 1;
+  if (ok)
+    say("test %s: OK\n", t->name);
+  remove_tree(SCRATCH);
+  return ok;
+}
+
+/* The after-everything check: free pages are back to what they were. */
+static int check_freemem(int before)
+{
+  int now = freemem();
+  for (int i = 0; i < 30 && now != before; i++) {  /* orphans may still be exiting */
+    sleep(10);
+    now = freemem();
+  }
+  if (now != before) {
+    say("test %s: FAIL: %d pages free before the tests, %d after\n", freemem_name, before, now);
+    return 0;
+  }
+  say("test %s: OK\n", freemem_name);
+  return 1;
+}
+
+static void list_tests(void)
+{
+  char pad[16];
+  for (int i = 0; i <= NELEM(tests); i++) {
+    const char *name = i < NELEM(tests) ? tests[i].name : freemem_name;
+    int n = strlen(name);
+    memset(pad, ' ', sizeof pad - 1);
+    pad[n < 14 ? 14 - n : 1] = '\0';
+    say("%s%s%s%s\n", name, pad, i < NELEM(tests) ? tests[i].intent : freemem_intent,
+        i < NELEM(tests) && tests[i].slow ? " (slow)" : "");
+  }
+}
+
+static int named(int argc, char *argv[], const char *name)
+{
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], name) == 0)
+      return 1;
+  return 0;
+}
+
+int main(int argc, char *argv[])
+{
+  int quick = 0, list = 0, names = 0;
+
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-q") == 0) {
+      quick = 1;
+    } else if (strcmp(argv[i], "-l") == 0) {
+      list = 1;
+    } else if (argv[i][0] == '-') {
+      fprintf(2, "usage: usertests [-q] [-l] [NAME...]\n");
+      exit(2);
+    } else {
+      int j;
+      for (j = 0; j < NELEM(tests) && strcmp(tests[j].name, argv[i]) != 0; j++)
+        ;
+      if (j == NELEM(tests) && strcmp(argv[i], freemem_name) != 0) {
+        fprintf(2, "usertests: no test named %s (usertests -l lists them)\n", argv[i]);
+        exit(2);
+      }
+      names++;
+    }
+  }
+  if (list) {
+    list_tests();
+    exit(0);
+  }
+
+  int free_before = freemem();
+  int passed = 0, failed = 0;
+  say("usertests: starting\n");
+  for (int i = 0; i < NELEM(tests); i++) {
+    const struct test *t = &tests[i];
+    if (names ? !named(argc, argv, t->name) : quick && t->slow)
+      continue;
+    if (run_test(t))
+      passed++;
+    else
+      failed++;
+  }
+  if (!names || named(argc, argv, freemem_name)) {
+    if (check_freemem(free_before))
+      passed++;
+    else
+      failed++;
+  }
+  say("usertests: %d passed, %d failed\n", passed, failed);
+  exit(failed ? 1 : 0);
+}
