@@ -2791,6 +2791,380 @@ static void test_fairness(void)
 }
 
 /* ======================================================================
+ * Process API: suspend and resume, waitpid, signals, process groups and
+ * the status call.
+ * ====================================================================== */
+
+/* How many spins between checks that the parent is still there. */
+#define SPINS_PER_CHECK (1 << 16)
+
+/* Fork a child that spins in user mode until killed, or until its parent
+   is gone (so a failing test leaves no spinner behind); returns its pid. */
+static int spawn_spinner(void)
+{
+  int parent = getpid();
+  int pid = fork();
+  if (pid < 0)
+    fail("fork failed");
+  if (pid == 0) {
+    for (volatile uint64 n = 0;; n++) {
+      if (n % SPINS_PER_CHECK == 0 && getppid() != parent)
+        exit(0);
+    }
+  }
+  return pid;
+}
+
+/* Sleep in the kernel until killed or orphaned. */
+static void sleep_until_orphaned(int parent)
+{
+  while (getppid() == parent)
+    sleep(10);
+  exit(0);
+}
+
+static struct procinfo info_of(int pid)
+{
+  struct procinfo pi;
+  if (procinfo(pid, &pi, 1) != 1)
+    fail("procinfo(%d) failed, errno %d", pid, errno);
+  return pi;
+}
+
+/* Wait for a stop report from pid and check the signal. */
+static void expect_stopped(int pid, int sig)
+{
+  int st;
+  int r = waitpid(pid, &st, WUNTRACED);
+  if (r != pid)
+    fail("waitpid WUNTRACED returned %d (errno %d)", r, errno);
+  if (!WIFSTOPPED(st) || WSTOPSIG(st) != sig)
+    fail("status %x is not stopped by %d", st, sig);
+}
+
+static void expect_killed_by(int pid, int sig)
+{
+  int st;
+  if (waitpid(pid, &st, 0) != pid)
+    fail("waitpid for the killed child failed");
+  if (!WIFSIGNALED(st) || WTERMSIG(st) != sig || WIFEXITED(st))
+    fail("status %x is not 'terminated by signal %d'", st, sig);
+}
+
+/* A suspended spinner leaves the CPU: its CPU time stands still. */
+static void test_stop_spinner(void)
+{
+  int pid = spawn_spinner();
+  sleep(2);
+  if (suspend(pid) < 0)
+    fail("suspend failed");
+  expect_stopped(pid, SIGSTOP);
+  struct procinfo a = info_of(pid);
+  if (a.state != STOPPED)
+    fail("state %s after suspend", proc_state_name(a.state));
+  sleep(20);
+  struct procinfo b = info_of(pid);
+  if (b.utime_us + b.stime_us != a.utime_us + a.stime_us)
+    fail("stopped spinner used %d us of CPU", (int)(b.utime_us + b.stime_us - a.utime_us - a.stime_us));
+  if (b.nsched != a.nsched)
+    fail("stopped spinner was scheduled %d times", (int)(b.nsched - a.nsched));
+  if (resume(pid) < 0)
+    fail("resume failed");
+  int st;
+  if (waitpid(pid, &st, WCONTINUED) != pid || !WIFCONTINUED(st))
+    fail("no continued report, status %x", st);
+  sleep(5);
+  struct procinfo c = info_of(pid);
+  if (c.utime_us + c.stime_us <= b.utime_us + b.stime_us)
+    fail("resumed spinner got no CPU time");
+  kill(pid);
+  expect_killed_by(pid, SIGKILL);
+}
+
+/* A process asleep in sleep() stops at once and finishes its sleep later. */
+static void test_stop_sleeper(void)
+{
+  int pid = fork();
+  if (pid == 0) {
+    sleep(30);
+    exit(7);
+  }
+  sleep(2);
+  suspend(pid);
+  expect_stopped(pid, SIGSTOP);
+  if (info_of(pid).state != STOPPED)
+    fail("sleeper not stopped");
+  resume(pid);
+  int st;
+  if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 7)
+    fail("resumed sleeper status %x, want exit 7", st);
+}
+
+/* A process blocked on a pipe stops, and reads its data once resumed. */
+static void test_stop_pipe_reader(void)
+{
+  int fds[2];
+  if (pipe(fds) < 0)
+    fail("pipe failed");
+  int pid = fork();
+  if (pid == 0) {
+    char c;
+    close(fds[1]);
+    int n = read(fds[0], &c, 1);
+    exit(n == 1 ? c : 100 + n);
+  }
+  close(fds[0]);
+  sleep(2);
+  sigsend(pid, SIGTSTP);
+  expect_stopped(pid, SIGTSTP);
+  write(fds[1], "x", 1);
+  sleep(5);
+  if (info_of(pid).state != STOPPED)
+    fail("stopped reader ran when data arrived");
+  resume(pid);
+  int st;
+  waitpid(pid, &st, 0);
+  close(fds[1]);
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 'x')
+    fail("reader status %x, want exit 'x'", st);
+}
+
+/* kill() ends a stopped process; wait() reports -1 as in xv6. */
+static void test_kill_stopped(void)
+{
+  int pid = spawn_spinner();
+  suspend(pid);
+  expect_stopped(pid, SIGSTOP);
+  if (kill(pid) < 0)
+    fail("kill of a stopped process failed");
+  int st;
+  if (wait(&st) != pid || st != -1)
+    fail("wait gave status %d, want -1", st);
+}
+
+/* WNOHANG, a particular pid, ECHILD and EINVAL, one report per change. */
+static void test_waitpid_options(void)
+{
+  int st;
+  int a = spawn_spinner();
+  int b = fork();
+  if (b == 0)
+    exit(3);
+  if (waitpid(a, &st, WNOHANG) != 0)
+    fail("WNOHANG on a running child did not return 0");
+  if (waitpid(b, &st, 0) != b || !WIFEXITED(st) || WEXITSTATUS(st) != 3)
+    fail("waitpid(b) status %x", st);
+  if (waitpid(b, &st, 0) != -1 || errno != ECHILD)
+    fail("second waitpid of a reaped child: errno %d", errno);
+  if (waitpid(a, &st, 0x100) != -1 || errno != EINVAL)
+    fail("bad options accepted");
+  if (waitpid(1, &st, WNOHANG) != -1 || errno != ECHILD)
+    fail("waitpid for init (not a child) did not fail with ECHILD");
+  suspend(a);
+  expect_stopped(a, SIGSTOP);
+  if (waitpid(a, &st, WNOHANG | WUNTRACED) != 0)
+    fail("a stop was reported twice");
+  if (waitpid(a, &st, WNOHANG) != 0)
+    fail("waitpid without WUNTRACED reported a stop");
+  resume(a);
+  resume(a); /* resuming a running process does nothing */
+  if (waitpid(a, &st, WCONTINUED) != a || !WIFCONTINUED(st))
+    fail("continue not reported");
+  if (waitpid(a, &st, WNOHANG | WCONTINUED) != 0)
+    fail("a continue was reported twice");
+  sigsend(a, SIGTERM);
+  expect_killed_by(a, SIGTERM);
+  if (waitpid(-1, &st, WNOHANG) != -1 || errno != ECHILD)
+    fail("no children left, but waitpid did not say ECHILD");
+}
+
+/* Every status macro on every kind of status. */
+static void test_status_macros(void)
+{
+  int st;
+  int pid = fork();
+  if (pid == 0)
+    exit(42);
+  waitpid(pid, &st, 0);
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 42 || WIFSIGNALED(st) || WIFSTOPPED(st) || WIFCONTINUED(st))
+    fail("exit(42) gave status %x", st);
+  pid = spawn_spinner();
+  sigsend(pid, SIGINT);
+  waitpid(pid, &st, 0);
+  if (WIFEXITED(st) || !WIFSIGNALED(st) || WTERMSIG(st) != SIGINT || WIFSTOPPED(st))
+    fail("SIGINT gave status %x", st);
+  pid = spawn_spinner();
+  sigsend(pid, SIGSTOP);
+  waitpid(pid, &st, WUNTRACED);
+  if (!WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP || WIFEXITED(st) || WIFSIGNALED(st))
+    fail("SIGSTOP gave status %x", st);
+  sigsend(pid, SIGCONT);
+  waitpid(pid, &st, WCONTINUED);
+  if (!WIFCONTINUED(st) || WIFEXITED(st) || WIFSIGNALED(st) || WIFSTOPPED(st))
+    fail("SIGCONT gave status %x", st);
+  kill(pid);
+  wait(0);
+}
+
+/* A signal to a group reaches every member and nobody else. */
+static void test_group_signal(void)
+{
+  int me = getpid();
+  int a = fork();
+  if (a == 0) {
+    setpgid(0, 0);
+    sleep_until_orphaned(me);
+  }
+  setpgid(a, a);
+  int b = fork();
+  if (b == 0) {
+    setpgid(0, a);
+    sleep_until_orphaned(me);
+  }
+  setpgid(b, a);
+  int outsider = spawn_spinner();
+  if (getpgid(a) != a || getpgid(b) != a)
+    fail("groups are %d and %d, want %d", getpgid(a), getpgid(b), a);
+  if (getpgid(outsider) != getpgid(0))
+    fail("a child did not inherit the group");
+  if (sigsend(-a, SIGTERM) < 0)
+    fail("sigsend to the group failed");
+  expect_killed_by(a, SIGTERM);
+  expect_killed_by(b, SIGTERM);
+  if (info_of(outsider).state == ZOMBIE)
+    fail("the signal reached a process outside the group");
+  kill(outsider);
+  wait(0);
+  if (sigsend(-a, SIGTERM) != -1 || errno != ESRCH)
+    fail("sigsend to an empty group did not fail with ESRCH");
+}
+
+/* An ignored signal does nothing; SIGKILL cannot be ignored. */
+static void test_signal_ignore(void)
+{
+  int fds[2];
+  pipe(fds);
+  int me = getpid();
+  int pid = fork();
+  if (pid == 0) {
+    signal(SIGTERM, SIG_IGN);
+    write(fds[1], "r", 1);
+    sleep_until_orphaned(me);
+  }
+  char c;
+  read(fds[0], &c, 1);
+  sigsend(pid, SIGTERM);
+  sleep(3);
+  if (info_of(pid).state == ZOMBIE)
+    fail("an ignored SIGTERM killed the process");
+  if (signal(SIGKILL, SIG_IGN) != -1 || errno != EINVAL)
+    fail("SIGKILL could be ignored");
+  if (signal(SIGSTOP, SIG_IGN) != -1 || errno != EINVAL)
+    fail("SIGSTOP could be ignored");
+  kill(pid);
+  expect_killed_by(pid, SIGKILL);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+/* The status call: one process, all of them, a small buffer. */
+static void test_procinfo(void)
+{
+  struct procinfo me = info_of(getpid());
+  if (me.pid != getpid() || me.state != RUNNING || strcmp(me.name, "usertests") != 0)
+    fail("own procinfo: pid %d state %d name %s", me.pid, me.state, me.name);
+  if (me.ppid != getppid() || me.sz == 0 || me.start_us > uptime_us())
+    fail("own procinfo fields are wrong");
+  static struct procinfo all[NPROC + 1];
+  int n = procinfo(-1, all, NPROC);
+  if (n < 2)
+    fail("procinfo(-1) listed %d processes", n);
+  int found_init = 0;
+  for (int i = 0; i < n; i++)
+    found_init |= all[i].pid == 1;
+  if (!found_init)
+    fail("init missing from the list");
+  /* A buffer of one entry gets one entry and nothing past it. */
+  memset(all, 0x5a, sizeof(all));
+  if (procinfo(-1, all, 1) != 1)
+    fail("procinfo into one slot did not return 1");
+  uchar *past = (uchar *)&all[1];
+  for (int i = 0; i < (int)sizeof(all[1]); i++) {
+    if (past[i] != 0x5a)
+      fail("procinfo wrote past the end of the buffer");
+  }
+  if (procinfo(-1, all, 0) != -1 || errno != EINVAL)
+    fail("max 0 accepted");
+  struct hartinfo h[NCPU];
+  int nh = hartinfo(h, NCPU);
+  if (nh < 1)
+    fail("hartinfo returned %d", nh);
+}
+
+/* Bad pids, bad signals and bad pointers give errors, never a crash. */
+static void test_process_api_errors(void)
+{
+  char *kaddr = (char *)(KERNEL_VA_BASE + 0x80200000L);
+  int st;
+  if (sigsend(99999, SIGTERM) != -1 || errno != ESRCH)
+    fail("sigsend to a missing pid");
+  if (sigsend(getpid(), 99) != -1 || errno != EINVAL)
+    fail("sigsend with a bad signal");
+  if (sigsend(-1, SIGTERM) != -1 || errno != EINVAL)
+    fail("sigsend to pid -1");
+  if (suspend(99999) != -1 || resume(99999) != -1)
+    fail("suspend/resume of a missing pid");
+  if (kill(-5) != -1 || kill(0) != -1)
+    fail("kill of pid <= 0 succeeded");
+  if (setpgid(99999, 0) != -1 || errno != ESRCH)
+    fail("setpgid of a missing pid");
+  if (setpgid(1, 1) != -1 || errno != EPERM)
+    fail("setpgid of init (not our child)");
+  if (setpgid(0, -3) != -1 || errno != EINVAL)
+    fail("setpgid to a negative group");
+  if (getpgid(99999) != -1 || errno != ESRCH)
+    fail("getpgid of a missing pid");
+  if (procinfo(99999, (struct procinfo *)kaddr, 1) != -1)
+    fail("procinfo of a missing pid");
+  if (procinfo(-1, (struct procinfo *)kaddr, 4) != -1 || errno != EFAULT)
+    fail("procinfo into kernel memory");
+  if (procinfo(-1, (struct procinfo *)(uint64)(MAXVA - 8), 4) != -1)
+    fail("procinfo past the end of user memory");
+  if (hartinfo((struct hartinfo *)kaddr, 1) != -1 || errno != EFAULT)
+    fail("hartinfo into kernel memory");
+  int pid = fork();
+  if (pid == 0)
+    exit(0);
+  if (waitpid(pid, (int *)kaddr, 0) != -1 || errno != EFAULT)
+    fail("waitpid status into kernel memory");
+  if (waitpid(pid, &st, 0) != pid)
+    fail("the child was lost after EFAULT");
+  int fd = open("/README.md", O_RDONLY);
+  if (ioctl(fd, CON_GETPGRP, 0) != -1 || errno != ENOTTY)
+    fail("ioctl on a file");
+  close(fd);
+  if (ioctl(99, CON_GETPGRP, 0) != -1 || errno != EBADF)
+    fail("ioctl on a bad fd");
+}
+
+/* CPU time is charged to the process that used it. */
+static void test_accounting(void)
+{
+  int pid = spawn_spinner();
+  sleep(30);
+  struct procinfo pi = info_of(pid);
+  kill(pid);
+  wait(0);
+  if (pi.utime_us == 0)
+    fail("a spinner has no user time");
+  if (pi.nsched == 0 || pi.lastcpu < 0)
+    fail("nsched %d lastcpu %d", (int)pi.nsched, pi.lastcpu);
+  struct procinfo me = info_of(getpid());
+  if (me.stime_us == 0)
+    fail("usertests has no system time");
+}
+
+/* ======================================================================
  * The table. One source of truth for names, order and intent.
  * ====================================================================== */
 
@@ -2894,6 +3268,19 @@ static const struct test tests[] = {
   { "sleep",        test_sleep,        "sleep(n) takes at least n ticks and not much more", 0 },
   { "uptime",       test_uptime,       "uptime() advances while a process computes, and never goes back", 0 },
   { "fairness",     test_fairness,     "several processes spinning at once all get CPU time", 0 },
+
+  /* Process API: suspend/resume, waitpid, signals, groups, status */
+  { "stopspin",     test_stop_spinner, "a suspended spinner is stopped, gets no CPU time and is not scheduled until resumed", 0 },
+  { "stopsleep",    test_stop_sleeper, "a process asleep in sleep() stops at once and finishes its sleep after resume", 0 },
+  { "stoppipe",     test_stop_pipe_reader, "a process blocked on a pipe stops, ignores data while stopped, reads it after resume", 0 },
+  { "killstopped",  test_kill_stopped, "kill() ends a stopped process; wait() reports -1", 0 },
+  { "waitpidopts",  test_waitpid_options, "waitpid: WNOHANG, one pid, ECHILD, EINVAL; each stop and continue reported once", 0 },
+  { "waitstatus",   test_status_macros, "every W* macro is right for exits, signals, stops and continues", 0 },
+  { "groupsignal",  test_group_signal, "a signal to a process group reaches every member and no one else", 0 },
+  { "sigignore",    test_signal_ignore, "an ignored signal does nothing; SIGKILL and SIGSTOP cannot be ignored", 0 },
+  { "procinfo",     test_procinfo,     "the status call reports one process or all, never past the buffer", 0 },
+  { "procerrors",   test_process_api_errors, "bad pids, signals and pointers to the process calls give errors", 0 },
+  { "accounting",   test_accounting,   "user and system CPU time are charged to the process that used them", 0 },
 };
 
 /* Checked by main after the table, in the runner itself. */
