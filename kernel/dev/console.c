@@ -203,7 +203,8 @@ static void edit_line(int c)
   }
 }
 
-/* Raw mode: queue c for readers as it is. Caller holds the lock. */
+/* Queue c for readers as it is, unechoed (raw mode, and the empty line
+   after an untaken Ctrl-C). Caller holds the lock. */
 static void raw_input(int c)
 {
   if (console_input.e - console_input.r == INPUT_BUF_SIZE)
@@ -220,6 +221,7 @@ static void raw_input(int c)
  */
 static void job_control_key(int sig, const char *echo)
 {
+  /* Echo first, whole: once the signal is out, the shell may print. */
   spin_acquire(&console_input.lock);
   while (console_input.e != console_input.w)
     console_input.e--;
@@ -228,13 +230,12 @@ static void job_control_key(int sig, const char *echo)
   int pgid = console_input.fg_pgid;
   spin_release(&console_input.lock);
 
-  int taken = signal_group(pgid, sig) > 0;
-  spin_acquire(&console_input.lock);
-  if (taken)
-    console_putc('\n');
-  else
-    edit_line('\n'); /* nobody took it: the reader gets an empty line */
-  spin_release(&console_input.lock);
+  if (signal_group(pgid, sig) == 0) {
+    /* Nobody took it: hand the reader an empty line (already echoed). */
+    spin_acquire(&console_input.lock);
+    raw_input('\n');
+    spin_release(&console_input.lock);
+  }
 }
 
 /*
@@ -258,10 +259,10 @@ void console_intr(int c)
     proc_dump();
     break;
   case KEY_INTR:
-    job_control_key(SIGINT, "^C");
+    job_control_key(SIGINT, "^C\n");
     break;
   case KEY_SUSP:
-    job_control_key(SIGTSTP, "^Z");
+    job_control_key(SIGTSTP, "^Z\n");
     break;
   default:
     spin_acquire(&console_input.lock);
