@@ -27,6 +27,7 @@
 #include "kernel/vm.h"
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"
 #include "kernel/riscv/csr.h"
@@ -218,7 +219,9 @@ static void start_init(void)
   argv[argc] = 0;
 
   struct proc *p = myproc();
+  log_begin_op();
   p->cwd = fs_namei("/");
+  log_end_op();
   if (p->cwd == 0)
     panic("no root directory on the disk: is fs.img a file system made by mkfs?");
   int r = exec_run("/init", argv);
@@ -248,8 +251,14 @@ int proc_fork(void)
   struct proc *np = alloc_proc();
   if (np == 0)
     return -EAGAIN;
+  int pid = np->pid;
+  /* The slot is ours (USED) and runs nothing: its memory and files are
+     set up without its lock, which must not be held across the file
+     system's locks (fdtable_fork) or a long copy. */
+  spin_release(&np->lock);
 
   if (vm_user_copy(p->pagetable, np->pagetable, p->sz) < 0) {
+    spin_acquire(&np->lock);
     free_proc(np);
     spin_release(&np->lock);
     return -ENOMEM;
@@ -260,11 +269,14 @@ int proc_fork(void)
   np->fp = p->fp;
   fdtable_fork(p, np);
   safestrcpy(np->name, p->name, sizeof(np->name));
-  int pid = np->pid;
+
   spin_acquire(&p->lock);
-  np->pgid = p->pgid;
-  np->sigignored = p->sigignored;
+  int pgid = p->pgid;
+  uint32 ignored = p->sigignored;
   spin_release(&p->lock);
+  spin_acquire(&np->lock);
+  np->pgid = pgid;
+  np->sigignored = ignored;
   spin_release(&np->lock);
 
   spin_acquire(&wait_lock);

@@ -1950,6 +1950,41 @@ static void test_links(void)
   EXPECT_ERR(stat("l2", &b), ENOENT);
 }
 
+/* A directory removed while it is a process's current directory: its
+   ".." leads nowhere and nothing can be created in it. */
+static void test_rmcwd(void)
+{
+  int ready[2], go[2];
+  if (pipe(ready) < 0 || pipe(go) < 0)
+    fail("pipe failed");
+  EXPECT_EQ(mkdir("rma"), 0);
+  EXPECT_EQ(mkdir("rma/b"), 0);
+  int pid = fork();
+  if (pid == 0) {
+    char c;
+    EXPECT_EQ(chdir("rma/b"), 0);
+    write(ready[1], "r", 1);
+    read(go[0], &c, 1); /* the parent removed both directories */
+    EXPECT_ERR(chdir(".."), ENOENT);
+    EXPECT_ERR(open("f", O_CREATE | O_RDWR), ENOENT);
+    EXPECT_ERR(mkdir("x"), ENOENT);
+    EXPECT_ERR(open("../../README.md", O_RDONLY), ENOENT);
+    exit(0);
+  }
+  char c;
+  read(ready[0], &c, 1);
+  EXPECT_EQ(unlink("rma/b"), 0);
+  EXPECT_EQ(unlink("rma"), 0);
+  write(go[1], "g", 1);
+  int st;
+  EXPECT_EQ(wait(&st), pid);
+  EXPECT_EQ(st, 0);
+  close(ready[0]);
+  close(ready[1]);
+  close(go[0]);
+  close(go[1]);
+}
+
 static void test_dirs(void)
 {
   struct stat d, e, here, x;
@@ -2929,6 +2964,48 @@ static void test_stop_pipe_reader(void)
     fail("reader status %x, want exit 'x'", st);
 }
 
+/* A writer stopped while blocked on a full pipe, then continued, writes
+   every byte exactly once. */
+static void test_stoppipewrite(void)
+{
+  enum { TOTAL = 8192, MODULUS = 251 };
+  int fds[2];
+  if (pipe(fds) < 0)
+    fail("pipe failed");
+  int pid = fork();
+  if (pid == 0) {
+    static char buf[TOTAL];
+    close(fds[0]);
+    for (int i = 0; i < TOTAL; i++)
+      buf[i] = i % MODULUS;
+    for (int done = 0; done < TOTAL;) {
+      int n = write(fds[1], buf + done, TOTAL - done);
+      if (n <= 0)
+        exit(2);
+      done += n;
+    }
+    exit(0);
+  }
+  close(fds[1]);
+  sleep(5); /* the writer fills the pipe and blocks */
+  suspend(pid);
+  expect_stopped(pid, SIGSTOP);
+  resume(pid);
+  static char got[TOTAL + 1];
+  int total = 0, n;
+  while ((n = read(fds[0], got + total, sizeof(got) - total)) > 0)
+    total += n;
+  close(fds[0]);
+  int st;
+  EXPECT_EQ(waitpid(pid, &st, 0), pid);
+  EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  EXPECT_EQ(total, TOTAL);
+  for (int i = 0; i < TOTAL; i++) {
+    if (got[i] != (char)(i % MODULUS))
+      fail("byte %d is %d, want %d", i, got[i], i % MODULUS);
+  }
+}
+
 /* kill() ends a stopped process; wait() reports -1 as in xv6. */
 static void test_kill_stopped(void)
 {
@@ -3238,6 +3315,7 @@ static const struct test tests[] = {
   { "unlinkopen",   test_unlinkopen,   "an unlinked file lives on through descriptors open on it", 0 },
   { "inodereuse",   test_inodereuse,   "creating and removing more files than there are inodes or blocks works", 1 },
   { "links",        test_links,        "link() gives an inode a second name; unlinking one keeps the other", 0 },
+  { "rmcwd",        test_rmcwd,        "a removed current directory has no .. and takes no new names", 0 },
   { "dirs",         test_dirs,         "mkdir, chdir, nested and .. paths work; . and non-empty dirs stay", 0 },
   { "dirfile",      test_dirfile,      "a file used as a directory in a path is ENOTDIR", 0 },
   { "longname",     test_longname,     "names over DIRSIZ and paths over MAXPATH-1 are ENAMETOOLONG", 0 },
@@ -3273,6 +3351,7 @@ static const struct test tests[] = {
   { "stopspin",     test_stop_spinner, "a suspended spinner is stopped, gets no CPU time and is not scheduled until resumed", 0 },
   { "stopsleep",    test_stop_sleeper, "a process asleep in sleep() stops at once and finishes its sleep after resume", 0 },
   { "stoppipe",     test_stop_pipe_reader, "a process blocked on a pipe stops, ignores data while stopped, reads it after resume", 0 },
+  { "stoppipewrite", test_stoppipewrite, "a writer stopped on a full pipe and continued writes each byte once", 0 },
   { "killstopped",  test_kill_stopped, "kill() ends a stopped process; wait() reports -1", 0 },
   { "waitpidopts",  test_waitpid_options, "waitpid: WNOHANG, one pid, ECHILD, EINVAL; each stop and continue reported once", 0 },
   { "waitstatus",   test_status_macros, "every W* macro is right for exits, signals, stops and continues", 0 },

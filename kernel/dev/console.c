@@ -9,8 +9,9 @@
  * Input is cooked: characters collect in a ring, and a reader sees them
  * only once a line is complete (Enter or Ctrl-D) or the ring is full.
  * Backspace and DEL erase one character, Ctrl-U the whole line. Ctrl-D
- * ends the line without adding a newline; on an empty line that makes
- * read return 0, which programs take as end of file. Ctrl-P lists the
+ * ends the line without adding a newline; the read after the one that
+ * returns the text (at once, on an empty line) returns 0, which programs
+ * take as end of file. Ctrl-P lists the
  * processes. Typed characters are echoed at once, synchronously.
  * Ctrl-C sends SIGINT and Ctrl-Z SIGTSTP to the foreground process group
  * (set with ioctl CON_SETPGRP); when nobody there takes the signal (the
@@ -115,7 +116,10 @@ static int console_read(int user_dst, uint64 dst, int n)
         continue;
       }
       if (c == KEY_EOF) {
-        /* Ends this read; it returns 0 only if nothing came before it. */
+        /* Ends this read. If text came before it, leave the Ctrl-D for
+           the next read, which then returns 0: end of file, as in xv6. */
+        if (done + len > 0)
+          console_input.r--;
         line_end = 1;
         break;
       }

@@ -13,15 +13,18 @@ struct pipe;
 struct inode;
 struct stat;
 
+/* Lock legend: [ftable] the file table's lock; [I] set by the open that
+   made the file, then unchanged until the last close; [ip] the inode's
+   sleep lock (file.c reads and moves the offset only while holding it). */
 struct file {
-  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
-  int ref;          /* [ftable lock] reference count */
-  char readable;
-  char writable;
-  struct pipe *pipe; /* FD_PIPE */
-  struct inode *ip;  /* FD_INODE and FD_DEVICE */
-  uint off;          /* FD_INODE */
-  short major;       /* FD_DEVICE */
+  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type; /* [I] */
+  int ref;           /* [ftable] reference count */
+  char readable;     /* [I] */
+  char writable;     /* [I] */
+  struct pipe *pipe; /* [I] FD_PIPE */
+  struct inode *ip;  /* [I] FD_INODE and FD_DEVICE */
+  uint off;          /* [ip] FD_INODE: offset of the next read or write */
+  short major;       /* [I] FD_DEVICE */
 };
 
 /* Device switch: read and write functions per major device number. Each

@@ -721,6 +721,12 @@ walk(const char *path, int want_parent, char *name, struct inode **ipp)
       inode_unlockput(ip);
       return -ENOTDIR;
     }
+    if (ip->nlink == 0) {
+      /* A removed directory (someone's cwd): its ".." may name a freed
+         inode, and nothing may be created in it. */
+      inode_unlockput(ip);
+      return -ENOENT;
+    }
     if (want_parent && *path == '\0') {
       inode_unlock(ip);
       *ipp = ip;

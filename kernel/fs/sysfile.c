@@ -492,8 +492,9 @@ sys_link(void)
     err = -EMLINK;
     goto out_put;
   }
-  /* Count the link first: a crash between the two steps leaves an inode
-     with one link too many (harmless), never one too few. */
+  /* Count the link before the inode is unlocked to add the name: while
+     the new entry is being made, a concurrent unlink of the old name must
+     not see nlink below the number of names and free a file still named. */
   ip->nlink++;
   inode_update(ip);
   inode_unlock(ip);
