@@ -16,9 +16,9 @@ void clock_inithart(void);
 void clock_intr(void);
 uint64 clock_ticks(void);
 uint64 clock_usec(void);
-uint64 clock_timebase(void); /* time CSR units per second */
-/* Sleep nticks ticks. Returns 0, or -EINTR if interrupted (killed or
-   stopped), with the ticks still to sleep in *left. */
+uint64 clock_to_us(uint64 t); /* time CSR units to microseconds */
+/* Sleep nticks ticks. Returns 0, or -EINTR (killed) or -ERESTART (must
+   stop), with the ticks still to sleep in *left. */
 int clock_sleep(uint64 nticks, uint64 *left);
 
 #endif

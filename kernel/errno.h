@@ -14,7 +14,7 @@
 #define EPERM         1  /* operation not permitted */
 #define ENOENT        2  /* no such file or directory */
 #define ESRCH         3  /* no such process */
-#define EINTR         4  /* interrupted (the caller was killed) */
+#define EINTR         4  /* interrupted: the caller is being killed */
 #define EIO           5  /* input/output error */
 #define E2BIG         7  /* argument list too long */
 #define ENOEXEC       8  /* not an executable this kernel can load */

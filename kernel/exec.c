@@ -25,7 +25,6 @@
 #include "kernel/vm.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
-#include "kernel/riscv/trap.h"
 
 #define STACK_ALIGN 16 /* RISC-V psABI: sp is 16-byte aligned */
 
@@ -189,7 +188,7 @@ int exec_run(const char *path, char *const argv[])
   p->trapframe->sp = sp;
   p->trapframe->a1 = uargv;
   memset(&p->fp, 0, sizeof(p->fp));
-  trap_fp_forget();
+  p->fp_hart = -1; /* no hart holds these registers: load them */
   /* This hart is running on `old`: move to the new table before freeing. */
   vm_switch(pt);
   vm_user_free(old, oldsz);

@@ -11,7 +11,7 @@
 #include "kernel/types.h"
 
 void kalloc_init(uint64 pa_start, uint64 pa_end);
-void *kalloc(void);        /* a page, filled with junk; 0 if none is free */
+void *kalloc(void);        /* a page of unspecified contents; 0 if none is free */
 void *kalloc_zeroed(void); /* a page of zeros; 0 if none is free */
 void kfree(void *page);    /* return a page from kalloc */
 uint64 kalloc_nfree(void); /* pages free now */

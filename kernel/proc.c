@@ -24,6 +24,7 @@
 #include "kernel/printf.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/sysarg.h"
 #include "kernel/vm.h"
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/inode.h"
@@ -56,8 +57,6 @@ static struct sleepq {
   struct spinlock lock;
   struct proc *head; /* [lock] */
 } sleepq[NSLEEPQ];
-
-extern char _secondary[];
 
 static void forkret(void);
 
@@ -123,6 +122,7 @@ static void free_proc(struct proc *p)
   p->pagetable = 0;
   p->sz = 0;
   p->pid = 0;
+  p->pgid = 0;
   p->parent = 0;
   p->name[0] = 0;
   p->chan = 0;
@@ -248,10 +248,18 @@ static void forkret(void)
 int proc_fork(void)
 {
   struct proc *p = myproc();
+  spin_acquire(&p->lock);
+  int pgid = p->pgid;
+  uint32 ignored = p->sigignored;
+  spin_release(&p->lock);
+
   struct proc *np = alloc_proc();
   if (np == 0)
     return -EAGAIN;
   int pid = np->pid;
+  /* Before the lock goes: a signal to a group must never see a stale one. */
+  np->pgid = pgid;
+  np->sigignored = ignored;
   /* The slot is ours (USED) and runs nothing: its memory and files are
      set up without its lock, which must not be held across the file
      system's locks (fdtable_fork) or a long copy. */
@@ -270,15 +278,6 @@ int proc_fork(void)
   fdtable_fork(p, np);
   safestrcpy(np->name, p->name, sizeof(np->name));
 
-  spin_acquire(&p->lock);
-  int pgid = p->pgid;
-  uint32 ignored = p->sigignored;
-  spin_release(&p->lock);
-  spin_acquire(&np->lock);
-  np->pgid = pgid;
-  np->sigignored = ignored;
-  spin_release(&np->lock);
-
   spin_acquire(&wait_lock);
   np->parent = p;
   spin_release(&wait_lock);
@@ -293,10 +292,12 @@ int proc_fork(void)
    never resume it. wait_lock held. */
 static void reparent(struct proc *p)
 {
+  ASSERT_HELD(&wait_lock);
   for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
     if (pp->parent == p) {
       pp->parent = initproc;
       spin_acquire(&pp->lock);
+      pp->stopsig = 0; /* as SIGCONT: no stop may follow under init */
       if (pp->state == STOPPED) {
         pp->report = REPORT_NONE;
         proc_make_runnable(pp);
@@ -417,9 +418,10 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status)
       spin_release(&wait_lock);
       return 0;
     }
-    if (proc_interrupted(p)) {
+    int intr = proc_interrupted(p);
+    if (intr) {
       spin_release(&wait_lock);
-      return -EINTR;
+      return intr;
     }
     proc_sleep(p, &wait_lock);
   }
@@ -443,14 +445,15 @@ int proc_killed(struct proc *p)
 }
 
 /*
- * Should a sleep that can be interrupted give up? Yes if the process is
- * being killed, or must stop: the system call then returns -EINTR, and
- * syscall() restarts it after the process is continued.
+ * Should a sleep that can be interrupted give up? Returns 0 if not,
+ * -EINTR if the process is being killed, -ERESTART if it must stop (the
+ * call is then run again after the process is continued; see syscall()).
+ * A call that has already done part of its work returns that instead.
  */
 int proc_interrupted(struct proc *p)
 {
   spin_acquire(&p->lock);
-  int r = p->killed || p->stopsig;
+  int r = p->killed ? -EINTR : p->stopsig ? -ERESTART : 0;
   spin_release(&p->lock);
   return r;
 }
@@ -589,7 +592,7 @@ void proc_sleep(void *chan, struct spinlock *lk)
 
   p->chan = 0;
   spin_release(&p->lock);
-  /* Woken by kill rather than proc_wakeup: still queued. */
+  /* Woken by a signal rather than proc_wakeup: still queued. */
   spin_acquire(&q->lock);
   if (p->sq_pprev)
     sq_unlink(p);
@@ -702,14 +705,11 @@ int proc_getpgid(int pid)
   return pgid;
 }
 
-static uint64 time_to_us(uint64 t)
-{
-  return t / (clock_timebase() / 1000000);
-}
-
 /* Fill *pi from p. wait_lock and p->lock held. */
 static void fill_info(struct proc *p, struct procinfo *pi)
 {
+  ASSERT_HELD(&wait_lock);
+  ASSERT_HELD(&p->lock);
   memset(pi, 0, sizeof(*pi));
   pi->pid = p->pid;
   pi->ppid = p->parent ? p->parent->pid : 0;
@@ -724,9 +724,9 @@ static void fill_info(struct proc *p, struct procinfo *pi)
     else
       stime += r_time() - p->acct_mark;
   }
-  pi->utime_us = time_to_us(utime);
-  pi->stime_us = time_to_us(stime);
-  pi->start_us = time_to_us(p->ctime);
+  pi->utime_us = clock_to_us(utime);
+  pi->stime_us = clock_to_us(stime);
+  pi->start_us = clock_to_us(p->ctime);
   pi->nsched = p->nsched;
   pi->lastcpu = p->lastcpu;
 }
@@ -780,8 +780,8 @@ int proc_hartinfo(uint64 buf, int max)
     hi.hartid = c->hartid;
     struct proc *running = c->proc;
     hi.pid = running ? running->pid : 0;
-    hi.busy_us = time_to_us(c->busy_time);
-    hi.up_us = time_to_us(r_time() - c->start_time);
+    hi.busy_us = clock_to_us(c->busy_time);
+    hi.up_us = clock_to_us(r_time() - c->start_time);
     if (vm_copyout(myproc()->pagetable, buf + n * sizeof(hi), &hi, sizeof(hi)) < 0)
       return -EFAULT;
     n++;

@@ -10,8 +10,9 @@
  *   [I]  set when the slot is initialised, then never changed
  *
  * Lock order (outermost first), the one place it is written down:
- *   wait_lock -> any sleep lock -> file-system/device spinlocks
- *     -> sleep-queue lock -> p->lock -> run-queue lock -> printf's lock
+ *   wait_lock -> any sleep lock -> file-system/device spinlocks, tick_lock
+ *     -> sleep-queue lock -> p->lock -> run-queue lock
+ *     -> pid_lock, kmem_lock, printf's lock (leaves: nothing taken inside)
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
@@ -119,7 +120,7 @@ struct proc {
   struct context context; /* [o] swtch() here to run the process */
   struct file *ofile[NOFILE]; /* [o] open files */
   struct inode *cwd;      /* [o] current directory */
-  char name[16];          /* [o] for debugging: the program's name */
+  char name[PROC_NAME_LEN]; /* [o] for debugging: the program's name */
 };
 
 extern struct proc proc[NPROC];

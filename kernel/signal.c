@@ -47,20 +47,24 @@ static int deliver(struct proc *p, int sig, int *wake_parent)
   ASSERT_HELD(&p->lock);
   if (p->state == UNUSED || p->state == ZOMBIE || sig == 0 || p->pid == INIT_PID)
     return 0;
-  if (sig != SIGKILL && sig != SIGSTOP && (p->sigignored & (1U << sig)))
-    return 0;
-
-  switch (sig) {
-  case SIGCHLD:
-    return 0;
-  case SIGCONT:
-    p->stopsig = 0; /* a continue cancels a stop not yet acted on */
+  if (sig == SIGCONT) {
+    /* Continuing happens even if SIGCONT is ignored (as in POSIX): else
+       a stopped process could be stuck for good. It also cancels a stop
+       not yet acted on. */
+    p->stopsig = 0;
     if (p->state == STOPPED) {
       p->report = REPORT_CONTINUED;
       *wake_parent = 1;
       proc_make_runnable(p);
     }
     return 1;
+  }
+  if (sig != SIGKILL && sig != SIGSTOP && (p->sigignored & (1U << sig)))
+    return 0;
+
+  switch (sig) {
+  case SIGCHLD:
+    return 0;
   case SIGSTOP:
   case SIGTSTP:
     if (p->killed)
@@ -106,7 +110,8 @@ static int send(int pid, int pgid, int sig)
 /*
  * Send sig to pid (> 0), to the caller's process group (pid 0) or to the
  * group -pid (pid < -1). Signal 0 only checks that the target exists.
- * Returns 0, -EINVAL (bad signal or pid -1) or -ESRCH (no such process).
+ * Returns 0, -EINVAL (bad signal or pid -1), -EPERM (pid 1) or -ESRCH
+ * (no such process).
  */
 int signal_send(int pid, int sig)
 {

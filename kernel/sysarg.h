@@ -11,6 +11,14 @@
 
 #include "kernel/types.h"
 
+/*
+ * Kernel-internal result of a call that gave up waiting because its
+ * process must stop: syscall() runs the call again once the process is
+ * continued. A call returns it only if it has done nothing visible yet;
+ * it never reaches user mode.
+ */
+#define ERESTART 512
+
 int argint(int n);                         /* argument n as an int */
 uint64 argaddr(int n);                     /* argument n as a user address (unchecked) */
 int argstr(int n, char *buf, int max);     /* copy string argument n: length, or -EFAULT / -ENAMETOOLONG */

@@ -69,12 +69,12 @@ void syscall(void)
   uint64 num = p->trapframe->a7;
   if (num < NSYSCALL && syscall_table[num].fn) {
     int64 r = syscall_table[num].fn();
-    if (r == -EINTR && !proc_killed(p) && proc_interrupted(p)) {
-      /* Interrupted only to stop: run the call again once continued.
-         a0 still holds its first argument. */
+    if (r == -ERESTART && !proc_killed(p)) {
+      /* It gave up only to stop: once continued, the process runs the
+         ecall again. a0 still holds the first argument. */
       p->trapframe->epc -= ECALL_SIZE;
     } else {
-      p->trapframe->a0 = r;
+      p->trapframe->a0 = r == -ERESTART ? -EINTR : r;
     }
   } else {
     printf("pid %d %s: unknown system call %ld\n", p->pid, p->name, num);

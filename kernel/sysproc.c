@@ -110,8 +110,8 @@ int64 sys_sleep(void)
     return -EINVAL;
   uint64 left;
   int r = clock_sleep(n, &left);
-  if (r == -EINTR)
-    myproc()->trapframe->a0 = left; /* a restart sleeps only what is left */
+  if (r == -ERESTART)
+    myproc()->trapframe->a0 = left; /* the restart sleeps only what is left */
   return r;
 }
 

@@ -3144,6 +3144,33 @@ static void test_signal_ignore(void)
   close(fds[1]);
 }
 
+/* A process that ignores SIGCONT still continues when sent it. */
+static void test_cont_ignored(void)
+{
+  int fds[2];
+  if (pipe(fds) < 0)
+    fail("pipe failed");
+  int me = getpid();
+  int pid = fork();
+  if (pid == 0) {
+    signal(SIGCONT, SIG_IGN);
+    write(fds[1], "r", 1);
+    sleep_until_orphaned(me);
+  }
+  char c;
+  read(fds[0], &c, 1);
+  suspend(pid);
+  expect_stopped(pid, SIGSTOP);
+  resume(pid);
+  int st;
+  if (waitpid(pid, &st, WCONTINUED) != pid || !WIFCONTINUED(st))
+    fail("a process ignoring SIGCONT was not continued (status %x)", st);
+  kill(pid);
+  expect_killed_by(pid, SIGKILL);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 /* The status call: one process, all of them, a small buffer. */
 static void test_procinfo(void)
 {
@@ -3357,6 +3384,7 @@ static const struct test tests[] = {
   { "waitstatus",   test_status_macros, "every W* macro is right for exits, signals, stops and continues", 0 },
   { "groupsignal",  test_group_signal, "a signal to a process group reaches every member and no one else", 0 },
   { "sigignore",    test_signal_ignore, "an ignored signal does nothing; SIGKILL and SIGSTOP cannot be ignored", 0 },
+  { "contignored",  test_cont_ignored, "SIGCONT continues a stopped process even if it ignores SIGCONT", 0 },
   { "procinfo",     test_procinfo,     "the status call reports one process or all, never past the buffer", 0 },
   { "procerrors",   test_process_api_errors, "bad pids, signals and pointers to the process calls give errors", 0 },
   { "accounting",   test_accounting,   "user and system CPU time are charged to the process that used them", 0 },

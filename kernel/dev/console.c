@@ -101,9 +101,10 @@ static int console_read(int user_dst, uint64 dst, int n)
         spin_release(&console_input.lock);
         return done > 0 ? done : -EAGAIN;
       }
-      if (proc_interrupted(myproc())) {
+      int intr = proc_interrupted(myproc());
+      if (intr) {
         spin_release(&console_input.lock);
-        return done > 0 ? done : -EINTR;
+        return done > 0 ? done : intr;
       }
       proc_sleep(&console_input.r, &console_input.lock);
     }

@@ -127,8 +127,8 @@ min_uint(uint a, uint b)
  * Queue n bytes from user address user_addr, waiting for room as needed.
  * Returns n; or, if the reader closes its end or an address is bad part
  * way, the bytes queued so far; if none were: -EPIPE or -EFAULT.
- * Returns -EINTR if the caller is killed or stopped while it waits with
- * nothing queued yet.
+ * Returns -EINTR (killed) or -ERESTART (stopped) if that happens while it
+ * waits with nothing queued yet.
  */
 int
 pipe_write(struct pipe *pi, uint64 user_addr, int n)
@@ -145,11 +145,12 @@ pipe_write(struct pipe *pi, uint64 user_addr, int n)
     }
     uint room = PIPE_SIZE - (pi->nwrite - pi->nread);
     if (room == 0) {
-      if (proc_interrupted(p)) {
+      int intr = proc_interrupted(p);
+      if (intr) {
         /* Bytes already in the pipe stay written: report them, so a call
            restarted after a stop does not write them twice. */
         spin_release(&pi->pipe_lock);
-        return done > 0 ? (int)done : -EINTR;
+        return done > 0 ? (int)done : intr;
       }
       proc_wakeup(&pi->nread);
       proc_sleep(&pi->nwrite, &pi->pipe_lock);
@@ -184,9 +185,10 @@ pipe_read(struct pipe *pi, uint64 user_addr, int n)
 
   spin_acquire(&pi->pipe_lock);
   while (pi->nread == pi->nwrite && pi->writeopen) {
-    if (proc_interrupted(p)) {
+    int intr = proc_interrupted(p);
+    if (intr) {
       spin_release(&pi->pipe_lock);
-      return -EINTR;
+      return intr;
     }
     proc_sleep(&pi->nread, &pi->pipe_lock);
   }

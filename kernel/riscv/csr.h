@@ -20,10 +20,11 @@
 #define SSTATUS_FS_DIRTY   (3L << 13)
 #define SSTATUS_SUM   (1L << 18)  /* supervisor may access user pages */
 
-/* sie / sip bits */
+/* sie bits (enabled) and sip bits (pending) */
 #define SIE_SSIE (1L << 1)  /* software (IPI) */
 #define SIE_STIE (1L << 5)  /* timer */
 #define SIE_SEIE (1L << 9)  /* external (PLIC) */
+#define SIP_SSIP SIE_SSIE   /* an IPI is pending */
 
 /* scause: the top bit says interrupt; the rest is the code. */
 #define SCAUSE_INTR (1UL << 63)
@@ -67,8 +68,11 @@ enum intr_cause {
 #define CSR_SET(name, bits) asm volatile("csrs " #name ", %0" ::"r"((uint64)(bits)))
 #define CSR_CLEAR(name, bits) asm volatile("csrc " #name ", %0" ::"r"((uint64)(bits)))
 
-/* Sstc's supervisor timer compare register, by number (older assemblers). */
+/* Sstc's supervisor timer compare register, by number (older assemblers
+   do not know its name). */
 #define CSR_STIMECMP 0x14D
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
 
 static inline void intr_on(void) { CSR_SET(sstatus, SSTATUS_SIE); }
 static inline void intr_off(void) { CSR_CLEAR(sstatus, SSTATUS_SIE); }
@@ -82,13 +86,10 @@ static inline uint64 r_tp(void)
   return x;
 }
 static inline void w_tp(uint64 x) { asm volatile("mv tp, %0" ::"r"(x)); }
-static inline uint64 r_fp(void)
+static inline void w_stimecmp(uint64 x)
 {
-  uint64 x;
-  asm volatile("mv %0, s0" : "=r"(x));
-  return x;
+  asm volatile("csrw " STRINGIFY(CSR_STIMECMP) ", %0" ::"r"(x));
 }
-static inline void w_stimecmp(uint64 x) { asm volatile("csrw 0x14D, %0" ::"r"(x)); }
 
 static inline void sfence_vma(void) { asm volatile("sfence.vma zero, zero"); }
 static inline void wfi(void) { asm volatile("wfi"); }

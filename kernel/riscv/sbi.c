@@ -8,7 +8,6 @@
 #include "kernel/riscv/sbi.h"
 
 /* Extension ids (SBI spec, one per chapter). */
-#define SBI_EXT_LEGACY_PUTCHAR 0x01
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_IPI  0x735049
 #define SBI_EXT_HSM  0x48534D
@@ -18,7 +17,6 @@
 #define SBI_TIME_SET_TIMER   0
 #define SBI_IPI_SEND         0
 #define SBI_HSM_HART_START   0
-#define SBI_HSM_HART_STATUS  2
 #define SBI_SRST_RESET       0
 #define SBI_SRST_SHUTDOWN    0  /* reset type */
 #define SBI_SRST_NO_REASON   0
@@ -57,19 +55,8 @@ long sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque)
   return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start_addr, opaque).error;
 }
 
-/* Returns the hart's HSM state (0 started, 1 stopped, ...) or a negative error. */
-long sbi_hart_status(uint64 hartid)
-{
-  struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STATUS, hartid, 0, 0);
-  return r.error ? r.error : r.value;
-}
 
 long sbi_shutdown(void)
 {
   return sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_SHUTDOWN, SBI_SRST_NO_REASON, 0).error;
-}
-
-void sbi_console_putchar(int c)
-{
-  sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, c, 0, 0);
 }

@@ -11,8 +11,6 @@
 long sbi_set_timer(uint64 stime_value);
 long sbi_send_ipi(uint64 hart_mask, uint64 hart_mask_base);
 long sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque);
-long sbi_hart_status(uint64 hartid);
 long sbi_shutdown(void);
-void sbi_console_putchar(int c); /* legacy; for the earliest boot messages */
 
 #endif

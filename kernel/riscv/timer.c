@@ -73,14 +73,14 @@ uint64 clock_ticks(void)
   return t;
 }
 
-uint64 clock_timebase(void)
+uint64 clock_to_us(uint64 t)
 {
-  return timebase_hz;
+  return t / (timebase_hz / 1000000);
 }
 
 uint64 clock_usec(void)
 {
-  return r_time() / (timebase_hz / 1000000);
+  return clock_to_us(r_time());
 }
 
 int clock_sleep(uint64 nticks, uint64 *left)
@@ -88,10 +88,11 @@ int clock_sleep(uint64 nticks, uint64 *left)
   spin_acquire(&tick_lock);
   uint64 deadline = ticks + nticks;
   while (ticks < deadline) {
-    if (proc_interrupted(myproc())) {
+    int intr = proc_interrupted(myproc());
+    if (intr) {
       *left = deadline - ticks;
       spin_release(&tick_lock);
-      return -EINTR;
+      return intr;
     }
     if (deadline < next_wake)
       next_wake = deadline;

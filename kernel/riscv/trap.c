@@ -9,6 +9,8 @@
  * device and timer interrupts; any exception in the kernel is a bug and
  * panics with the cause, pc and address.
  */
+#include <stddef.h>
+
 #include "kernel/types.h"
 #include "kernel/clock.h"
 #include "kernel/memlayout.h"
@@ -19,6 +21,14 @@
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/trap.h"
+
+/* The assembly in this directory knows these layouts by number. */
+_Static_assert(offsetof(struct trapframe, a0) == 9 * 8, "trapvec.S: x10 at REG(10)");
+_Static_assert(offsetof(struct trapframe, epc) == 31 * 8, "trapvec.S: TF_EPC");
+_Static_assert(offsetof(struct trapframe, kernel_sp) == 32 * 8, "trapvec.S: TF_KSP");
+_Static_assert(offsetof(struct trapframe, kernel_cpu) == 33 * 8, "trapvec.S: TF_KCPU");
+_Static_assert(sizeof(struct context) == 14 * 8, "swtch.S: ra, sp, s0-s11");
+_Static_assert(offsetof(struct fpstate, fcsr) == 32 * 8, "fpu.S: fcsr after f0-f31");
 
 extern char uservec[], kernelvec[];
 void userret(struct trapframe *tf) __attribute__((noreturn));
@@ -86,7 +96,7 @@ static enum intr_kind handle_interrupt(uint64 scause)
     return TIMER_INTR;
   case IRQ_S_SOFT:
     /* An IPI: its only job is to end a wfi in the scheduler. */
-    CSR_CLEAR(sip, SIE_SSIE);
+    CSR_CLEAR(sip, SIP_SSIP);
     return DEVICE_INTR;
   default:
     printf("trap: unexpected interrupt, scause %p\n", (void *)scause);
@@ -158,14 +168,6 @@ void usertrapret(void)
   p->acct_mark = now;
   p->in_user = 1;
   userret(tf);
-}
-
-/* Forget which process's FP registers this hart holds (after exec). */
-void trap_fp_forget(void)
-{
-  intr_push();
-  fp_owner[cpuid()] = 0;
-  intr_pop();
 }
 
 void kerneltrap(void)

@@ -12,6 +12,5 @@ void usertrapret(void) __attribute__((noreturn)); /* return to user mode */
 void swtch(struct context *old, struct context *new);
 void fpu_save(struct fpstate *fp);
 void fpu_restore(struct fpstate *fp);
-void trap_fp_forget(void);              /* after exec: FP registers must be reloaded */
 
 #endif
