@@ -110,6 +110,13 @@ def run(report):
             out = m.run("echo back")
             assert out == "back\n"
 
+        def ctrl_d_after_text():
+            m.send("cat\n")
+            m.expect(r"cat\n", 10)
+            m.send("abc\x04")
+            m.expect(r"abcabc", 10)  # the echo, then cat's copy
+            m.expect(r"\$ ", 10)     # the next read saw end of file: cat ended
+
         def grep_file():
             out = m.run("grep ^# README.md")
             assert out.startswith("#"), f"got {out!r}"
@@ -134,6 +141,7 @@ def run(report):
         case("Ctrl-U kills the line", kill_line)
         case("Ctrl-P lists processes", ctrl_p)
         case("Ctrl-D ends sh, init restarts it", ctrl_d_restarts_shell)
+        case("Ctrl-D after text ends cat's input", ctrl_d_after_text)
         case("grep with a regex", grep_file)
         case("kill of a missing pid", kill_bad_pid)
         out = m.run("echo done")
