@@ -14,6 +14,7 @@
 void clock_init(uint64 timebase, int use_sstc, uint64 tick_hart);
 void clock_inithart(void);
 void clock_intr(void);
+void clock_busy(void);   /* before running a process on this hart */
 uint64 clock_ticks(void);
 uint64 clock_usec(void);
 uint64 clock_to_us(uint64 t); /* time CSR units to microseconds */

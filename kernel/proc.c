@@ -543,6 +543,7 @@ void scheduler(void)
       p->nsched++;
       p->lastcpu = cpuid();
       c->proc = p;
+      clock_busy();
       vm_switch(p->pagetable);
       uint64 t0 = r_time();
       p->acct_mark = t0;

@@ -40,6 +40,7 @@ struct cpu {
   int started;            /* [I] set once the hart has booted */
   uint64 start_time;      /* [I] time CSR value when it started */
   uint64 busy_time;       /* [c] time CSR units spent running processes */
+  int timer_armed;        /* [c] is this hart's tick on? (clock.h) */
 };
 
 extern struct cpu cpus[NCPU];

@@ -6,6 +6,8 @@
  * through SBI set_timer (about 1.3 us). Writing the compare value also
  * clears the pending timer interrupt. tick_lock guards `ticks`, which only
  * the tick hart advances, and is the lock sleepers on &ticks use. The
+ * other harts tick only while they run processes (for preemption), so an
+ * idle machine takes one interrupt per tick in all. The
  * tick wakes sleepers only when the earliest of their deadlines is due,
  * not on every tick; the ones that woke early record their deadline again.
  */
@@ -19,6 +21,7 @@ static struct spinlock tick_lock;
 static uint64 ticks;          /* [tick_lock] */
 static uint64 next_wake;      /* [tick_lock] earliest tick a sleeper waits for */
 #define NO_WAKE (~0UL)
+#define TIMER_NEVER (~0UL)
 static uint64 tick_interval;  /* [I] timebase units per tick */
 static uint64 timebase_hz;    /* [I] */
 static int sstc;              /* [I] use stimecmp? */
@@ -34,13 +37,18 @@ void clock_init(uint64 timebase, int use_sstc, uint64 tick_hart)
   next_wake = NO_WAKE;
 }
 
+static void set_timer(uint64 when)
+{
+  if (sstc)
+    w_stimecmp(when);
+  else
+    sbi_set_timer(when);
+}
+
 static void arm_next_tick(void)
 {
-  uint64 next = r_time() + tick_interval;
-  if (sstc)
-    w_stimecmp(next);
-  else
-    sbi_set_timer(next);
+  set_timer(r_time() + tick_interval);
+  mycpu()->timer_armed = 1;
 }
 
 void clock_inithart(void)
@@ -52,9 +60,19 @@ void clock_inithart(void)
 /* Timer interrupt on this hart. */
 void clock_intr(void)
 {
-  arm_next_tick();
-  if (mycpu()->hartid != tick_hartid)
+  struct cpu *c = mycpu();
+  if (c->hartid != tick_hartid) {
+    /* An idle hart needs no tick: it is woken by an IPI when there is
+       work, and clock_busy() starts its tick again. */
+    if (c->proc == 0) {
+      set_timer(TIMER_NEVER);
+      c->timer_armed = 0;
+    } else {
+      arm_next_tick();
+    }
     return;
+  }
+  arm_next_tick();
   spin_acquire(&tick_lock);
   ticks++;
   int wake = ticks >= next_wake;
@@ -71,6 +89,14 @@ uint64 clock_ticks(void)
   uint64 t = ticks;
   spin_release(&tick_lock);
   return t;
+}
+
+/* This hart is about to run a process: make sure its tick is on, so the
+   process can be preempted. Interrupts off. */
+void clock_busy(void)
+{
+  if (!mycpu()->timer_armed)
+    arm_next_tick();
 }
 
 uint64 clock_to_us(uint64 t)
