@@ -30,6 +30,17 @@ import time
 from grade.errors import Fail, TimedOut
 
 DEFAULT_WAIT = 30   # seconds, for a wait given no timeout
+
+
+def wait_budget(timeout, scale, deadline):
+    """How long one wait may take: (seconds, whether the test's deadline
+    rather than the wait's own timeout is the limit)."""
+    timeout = (DEFAULT_WAIT if timeout is None else timeout) * scale
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left < timeout:
+            return max(left, 0.0), True
+    return timeout, False
 TAIL_LINES = 20     # lines of output quoted in failure messages
 
 
@@ -177,20 +188,11 @@ class Console:
             if not data:
                 return
 
-    def _budget(self, timeout):
-        """(seconds we may wait, whether the test deadline is the limit)."""
-        timeout = (DEFAULT_WAIT if timeout is None else timeout) * self.scale
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left < timeout:
-                return max(left, 0.0), True
-        return timeout, False
-
     def _wait_until(self, ready, timeout, what):
         """Wait until ready() (called with the lock held) returns non-None;
         return that. Fail if the program ends first, TimedOut if time runs
         out."""
-        budget, by_deadline = self._budget(timeout)
+        budget, by_deadline = wait_budget(timeout, self.scale, self.deadline)
         end = time.monotonic() + budget
         with self._cond:
             while True:
@@ -293,7 +295,7 @@ class Console:
         began = time.monotonic()
         self._wait_until(lambda: True if self._eof else None, timeout,
                          f"{self.name()} to exit")
-        budget, by_deadline = self._budget(timeout)
+        budget, by_deadline = wait_budget(timeout, self.scale, self.deadline)
         try:
             self.status = self.proc.wait(timeout=max(budget - (time.monotonic() - began), 1))
         except subprocess.TimeoutExpired:

@@ -31,7 +31,7 @@ import subprocess
 import threading
 import time
 
-from grade.console import DEFAULT_WAIT, kill_group, track, untrack
+from grade.console import kill_group, track, untrack, wait_budget
 from grade.errors import Fail, TimedOut
 
 GDB = "gdb-multiarch"
@@ -213,16 +213,8 @@ class Gdb:
         elif kind == "*" and cls == "running":
             self.running = True
 
-    def _budget(self, timeout):
-        timeout = (DEFAULT_WAIT if timeout is None else timeout) * self.scale
-        if self.deadline is not None:
-            left = self.deadline - time.monotonic()
-            if left < timeout:
-                return max(left, 0.0), True
-        return timeout, False
-
     def _wait(self, ready, timeout, what):
-        budget, by_deadline = self._budget(timeout)
+        budget, by_deadline = wait_budget(timeout, self.scale, self.deadline)
         end = time.monotonic() + budget
         with self._cond:
             while True:
