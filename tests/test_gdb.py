@@ -21,7 +21,7 @@ from machine import Machine
 
 # Each step's output follows a line "@@ NAME" in gdb's output.
 STEPS = [
-    ("syscall", ["break syscall", "continue", "bt", "print myproc()->name"]),
+    ("syscall", ["break syscall", "continue", "bt", "print ((struct cpu *)$tp)->proc->name"]),
     ("regs before", ["delete", 'break sys_read if $kproc_is("sh")', "continue",
                      "info registers pc sp s0 ra"]),
     ("kps", ["kps"]),
