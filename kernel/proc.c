@@ -157,7 +157,6 @@ found:
   p->utime = p->stime = p->nsched = 0;
   p->ctime = r_time();
   p->lastcpu = -1;
-  p->killed = p->stopsig = p->report = p->termsig = 0;
   p->fp_hart = -1;
   memset(&p->fp, 0, sizeof(p->fp));
   p->trapframe = kalloc_zeroed();
