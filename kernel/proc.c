@@ -417,12 +417,11 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status)
       spin_release(&wait_lock);
       return 0;
     }
-    int intr = proc_interrupted(p);
+    int intr = proc_sleep_intr(p, &wait_lock);
     if (intr) {
       spin_release(&wait_lock);
       return intr;
     }
-    proc_sleep(p, &wait_lock);
   }
 }
 
@@ -441,20 +440,6 @@ int proc_killed(struct proc *p)
   int k = p->killed;
   spin_release(&p->lock);
   return k;
-}
-
-/*
- * Should a sleep that can be interrupted give up? Returns 0 if not,
- * -EINTR if the process is being killed, -ERESTART if it must stop (the
- * call is then run again after the process is continued; see syscall()).
- * A call that has already done part of its work returns that instead.
- */
-int proc_interrupted(struct proc *p)
-{
-  spin_acquire(&p->lock);
-  int r = p->killed ? -EINTR : p->stopsig ? -ERESTART : 0;
-  spin_release(&p->lock);
-  return r;
 }
 
 /* Grow or shrink user memory by n bytes. Returns 0 or -ENOMEM. */
@@ -568,7 +553,19 @@ static void sq_unlink(struct proc *p)
   p->sq_pprev = 0;
 }
 
-void proc_sleep(void *chan, struct spinlock *lk)
+/* What an interruptible sleep must give up for. Caller holds p->lock. */
+static int pending_interrupt(struct proc *p)
+{
+  return p->killed ? -EINTR : p->stopsig ? -ERESTART : 0;
+}
+
+/*
+ * Sleep on chan, unless interruptible and a signal is pending. Checking
+ * under p->lock, which a sender holds while it marks a signal and then
+ * wakes a SLEEPING target, leaves no window in which a signal can arrive
+ * after the check and before the sleep without waking it.
+ */
+static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
 {
   struct proc *p = myproc();
   struct sleepq *q = &sleepq[SQ_HASH(chan)];
@@ -578,6 +575,12 @@ void proc_sleep(void *chan, struct spinlock *lk)
      queue until we are on it and SLEEPING. */
   spin_acquire(&q->lock);
   spin_acquire(&p->lock);
+  int intr = interruptible ? pending_interrupt(p) : 0;
+  if (intr) {
+    spin_release(&p->lock);
+    spin_release(&q->lock);
+    return intr; /* lk still held */
+  }
   spin_release(lk);
   p->sq_next = q->head;
   p->sq_pprev = &q->head;
@@ -598,6 +601,17 @@ void proc_sleep(void *chan, struct spinlock *lk)
     sq_unlink(p);
   spin_release(&q->lock);
   spin_acquire(lk);
+  return 0;
+}
+
+void proc_sleep(void *chan, struct spinlock *lk)
+{
+  sleep_on(chan, lk, 0);
+}
+
+int proc_sleep_intr(void *chan, struct spinlock *lk)
+{
+  return sleep_on(chan, lk, 1);
 }
 
 void proc_wakeup(void *chan)

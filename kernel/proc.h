@@ -139,7 +139,6 @@ void proc_exit_killed(void) __attribute__((noreturn));
 int proc_wait(int pid, uint64 status_addr, int options, int xv6_status);
 int proc_killed(struct proc *p);
 void proc_setkilled(struct proc *p);
-int proc_interrupted(struct proc *p);
 void proc_make_runnable(struct proc *p);
 int proc_setpgid(int pid, int pgid);
 int proc_getpgid(int pid);
@@ -166,6 +165,14 @@ void proc_yield(void);
  * must re-check its condition in a loop, and check proc_killed).
  */
 void proc_sleep(void *chan, struct spinlock *lk);
+/*
+ * The same for a sleep a signal may cut short (pipe, console, wait,
+ * sleep): returns 0 after sleeping, or without sleeping (lk still held)
+ * -EINTR if the process is being killed, -ERESTART if it must stop (the
+ * call is then run again once the process is continued; see syscall()).
+ * A call that has already done part of its work returns that instead.
+ */
+int proc_sleep_intr(void *chan, struct spinlock *lk);
 /* Wake every process sleeping on chan. Must not be called holding a p->lock. */
 void proc_wakeup(void *chan);
 

@@ -3006,6 +3006,55 @@ static void test_stoppipewrite(void)
   }
 }
 
+/*
+ * A stop sent while the target is between finding its pipe empty and
+ * going to sleep must not be lost. The parent writes a byte, which wakes
+ * the reader, and stops it a varying moment later, so that over the
+ * rounds the stop lands at every point of the reader's way back to
+ * sleep. A lost stop would leave the parent waiting for good, so a
+ * watchdog kills the reader if the rounds take far longer than they
+ * should (well under a second).
+ */
+static void test_stoprace(void)
+{
+  enum { ROUNDS = 2000, WATCHDOG_SECONDS = 20 };
+  int fds[2];
+  xpipe(fds);
+  int pid = fork();
+  if (pid == 0) {
+    char c;
+    close(fds[1]);
+    while (read(fds[0], &c, 1) == 1)
+      ;
+    exit(0);
+  }
+  close(fds[0]);
+  int watchdog = fork();
+  if (watchdog == 0) {
+    sleep(WATCHDOG_SECONDS * 100);
+    sigsend(pid, SIGKILL);
+    exit(0);
+  }
+  for (int i = 0; i < ROUNDS; i++) {
+    write_all(fds[1], "x", 1);
+    for (volatile int d = 0; d < (i % 50) * 20; d++)
+      ;
+    sigsend(pid, SIGSTOP);
+    int st;
+    if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st)) {
+      kill(watchdog);
+      fail("round %d: the reader did not stop (status %x)", i, st);
+    }
+    sigsend(pid, SIGCONT);
+  }
+  kill(watchdog);
+  close(fds[1]);
+  int st;
+  if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    fail("reader status %x, want exit 0", st);
+  waitpid(watchdog, &st, 0);
+}
+
 /* kill() ends a stopped process; wait() reports -1 as in xv6. */
 static void test_kill_stopped(void)
 {
@@ -3379,6 +3428,7 @@ static const struct test tests[] = {
   { "stopsleep",    test_stop_sleeper, "a process asleep in sleep() stops at once and finishes its sleep after resume", 0 },
   { "stoppipe",     test_stop_pipe_reader, "a process blocked on a pipe stops, ignores data while stopped, reads it after resume", 0 },
   { "stoppipewrite", test_stoppipewrite, "a writer stopped on a full pipe and continued writes each byte once", 0 },
+  { "stoprace",     test_stoprace,     "a stop that arrives just as a reader goes back to sleep on a pipe still stops it", 0 },
   { "killstopped",  test_kill_stopped, "kill() ends a stopped process; wait() reports -1", 0 },
   { "waitpidopts",  test_waitpid_options, "waitpid: WNOHANG, one pid, ECHILD, EINVAL; each stop and continue reported once", 0 },
   { "waitstatus",   test_status_macros, "every W* macro is right for exits, signals, stops and continues", 0 },

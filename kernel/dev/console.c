@@ -101,12 +101,11 @@ static int console_read(int user_dst, uint64 dst, int n)
         spin_release(&console_input.lock);
         return done > 0 ? done : -EAGAIN;
       }
-      int intr = proc_interrupted(myproc());
+      int intr = proc_sleep_intr(&console_input.r, &console_input.lock);
       if (intr) {
         spin_release(&console_input.lock);
         return done > 0 ? done : intr;
       }
-      proc_sleep(&console_input.r, &console_input.lock);
     }
     while (console_input.r != console_input.w && len < COPY_CHUNK &&
            done + len < n) {

@@ -133,7 +133,6 @@ min_uint(uint a, uint b)
 int
 pipe_write(struct pipe *pi, uint64 user_addr, int n)
 {
-  struct proc *p = myproc();
   uint done = 0;
   int err = 0;
 
@@ -145,15 +144,14 @@ pipe_write(struct pipe *pi, uint64 user_addr, int n)
     }
     uint room = PIPE_SIZE - (pi->nwrite - pi->nread);
     if (room == 0) {
-      int intr = proc_interrupted(p);
+      proc_wakeup(&pi->nread);
+      int intr = proc_sleep_intr(&pi->nwrite, &pi->pipe_lock);
       if (intr) {
         /* Bytes already in the pipe stay written: report them, so a call
            restarted after a stop does not write them twice. */
         spin_release(&pi->pipe_lock);
         return done > 0 ? (int)done : intr;
       }
-      proc_wakeup(&pi->nread);
-      proc_sleep(&pi->nwrite, &pi->pipe_lock);
       continue;
     }
     /* Copy as much as fits before the ring wraps; the loop does the rest. */
@@ -179,18 +177,16 @@ pipe_write(struct pipe *pi, uint64 user_addr, int n)
 int
 pipe_read(struct pipe *pi, uint64 user_addr, int n)
 {
-  struct proc *p = myproc();
   uint done = 0;
   int err = 0;
 
   spin_acquire(&pi->pipe_lock);
   while (pi->nread == pi->nwrite && pi->writeopen) {
-    int intr = proc_interrupted(p);
+    int intr = proc_sleep_intr(&pi->nread, &pi->pipe_lock);
     if (intr) {
       spin_release(&pi->pipe_lock);
       return intr;
     }
-    proc_sleep(&pi->nread, &pi->pipe_lock);
   }
   /* At most two pieces: up to the end of the ring, then from its start. */
   while (done < (uint)n && pi->nread != pi->nwrite) {

@@ -114,15 +114,14 @@ int clock_sleep(uint64 nticks, uint64 *left)
   spin_acquire(&tick_lock);
   uint64 deadline = ticks + nticks;
   while (ticks < deadline) {
-    int intr = proc_interrupted(myproc());
+    if (deadline < next_wake)
+      next_wake = deadline;
+    int intr = proc_sleep_intr(&ticks, &tick_lock);
     if (intr) {
       *left = deadline - ticks;
       spin_release(&tick_lock);
       return intr;
     }
-    if (deadline < next_wake)
-      next_wake = deadline;
-    proc_sleep(&ticks, &tick_lock);
   }
   spin_release(&tick_lock);
   *left = 0;
