@@ -2284,6 +2284,85 @@ static void test_nfile(void)
   EXPECT_EQ(unlink("nf"), 0);
 }
 
+#define NINODE_PROCS 7   /* 7 x 10 distinct files: more than NINODE */
+#define NINODE_FILES (NOFILE - 6)  /* 0-2, the report fd, two pipe ends */
+
+/* The name of file k of child c in test_ninode. */
+static char *ninode_name(char *buf, int c, int k)
+{
+  snprintf(buf, 8, "i%d_%d", c, k);
+  return buf;
+}
+
+/*
+ * With the in-memory inode table full, opening, creating and removing a
+ * file that needs a new entry fail with ENFILE (not ENOENT or ENOSPC),
+ * and all works again once files are closed.
+ */
+static void test_ninode(void)
+{
+  char name[8];
+  int ready[2], gate[2];
+  EXPECT_EQ(mkdir("nino"), 0);
+  EXPECT_EQ(chdir("nino"), 0);
+  for (int c = 0; c < NINODE_PROCS; c++) {
+    for (int k = 0; k < NINODE_FILES; k++)
+      make_file(ninode_name(name, c, k), 1, k);
+  }
+  xpipe(ready);
+  xpipe(gate);
+  for (int c = 0; c < NINODE_PROCS; c++) {
+    if (xfork() == 0) {
+      /* opened, then the errno of: open, create, unlink, mkdir */
+      char report[5] = { 0, 0, 0, 0, 0 }, ch;
+      close(ready[0]);
+      close(gate[1]);
+      while (report[0] < NINODE_FILES && open(ninode_name(name, c, report[0]), O_RDONLY) >= 0)
+        report[0]++;
+      if (report[0] < NINODE_FILES) {
+        report[1] = errno;
+        report[2] = open("new", O_CREATE | O_RDWR) < 0 ? errno : 0;
+        report[3] = unlink(ninode_name(name, c, NINODE_FILES - 1)) < 0 ? errno : 0;
+        report[4] = mkdir("newdir") < 0 ? errno : 0;
+      }
+      write_all(ready[1], report, sizeof(report));
+      read(gate[0], &ch, 1);  /* hold the inodes until everyone has tried */
+      exit(0);
+    }
+  }
+  close(ready[1]);
+  close(gate[0]);
+  int refused = 0;
+  for (int c = 0; c < NINODE_PROCS; c++) {
+    char report[5];
+    read_all(ready[0], report, sizeof(report));
+    if (report[0] == NINODE_FILES)
+      continue;
+    refused++;
+    for (int i = 1; i < 5; i++) {
+      static const char *const what[] = { 0, "open", "create", "unlink", "mkdir" };
+      if (report[i] != ENFILE)
+        fail("%s with the inode table full: %s, want ENFILE", what[i],
+             report[i] ? errname(report[i]) : "succeeded");
+    }
+  }
+  close(gate[1]);
+  close(ready[0]);
+  reap_all(NINODE_PROCS);
+  if (refused == 0)
+    fail("%d files open at once and the inode table never filled", NINODE_PROCS * NINODE_FILES);
+  int fd = open("new", O_CREATE | O_RDWR);
+  EXPECT(fd >= 0);
+  close(fd);
+  EXPECT_EQ(unlink("new"), 0);
+  for (int c = 0; c < NINODE_PROCS; c++) {
+    for (int k = 0; k < NINODE_FILES; k++)
+      EXPECT_EQ(unlink(ninode_name(name, c, k)), 0);
+  }
+  EXPECT_EQ(chdir(".."), 0);
+  EXPECT_EQ(unlink("nino"), 0);
+}
+
 static void test_concwrite(void)
 {
   char name[8];
@@ -3399,6 +3478,7 @@ static const struct test tests[] = {
   { "diskfull",     test_diskfull,     "writing until the disk is full gives ENOSPC; deleting frees it all", 1 },
   { "inodefull",    test_inodefull,    "creating files until inodes run out gives ENOSPC; deleting frees them", 1 },
   { "openmax",      test_openmax,      "a process holds NOFILE descriptors; then open, dup, pipe are EMFILE", 0 },
+  { "ninode",       test_ninode,       "with the inode table full, open, create, unlink and mkdir give ENFILE and recover", 0 },
   { "nfile",        test_nfile,        "the system-wide open file limit gives ENFILE and recovers", 0 },
   { "concwrite",    test_concwrite,    "4 processes writing 4 files at once each get their own data back", 0 },
   { "concdir",      test_concdir,      "creating and removing the same names at once keeps the directory sound", 0 },

@@ -239,13 +239,13 @@ dinode_in(struct buf *b, uint inum)
 }
 
 /*
- * Allocate a free disk inode of the given type and return it referenced
- * and unlocked (its nlink is 0 until the caller links it somewhere).
- * Returns 0 if no disk inode is free or the inode table is full.
- * Inside a transaction.
+ * Allocate a free disk inode of the given type and set *ipp to it,
+ * referenced and unlocked (its nlink is 0 until the caller links it
+ * somewhere). Returns 0, -ENOSPC if no disk inode is free or -ENFILE if
+ * the inode table is full. Inside a transaction.
  */
-struct inode *
-inode_alloc(uint dev, short type)
+int
+inode_alloc(uint dev, short type, struct inode **ipp)
 {
   KASSERT(type != 0);
   for (uint first = 0; first < sb.ninodes; first += IPB) {
@@ -260,19 +260,21 @@ inode_alloc(uint dev, short type)
       log_write(b);
       bio_release(b);
 
-      struct inode *ip = itable_get(dev, inum);
-      if (ip == 0) {
+      *ipp = itable_get(dev, inum);
+      if (*ipp == 0) {
         /* Give the disk inode back rather than leak it. */
         b = bio_read(dev, IBLOCK(inum, sb));
         dinode_in(b, inum)->type = 0;
         log_write(b);
         bio_release(b);
+        return -ENFILE;
       }
-      return ip;
+      return 0;
     }
     bio_release(b);
   }
-  return 0;
+  *ipp = 0;
+  return -ENOSPC;
 }
 
 /*
@@ -602,17 +604,19 @@ dir_find(struct inode *dp, const char *name, uint *poff)
 }
 
 /*
- * Look name up in directory dp (locked). Returns the inode, referenced and
- * unlocked, and sets *poff (if poff != 0) to its entry's offset; returns 0
- * if there is no such entry or the inode table is full.
+ * Look name up in directory dp (locked). Sets *ipp to the inode,
+ * referenced and unlocked, and *poff (if poff != 0) to its entry's
+ * offset. Returns 0, -ENOENT if there is no such entry or -ENFILE if the
+ * inode table is full.
  */
-struct inode *
-dir_lookup(struct inode *dp, const char *name, uint *poff)
+int
+dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp)
 {
   uint inum = dir_find(dp, name, poff);
-  if (inum == 0)
+  *ipp = inum != 0 ? itable_get(dp->dev, inum) : 0;
+  if (*ipp != 0)
     return 0;
-  return itable_get(dp->dev, inum);
+  return inum == 0 ? -ENOENT : -ENFILE;
 }
 
 /*
@@ -732,15 +736,13 @@ walk(const char *path, int want_parent, char *name, struct inode **ipp)
       *ipp = ip;
       return 0;
     }
-    uint inum = dir_find(ip, name, 0);
-    struct inode *next = inum != 0 ? itable_get(ip->dev, inum) : 0;
+    struct inode *next;
+    int err = dir_lookup(ip, name, 0, &next);
     /* Unlock before the child is locked: the child may be ip itself (".")
        or its parent (".."), and holding both would deadlock. */
     inode_unlockput(ip);
-    if (inum == 0)
-      return -ENOENT;
-    if (next == 0)
-      return -ENFILE;
+    if (err < 0)
+      return err;
     ip = next;
   }
 

@@ -34,7 +34,7 @@ void fs_init(int dev);                 /* read the superblock, recover the log *
    fs_namei("/") works (without disk I/O) even before fs_init. */
 void inode_init(void);
 
-struct inode *inode_alloc(uint dev, short type); /* 0 if none is free */
+int inode_alloc(uint dev, short type, struct inode **ipp); /* 0, -ENOSPC or -ENFILE */
 struct inode *inode_dup(struct inode *ip);
 void inode_lock(struct inode *ip);
 void inode_unlock(struct inode *ip);
@@ -49,7 +49,7 @@ int inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
 int inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n);
 
 int dir_namecmp(const char *a, const char *b);
-struct inode *dir_lookup(struct inode *dp, const char *name, uint *poff);
+int dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp); /* 0, -ENOENT or -ENFILE */
 int dir_link(struct inode *dp, const char *name, uint inum);
 
 /*

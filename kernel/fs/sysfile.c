@@ -257,8 +257,8 @@ create(const char *path, short type, short major, short minor,
     return err;
   inode_lock(dp);
 
-  ip = dir_lookup(dp, name, 0);
-  if (ip != 0) {
+  err = dir_lookup(dp, name, 0, &ip);
+  if (err == 0) {
     inode_unlockput(dp);
     inode_lock(ip);
     if (type == T_FILE && (ip->type == T_FILE || ip->type == T_DEVICE)) {
@@ -270,10 +270,11 @@ create(const char *path, short type, short major, short minor,
     return err;
   }
 
-  ip = inode_alloc(dp->dev, type);
-  if (ip == 0) {
+  if (err == -ENOENT)
+    err = inode_alloc(dp->dev, type, &ip);
+  if (err < 0) {
     inode_unlockput(dp);
-    return -ENOSPC;
+    return err;
   }
   inode_lock(ip);
   ip->major = major;
@@ -550,11 +551,9 @@ sys_unlink(void)
     err = -EINVAL;
     goto out_dp;
   }
-  ip = dir_lookup(dp, name, &off);
-  if (ip == 0) {
-    err = -ENOENT;
+  err = dir_lookup(dp, name, &off, &ip);
+  if (err < 0)
     goto out_dp;
-  }
   inode_lock(ip);
   if (ip->nlink < 1)
     panic("sys_unlink: inode %u named %s has nlink %d", ip->inum, name,
