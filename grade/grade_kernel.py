@@ -51,7 +51,7 @@ def zombies(procs):
 
 def check_boot(t, cpus, mem=None):
     sh = t.boot(cpus=cpus, mem=mem)
-    banner = sh.expect(r"(\d+) harts, (\d+) MiB RAM", 60, no=[r"panic"])
+    banner = sh.expect(r"(\d+) harts?, (\d+) MiB RAM", 60, no=[r"panic"])
     if cpus:
         t.check(int(banner[1]) == cpus, f"the kernel saw {banner[1]} harts, QEMU has {cpus}")
     sh.expect(r"init: starting sh\n\$ ", 60, no=[r"panic"])

@@ -53,8 +53,9 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
     machine_poweroff(POWEROFF_PANIC);
   }
   uint64 ram_end = machine.ram_base + machine.ram_size;
-  printf("\nrv64 teaching kernel: %d harts, %ld MiB RAM, timebase %ld Hz, boot hart %ld\n",
-         machine.nharts, machine.ram_size / MIB, machine.timebase, hartid);
+  printf("\nrv64 teaching kernel: %d hart%s, %ld MiB RAM, timebase %ld Hz, boot hart %ld\n",
+         machine.nharts, machine.nharts == 1 ? "" : "s", machine.ram_size / MIB,
+         machine.timebase, hartid);
 
   /* The device tree has been read: its memory may be reused now. */
   kalloc_init(V2P(end), ram_end);

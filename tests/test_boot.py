@@ -6,6 +6,7 @@ import tempfile
 import time
 
 from machine import Machine, qemu_command
+from test_mkfs import DINODE, IPB, T_FILE, Image
 
 PROMPT = r"init: starting sh\n\$ "
 
@@ -13,7 +14,7 @@ PROMPT = r"init: starting sh\n\$ "
 def boot_to_prompt(name, cpus, mem, want_mib):
     with Machine(name, cpus=cpus, mem=mem) as m:
         t0 = time.monotonic()
-        banner = m.expect(r"(\d+) harts, (\d+) MiB RAM", 30)
+        banner = m.expect(r"(\d+) harts?, (\d+) MiB RAM", 30)
         assert int(banner[1]) == cpus, f"kernel saw {banner[1]} harts, QEMU has {cpus}"
         assert int(banner[2]) == want_mib, f"kernel saw {banner[2]} MiB, QEMU has {want_mib}"
         m.expect(PROMPT, 30)
@@ -99,6 +100,71 @@ def corrupt_superblock():
     refuses_image("boot-badsuper", oversize, r"file system is larger than the disk")
 
 
+def with_image_copy(fn):
+    """Run fn(img, cmd) with img a copy of fs.img and cmd QEMU's command
+    line (CPUS=1) booting from it."""
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "fs.img")
+        shutil.copy("fs.img", img)
+        fn(img, [a.replace("file=fs.img", f"file={img}") for a in qemu_command(1)])
+    finally:
+        shutil.rmtree(tmp)
+
+
+def orphans(img):
+    """Inode numbers allocated on disk that no directory names."""
+    im = Image(img)
+    return [i for i in range(1, im.ninodes)
+            if im.inode(i)["type"] != 0 and im.inode(i)["nlink"] == 0]
+
+
+def crash_orphan_freed():
+    """A file unlinked while open when QEMU is killed is freed, with its
+    blocks, at the next boot."""
+    def run(img, cmd):
+        with Machine("boot-orphan-crash", cmd=cmd) as m:
+            m.expect(PROMPT, 30)
+            m.run("echo left open > orphan")
+            m.run("(rm orphan; sleep 1000) < orphan &")
+            deadline = time.monotonic() + 20
+            while "no such file" not in m.run("ls orphan"):
+                assert time.monotonic() < deadline, "rm orphan never happened"
+                time.sleep(0.2)
+        # Killed by close(): the crash.
+        left = orphans(img)
+        assert len(left) == 1, f"after the crash, unlinked inodes {left}, want one"
+        block = Image(img).inode(left[0])["addrs"][0]
+        assert block != 0 and Image(img).block_in_use(block), "the orphan's block is not in use"
+        with Machine("boot-orphan-reboot", cmd=cmd) as m:
+            m.expect(r"fs: freed 1 unlinked inode left open by a crash\n", 30)
+            m.expect(PROMPT, 30)
+            m.send("halt\n")
+            assert m.wait_exit(30) == 0, "halt did not exit 0"
+        assert orphans(img) == [], f"inodes {orphans(img)} still unlinked after reboot"
+        assert not Image(img).block_in_use(block), f"block {block} still in use after reboot"
+    with_image_copy(run)
+
+
+def damaged_orphan_left_alone():
+    """An unlinked inode whose block numbers point outside the data area is
+    reported and left alone: the kernel boots, nothing else is freed."""
+    def run(img, cmd):
+        im = Image(img)
+        inum = next(i for i in range(1, im.ninodes) if im.inode(i)["type"] == 0)
+        addrs = [im.size + 5] + [0] * (len(im.inode(inum)["addrs"]) - 1)
+        with open(img, "r+b") as f:
+            f.seek((im.inodestart + inum // IPB) * len(im.block(0)) + (inum % IPB) * DINODE.size)
+            f.write(DINODE.pack(T_FILE, 0, 0, 0, 512, *addrs))
+        with Machine("boot-orphan-damaged", cmd=cmd) as m:
+            m.expect(rf"fs: inode {inum} is unlinked but looks damaged; left alone\n", 30)
+            m.expect(PROMPT, 30)
+            assert "panic" not in m.output, "the kernel panicked"
+            out = m.run("cat README.md | wc")
+            assert out.split()[0].isdigit(), f"wc printed {out!r}"
+    with_image_copy(run)
+
+
 def halt_exits_zero():
     """`halt` powers off: QEMU exits with status 0."""
     with Machine("boot-halt", cpus=3) as m:
@@ -116,5 +182,7 @@ CASES = [
     ("no disk: message and failure exit", no_disk),
     ("zeroed disk: message and failure exit", zeroed_disk),
     ("corrupt superblock: message and failure exit", corrupt_superblock),
+    ("a file unlinked while open at a crash is freed at the next boot", crash_orphan_freed),
+    ("a damaged unlinked inode is reported and left alone", damaged_orphan_left_alone),
     ("halt exits QEMU with 0", halt_exits_zero),
 ]

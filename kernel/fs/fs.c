@@ -83,6 +83,8 @@ static struct {
                                   the rest: [the inode's sleep lock] */
 } itable;
 
+static void free_orphans(uint dev);
+
 /* ---- Superblock ---------------------------------------------------- */
 
 /*
@@ -127,6 +129,7 @@ fs_init(int dev)
     machine_poweroff(POWEROFF_BADDISK);
   }
   log_init(dev, &sb);
+  free_orphans(dev);
 }
 
 /* ---- Block allocator ----------------------------------------------- */
@@ -464,6 +467,79 @@ inode_truncate(struct inode *ip)
 
   ip->size = 0;
   inode_update(ip);
+}
+
+/* ---- Orphans left by a crash ---------------------------------------- */
+
+/* Is bno a data block that the bitmap marks in use? */
+static int
+block_in_use(uint dev, uint bno)
+{
+  uint first_data = sb.bmapstart + (sb.size + BPB - 1) / BPB;
+  if (bno < first_data || bno >= sb.size)
+    return 0;
+  struct buf *map = bio_read(dev, BBLOCK(bno, sb));
+  uint bit = bno % BPB;
+  int used = (map->data[bit / BITS_PER_BYTE] >> (bit % BITS_PER_BYTE)) & 1;
+  bio_release(map);
+  return used;
+}
+
+/* Does every block of di lie in the data area and count as in use? Only
+   then may they be freed without harm to other files. */
+static int
+dinode_blocks_ok(uint dev, const struct dinode *di)
+{
+  for (int i = 0; i < NDIRECT + 1; i++) {
+    if (di->addrs[i] != 0 && !block_in_use(dev, di->addrs[i]))
+      return 0;
+  }
+  if (di->addrs[NDIRECT] == 0)
+    return 1;
+  struct buf *ind = bio_read(dev, di->addrs[NDIRECT]);
+  int ok = 1;
+  for (uint i = 0; i < NINDIRECT && ok; i++) {
+    uint bno = ((uint *)ind->data)[i];
+    ok = bno == 0 || block_in_use(dev, bno);
+  }
+  bio_release(ind);
+  return ok;
+}
+
+/*
+ * Free the inodes that no directory names (nlink 0) but that are still
+ * allocated: files unlinked while open when the machine stopped. At boot
+ * nothing can have them open, so they can never be freed otherwise. An
+ * inode whose blocks do not look right is reported and left alone.
+ * Called once by fs_init, after the log is recovered.
+ */
+static void
+free_orphans(uint dev)
+{
+  int freed = 0;
+  for (uint inum = 1; inum < sb.ninodes; inum++) {
+    struct buf *b = bio_read(dev, IBLOCK(inum, sb));
+    struct dinode di = *dinode_in(b, inum);
+    bio_release(b);
+    if (di.type == 0 || di.nlink != 0)
+      continue;
+    if ((di.type != T_DIR && di.type != T_FILE && di.type != T_DEVICE) ||
+        !dinode_blocks_ok(dev, &di)) {
+      printf("fs: inode %u is unlinked but looks damaged; left alone\n", inum);
+      continue;
+    }
+    log_begin_op();
+    struct inode *ip = itable_get(dev, inum);
+    KASSERT(ip != 0); /* nothing else uses the table yet */
+    inode_lock(ip);
+    inode_unlock(ip);
+    inode_put(ip); /* the last reference to an unlinked inode frees it */
+    log_end_op();
+    freed++;
+  }
+  if (freed > 0)
+    printf("fs: freed %d unlinked inode%s left open by a crash\n", freed,
+           freed == 1 ? "" : "s");
 }
 
 static uint
