@@ -172,16 +172,53 @@ found:
   return p;
 }
 
-/* Make p runnable and tell the policy; wake an idle hart to take it.
-   p->lock held. */
-void proc_make_runnable(struct proc *p)
+/* Wake one idle hart other than this one, if there is any. Its bit is
+   claimed first, so that several processes made runnable at once wake
+   as many harts rather than all signalling the same one. */
+static void wake_idle_hart(void)
+{
+  uint64 me = 1UL << mycpu()->hartid;
+  for (;;) {
+    uint64 idle = idle_harts & ~me;
+    if (idle == 0)
+      return;
+    uint64 h = idle & -idle; /* the lowest */
+    if (__sync_fetch_and_and(&idle_harts, ~h) & h) {
+      sbi_send_ipi(h, 0);
+      return;
+    }
+  }
+}
+
+/* Put p on the run queue. p->lock held. */
+static void enqueue(struct proc *p)
 {
   ASSERT_HELD(&p->lock);
   p->state = RUNNABLE;
   sched_policy->enqueue(p);
-  uint64 idle = idle_harts & ~(1UL << mycpu()->hartid);
-  if (idle)
-    sbi_send_ipi(idle & -idle, 0); /* the lowest idle hart */
+}
+
+/* What a pending signal asks of p, as an error for the call it is in:
+   -EINTR (killed), -ERESTART (to stop) or 0. Caller holds p->lock. */
+static int pending_interrupt(struct proc *p)
+{
+  return p->killed ? -EINTR : p->stopsig ? -ERESTART : 0;
+}
+
+int proc_signal_pending(struct proc *p)
+{
+  spin_acquire(&p->lock);
+  int r = pending_interrupt(p);
+  spin_release(&p->lock);
+  return r != 0;
+}
+
+/* Make p runnable and tell the policy; wake an idle hart to take it.
+   p->lock held. */
+void proc_make_runnable(struct proc *p)
+{
+  enqueue(p);
+  wake_idle_hart();
 }
 
 /* The first process. It starts in the kernel (forkret), mounts the file
@@ -277,9 +314,27 @@ int proc_fork(void)
   fdtable_fork(p, np);
   safestrcpy(np->name, p->name, sizeof(np->name));
 
+  /*
+   * A signal to p's group sent during the copy may have passed np's slot
+   * before np was in it. It has marked p, then: give up, so that the
+   * child cannot escape it. A stopped p forks again once continued (see
+   * syscall()); a killed one dies. From here on np is visible to send()
+   * (which holds wait_lock for its whole walk), and gets such a signal.
+   */
   spin_acquire(&wait_lock);
-  np->parent = p;
+  spin_acquire(&p->lock);
+  int intr = pending_interrupt(p);
+  spin_release(&p->lock);
+  if (intr == 0)
+    np->parent = p;
   spin_release(&wait_lock);
+  if (intr) {
+    fdtable_exit(np);
+    spin_acquire(&np->lock);
+    free_proc(np);
+    spin_release(&np->lock);
+    return intr;
+  }
 
   spin_acquire(&np->lock);
   proc_make_runnable(np);
@@ -488,7 +543,9 @@ void proc_yield(void)
 {
   struct proc *p = myproc();
   spin_acquire(&p->lock);
-  proc_make_runnable(p);
+  /* No idle hart is woken: it would only take p from this one, which
+     looks for work next, and lose p's FP registers held here. */
+  enqueue(p);
   sched();
   spin_release(&p->lock);
 }
@@ -551,12 +608,6 @@ static void sq_unlink(struct proc *p)
     p->sq_next->sq_pprev = p->sq_pprev;
   p->sq_next = 0;
   p->sq_pprev = 0;
-}
-
-/* What an interruptible sleep must give up for. Caller holds p->lock. */
-static int pending_interrupt(struct proc *p)
-{
-  return p->killed ? -EINTR : p->stopsig ? -ERESTART : 0;
 }
 
 /*

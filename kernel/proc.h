@@ -138,6 +138,8 @@ void proc_exit(int status) __attribute__((noreturn));
 void proc_exit_killed(void) __attribute__((noreturn));
 int proc_wait(int pid, uint64 status_addr, int options, int xv6_status);
 int proc_killed(struct proc *p);
+/* Is p killed or due to stop? (It acts on that in signal_check.) */
+int proc_signal_pending(struct proc *p);
 void proc_setkilled(struct proc *p);
 void proc_make_runnable(struct proc *p);
 int proc_setpgid(int pid, int pgid);

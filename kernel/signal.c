@@ -17,7 +17,8 @@
  * followed by a wakeup of the parent (see proc_wait).
  *
  * init (pid 1) takes no signals: were it to die or stop, nobody would
- * reap orphans, and the kernel cannot run without it.
+ * reap orphans, and the kernel cannot run without it. Its children (the
+ * orphans) ignore SIGTSTP, the console's stop: nobody would continue them.
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
@@ -65,8 +66,13 @@ static int deliver(struct proc *p, int sig, int *wake_parent)
   switch (sig) {
   case SIGCHLD:
     return 0;
-  case SIGSTOP:
   case SIGTSTP:
+    /* The terminal's stop is dropped for a child of init (an orphan, in
+       POSIX terms): nobody would be there to continue it. */
+    if (p->parent && p->parent->pid == INIT_PID)
+      return 0;
+    /* fall through */
+  case SIGSTOP:
     if (p->killed)
       return 1;
     p->stopsig = sig;

@@ -3244,6 +3244,107 @@ static void test_group_signal(void)
     fail("sigsend to an empty group did not fail with ESRCH");
 }
 
+/* Processes of group pgid that are alive (not zombies), into pids;
+   returns how many. */
+static int group_alive(int pgid, int *pids, int max)
+{
+  static struct procinfo all[NPROC];
+  int n = procinfo(-1, all, NPROC), found = 0;
+  if (n < 0)
+    fail("procinfo(-1) failed, errno %d", errno);
+  for (int i = 0; i < n; i++) {
+    if (all[i].pgid == pgid && all[i].state != ZOMBIE && found < max)
+      pids[found++] = all[i].pid;
+  }
+  return found;
+}
+
+/*
+ * A group kill that lands while a member is forking reaches the new child
+ * too: none may escape. The leader forks children one after another and
+ * the kill comes a varying moment later, so that over the rounds some
+ * land in the middle of a fork's copy.
+ */
+static void test_forkgroupkill(void)
+{
+  enum { ROUNDS = 100, KIDS = 8, STEP_US = 400 };
+  for (int round = 0; round < ROUNDS; round++) {
+    int leader = xfork();
+    if (leader == 0) {
+      setpgid(0, 0);
+      for (int k = 0; k < KIDS; k++) {
+        if (fork() == 0) {
+          for (;;)
+            sleep(100);
+        }
+      }
+      for (;;)
+        sleep(100);
+    }
+    setpgid(leader, leader);
+    uint64 until = uptime_us() + (round % 10) * STEP_US;
+    while (uptime_us() < until)
+      ;
+    if (sigsend(-leader, SIGKILL) < 0)
+      fail("round %d: sigsend to the group failed, errno %d", round, errno);
+    expect_killed_by(leader, SIGKILL);
+    /* The killed children are init's to reap now; wait for that. */
+    int left[NPROC], n;
+    uint64 deadline = uptime_us() + 3000000;
+    while ((n = group_alive(leader, left, NPROC)) > 0 && uptime_us() < deadline)
+      sleep(1);
+    if (n > 0) {
+      sigsend(-leader, SIGKILL);
+      fail("round %d: pid %d of the killed group is still alive", round, left[0]);
+    }
+  }
+}
+
+/* An orphan (a child of init) ignores SIGTSTP, which nobody could undo
+   for it; SIGSTOP still stops it. */
+static void test_orphantstp(void)
+{
+  int fds[2], g;
+  xpipe(fds);
+  int c = xfork();
+  if (c == 0) {
+    g = xfork();
+    if (g == 0) {
+      for (;;)
+        sleep(1);
+    }
+    write_all(fds[1], &g, sizeof(g));
+    exit(0);
+  }
+  read_all(fds[0], &g, sizeof(g));
+  close(fds[0]);
+  close(fds[1]);
+  int st;
+  if (waitpid(c, &st, 0) != c)
+    fail("waitpid for the orphan's parent failed");
+  if (info_of(g).ppid != 1)
+    fail("the orphan's parent is %d, not init", info_of(g).ppid);
+  EXPECT_EQ(sigsend(g, SIGTSTP), 0);
+  sleep(20);
+  int state = info_of(g).state;
+  if (state == STOPPED)
+    fail("SIGTSTP stopped an orphan");
+  EXPECT_EQ(sigsend(g, SIGSTOP), 0);
+  uint64 deadline = uptime_us() + 3000000;
+  while (info_of(g).state != STOPPED && uptime_us() < deadline)
+    sleep(1);
+  state = info_of(g).state;
+  EXPECT_EQ(sigsend(g, SIGKILL), 0);
+  if (state != STOPPED)
+    fail("SIGSTOP did not stop the orphan: it is %s", proc_state_name(state));
+  struct procinfo pi;
+  deadline = uptime_us() + 3000000;
+  while (procinfo(g, &pi, 1) == 1 && uptime_us() < deadline)
+    sleep(1);
+  if (procinfo(g, &pi, 1) == 1)
+    fail("init did not reap the killed orphan");
+}
+
 /* An ignored signal does nothing; SIGKILL cannot be ignored. */
 static void test_signal_ignore(void)
 {
@@ -3513,6 +3614,8 @@ static const struct test tests[] = {
   { "waitpidopts",  test_waitpid_options, "waitpid: WNOHANG, one pid, ECHILD, EINVAL; each stop and continue reported once", 0 },
   { "waitstatus",   test_status_macros, "every W* macro is right for exits, signals, stops and continues", 0 },
   { "groupsignal",  test_group_signal, "a signal to a process group reaches every member and no one else", 0 },
+  { "forkgroupkill", test_forkgroupkill, "a group kill that lands while a member forks reaches the new child too", 0 },
+  { "orphantstp",   test_orphantstp,   "an orphan ignores SIGTSTP but not SIGSTOP", 0 },
   { "sigignore",    test_signal_ignore, "an ignored signal does nothing; SIGKILL and SIGSTOP cannot be ignored", 0 },
   { "contignored",  test_cont_ignored, "SIGCONT continues a stopped process even if it ignores SIGCONT", 0 },
   { "procinfo",     test_procinfo,     "the status call reports one process or all, never past the buffer", 0 },

@@ -69,6 +69,9 @@ void trap_inithart(void)
   CSR_SET(sie, SIE_SEIE | SIE_SSIE);
   /* Let user programs read time, cycle and instret (fine-grained clocks). */
   CSR_WRITE(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+  /* The kernel loads and saves user FP registers itself (fpu.S): the FPU
+     must be on whatever state the firmware left it in. */
+  CSR_WRITE(sstatus, (CSR_READ(sstatus) & ~SSTATUS_FS) | SSTATUS_FS_INITIAL);
 }
 
 enum intr_kind { NOT_AN_INTERRUPT, DEVICE_INTR, TIMER_INTR };
@@ -142,8 +145,17 @@ void usertrap(void)
 void usertrapret(void)
 {
   struct proc *p = myproc();
-  signal_check();
-  intr_off();
+  for (;;) {
+    signal_check();
+    intr_off();
+    /* A signal sent after signal_check() looked had its IPI taken here in
+       the kernel, where it does nothing: look again with interrupts off.
+       One sent from now on leaves its IPI pending until we are in user
+       mode, which then traps at once. */
+    if (!proc_signal_pending(p))
+      break;
+    intr_on();
+  }
   CSR_WRITE(stvec, uservec);
 
   struct trapframe *tf = p->trapframe;
