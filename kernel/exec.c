@@ -127,10 +127,11 @@ int exec_run(const char *path, char *const argv[])
   }
 
   log_begin_op();
-  struct inode *ip = fs_namei(path);
-  if (ip == 0) {
+  struct inode *ip;
+  int err = fs_lookup(path, &ip);
+  if (err < 0) {
     log_end_op();
-    return -ENOENT;
+    return err; /* ENOENT, ENOTDIR, EIO (a damaged disk), ... */
   }
   inode_lock(ip);
 

@@ -22,6 +22,7 @@
 #include "kernel/kalloc.h"
 #include "kernel/memlayout.h"
 #include "kernel/printf.h"
+#include "kernel/power.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/sysarg.h"
@@ -261,8 +262,11 @@ static void start_init(void)
   if (p->cwd == 0)
     panic("no root directory on the disk: is fs.img a file system made by mkfs?");
   int r = exec_run("/init", argv);
-  if (r < 0)
-    panic("cannot run /init (error %d): is fs.img built from user/?", r);
+  if (r < 0) {
+    /* The disk's fault, not the kernel's: say so and power off. */
+    printf("cannot run /init (error %d): is fs.img built by mkfs from user/?\n", -r);
+    machine_poweroff(POWEROFF_BADDISK);
+  }
   p->trapframe->a0 = r; /* argc, as the exec system call would return it */
 }
 

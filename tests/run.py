@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 os.chdir(os.path.dirname(HERE))
 
-GROUPS = ["test_host", "test_mkfs", "test_boot", "test_shell", "test_jobs", "test_gdb", "test_grade", "test_usertests"]
+GROUPS = ["test_host", "test_mkfs", "test_boot", "test_corrupt", "test_shell", "test_jobs", "test_gdb", "test_grade", "test_usertests"]
 
 
 def main():

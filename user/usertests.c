@@ -1585,7 +1585,9 @@ static void test_exececho(void)
   EXPECT_EQ(run_capture("/echo", none, out, sizeof out), 0);
   EXPECT(strcmp(out, "\n") == 0);
 
-  expect_exec_fails("/no-such-program", argv, ENOENT, "exec of a missing file");
+  expect_exec_fails("/nosuchprog", argv, ENOENT, "exec of a missing file");
+  expect_exec_fails("/a-name-too-long-for-dirsiz", argv, ENAMETOOLONG, "exec of a name over DIRSIZ");
+  expect_exec_fails("/README.md/x", argv, ENOTDIR, "exec below a file");
   expect_exec_fails("", argv, ENOENT, "exec of an empty path");
   expect_exec_fails("/", argv, ANY_ERRNO, "exec of a directory");
 }

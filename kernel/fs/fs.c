@@ -36,6 +36,12 @@
  * Every function here that writes the disk must run inside a transaction
  * (log_begin_op/log_end_op); that includes inode_put, which may free an
  * inode, and so every path lookup.
+ *
+ * The disk is input, and a damaged image must give errors, not panics.
+ * fs_init checks the superblock and the root directory; dir_lookup checks
+ * each inode a directory entry leads to before anyone locks it; block_for
+ * refuses block numbers outside the data area (-EIO), and inode_truncate
+ * skips them. Each of these prints one "fs: ..." line saying what is wrong.
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -101,6 +107,8 @@ superblock_problem(const struct superblock *s, uint64 nblocks)
     return "file system is larger than the disk";
   if (s->nlog < 2 || s->logstart != SUPERBLOCK_BLOCK + 1)
     return "bad log position or size";
+  if (s->nlog - 1 < MAXOPBLOCKS)
+    return "log too small to hold one file-system operation";
   if (s->inodestart != s->logstart + s->nlog || s->ninodes == 0)
     return "bad inode area";
   if (s->bmapstart < s->inodestart + (s->ninodes + IPB - 1) / IPB)
@@ -111,10 +119,59 @@ superblock_problem(const struct superblock *s, uint64 nblocks)
   return 0;
 }
 
+/* First block of the data area, the only blocks a file may use. */
+static uint
+data_start(void)
+{
+  return sb.bmapstart + (sb.size + BPB - 1) / BPB;
+}
+
+static int
+in_data_area(uint bno)
+{
+  return bno >= data_start() && bno < sb.size;
+}
+
+/* Disk inode inum inside b, which holds block IBLOCK(inum, sb). */
+static struct dinode *
+dinode_in(struct buf *b, uint inum)
+{
+  return (struct dinode *)b->data + inum % IPB;
+}
+
+/* Copy disk inode inum (below sb.ninodes) into *di. */
+static void
+dinode_read(uint dev, uint inum, struct dinode *di)
+{
+  struct buf *b = bio_read(dev, IBLOCK(inum, sb));
+  *di = *dinode_in(b, inum);
+  bio_release(b);
+}
+
 /*
- * Read the superblock and replay the log. Called once, by the first
- * process, because it sleeps for disk I/O. A disk that holds no valid
- * file system is a user mistake, not a kernel bug: say so and power off.
+ * Why the allocated disk inode di cannot be used as a file, or 0 if it
+ * can. The phrase completes "inode N ...". Sizes beyond the largest file
+ * would trip block_for's assertion, so they are refused here.
+ */
+static const char *
+dinode_problem(const struct dinode *di)
+{
+  if (di->type == 0)
+    return "is free";
+  if (di->type != T_DIR && di->type != T_FILE && di->type != T_DEVICE)
+    return "has an unknown type";
+  if (di->size > MAXFILE_BYTES)
+    return "is larger than the largest file";
+  if (di->type == T_DIR && di->size % sizeof(struct dirent) != 0)
+    return "is a directory that ends part way through an entry";
+  return 0;
+}
+
+/*
+ * Read the superblock, replay the log and check the root directory.
+ * Called once, by the first process, because it sleeps for disk I/O. A
+ * disk that holds no usable file system is a user mistake, not a kernel
+ * bug: say so and power off.
  */
 void
 fs_init(int dev)
@@ -128,7 +185,21 @@ fs_init(int dev)
            "fs: build the image with mkfs (make fs.img)\n", dev, problem);
     machine_poweroff(POWEROFF_BADDISK);
   }
-  log_init(dev, &sb);
+  log_init(dev, &sb); /* powers off if the log header is damaged */
+
+  /* Every path walk starts at the root without a directory entry to
+     check it by (see dir_lookup), so check it once here. */
+  struct dinode root;
+  dinode_read(dev, ROOTINO, &root);
+  problem = dinode_problem(&root);
+  if (problem == 0 && root.type != T_DIR)
+    problem = "is not a directory";
+  if (problem) {
+    printf("fs: disk %d is damaged: the root directory (inode %d) %s\n"
+           "fs: build the image with mkfs (make fs.img)\n", dev, ROOTINO,
+           problem);
+    machine_poweroff(POWEROFF_BADDISK);
+  }
   free_orphans(dev);
 }
 
@@ -148,10 +219,14 @@ zero_block(uint dev, uint bno)
  * Allocate a data block and zero it (so a crash can never expose an old
  * file's contents in a new file). Returns its block number, or 0 when the
  * disk is full; block 0 is the boot block, never a data block.
+ *
+ * mkfs marks the metadata blocks in use, but a damaged bitmap may not:
+ * they are skipped whatever it says, so a file never overwrites them.
  */
 static uint
 balloc(uint dev)
 {
+  uint first = data_start();
   for (uint base = 0; base < sb.size; base += BPB) {
     struct buf *map = bio_read(dev, BBLOCK(base, sb));
     for (uint byte = 0; byte < BSIZE; byte++) {
@@ -164,7 +239,7 @@ balloc(uint dev)
         uchar mask = 1 << bit;
         if (bno >= sb.size)
           break;
-        if ((map->data[byte] & mask) == 0) {
+        if (bno >= first && (map->data[byte] & mask) == 0) {
           map->data[byte] |= mask;
           log_write(map);
           bio_release(map);
@@ -178,19 +253,42 @@ balloc(uint dev)
   return 0;
 }
 
-/* Mark block bno free in the bitmap. */
-static void
+/*
+ * Mark block bno free in the bitmap. Returns 0, or -EIO (leaving the
+ * bitmap alone) if bno is not a data block or is free already: the block
+ * number came from a damaged disk.
+ */
+static int
 bfree(uint dev, uint bno)
 {
+  if (!in_data_area(bno))
+    return -EIO;
   struct buf *map = bio_read(dev, BBLOCK(bno, sb));
   uint bit = bno % BPB;
   uchar mask = 1 << (bit % BITS_PER_BYTE);
+  int err = 0;
 
-  if ((map->data[bit / BITS_PER_BYTE] & mask) == 0)
-    panic("bfree: block %u on disk %u is already free", bno, dev);
-  map->data[bit / BITS_PER_BYTE] &= ~mask;
-  log_write(map);
+  if ((map->data[bit / BITS_PER_BYTE] & mask) == 0) {
+    err = -EIO;
+  } else {
+    map->data[bit / BITS_PER_BYTE] &= ~mask;
+    log_write(map);
+  }
   bio_release(map);
+  return err;
+}
+
+/* Is bno a data block that the bitmap marks in use? */
+static int
+block_in_use(uint dev, uint bno)
+{
+  if (!in_data_area(bno))
+    return 0;
+  struct buf *map = bio_read(dev, BBLOCK(bno, sb));
+  uint bit = bno % BPB;
+  int used = (map->data[bit / BITS_PER_BYTE] >> (bit % BITS_PER_BYTE)) & 1;
+  bio_release(map);
+  return used;
 }
 
 /* ---- Inode table --------------------------------------------------- */
@@ -232,13 +330,6 @@ itable_get(uint dev, uint inum)
   }
   spin_release(&itable.itable_lock);
   return free;
-}
-
-/* Disk inode inum inside b, which holds block IBLOCK(inum, sb). */
-static struct dinode *
-dinode_in(struct buf *b, uint inum)
-{
-  return (struct dinode *)b->data + inum % IPB;
 }
 
 /*
@@ -311,7 +402,12 @@ inode_dup(struct inode *ip)
   return ip;
 }
 
-/* Lock ip, reading it from disk the first time. */
+/*
+ * Lock ip, reading it from disk the first time. The disk inode has been
+ * checked already: by fs_init for the root, by dir_lookup for any inode
+ * reached through a directory, by free_orphans for an orphan; and an
+ * inode with a reference cannot be freed. So a bad one here is a bug.
+ */
 void
 inode_lock(struct inode *ip)
 {
@@ -328,10 +424,12 @@ inode_lock(struct inode *ip)
   ip->nlink = di->nlink;
   ip->size = di->size;
   memmove(ip->addrs, di->addrs, sizeof(ip->addrs));
+  const char *problem = dinode_problem(di);
   bio_release(b);
+  if (problem)
+    panic("inode_lock: inode %u on disk %u %s, yet it was not refused",
+          ip->inum, ip->dev, problem);
   ip->valid = 1;
-  if (ip->type == 0)
-    panic("inode_lock: inode %u on disk %u is free", ip->inum, ip->dev);
 }
 
 void
@@ -393,97 +491,126 @@ inode_stat(struct inode *ip, struct stat *st)
 
 /* ---- File contents ------------------------------------------------- */
 
+/* Is bno, read from ip's inode or indirect block, a data block? If not,
+   say so: the disk is damaged. */
+static int
+file_block_ok(const struct inode *ip, uint bno)
+{
+  if (in_data_area(bno))
+    return 1;
+  printf("fs: inode %u: block number %u is outside the data area "
+         "(blocks %u to %u)\n", ip->inum, bno, data_start(), sb.size - 1);
+  return 0;
+}
+
 /*
- * The disk block that holds block bn of ip's contents. If it has none
- * yet and alloc is set, allocate it (and the indirect block if needed).
- * Returns 0 if there is no block: none allocated and alloc clear, or the
- * disk is full. Locked; inside a transaction when alloc is set.
+ * Set *bnop to the disk block that holds block bn of ip's contents. If it
+ * has none yet and alloc is set, allocate it (and the indirect block if
+ * needed). Returns 0, with *bnop 0 if there is no block and alloc is
+ * clear; -ENOSPC if the disk is full; -EIO if a block number on the way
+ * lies outside the data area (nothing is allocated over it). Locked;
+ * inside a transaction when alloc is set.
  *
  * The indirect block is released before balloc runs, so this layer holds
  * at most one buffer at a time; the inode lock keeps the indirect block's
  * entries from changing meanwhile.
  */
-static uint
-block_for(struct inode *ip, uint bn, int alloc)
+static int
+block_for(struct inode *ip, uint bn, int alloc, uint *bnop)
 {
+  uint bno;
+
   KASSERT(bn < MAXFILE);
+  *bnop = 0;
   if (bn < NDIRECT) {
-    if (ip->addrs[bn] == 0 && alloc)
-      ip->addrs[bn] = balloc(ip->dev);
-    return ip->addrs[bn];
+    bno = ip->addrs[bn];
+    if (bno != 0 && !file_block_ok(ip, bno))
+      return -EIO;
+    if (bno == 0 && alloc) {
+      bno = balloc(ip->dev);
+      if (bno == 0)
+        return -ENOSPC;
+      ip->addrs[bn] = bno;
+    }
+    *bnop = bno;
+    return 0;
   }
 
   bn -= NDIRECT;
-  if (ip->addrs[NDIRECT] == 0) {
+  uint ind_bno = ip->addrs[NDIRECT];
+  if (ind_bno != 0 && !file_block_ok(ip, ind_bno))
+    return -EIO;
+  if (ind_bno == 0) {
     if (!alloc)
       return 0;
-    ip->addrs[NDIRECT] = balloc(ip->dev);
-    if (ip->addrs[NDIRECT] == 0)
-      return 0;
+    ind_bno = balloc(ip->dev);
+    if (ind_bno == 0)
+      return -ENOSPC;
+    ip->addrs[NDIRECT] = ind_bno;
   }
 
-  struct buf *ind = bio_read(ip->dev, ip->addrs[NDIRECT]);
-  uint bno = ((uint *)ind->data)[bn];
+  struct buf *ind = bio_read(ip->dev, ind_bno);
+  bno = ((uint *)ind->data)[bn];
   bio_release(ind);
-  if (bno != 0 || !alloc)
-    return bno;
-
-  bno = balloc(ip->dev);
-  if (bno == 0)
-    return 0;
-  ind = bio_read(ip->dev, ip->addrs[NDIRECT]);
-  ((uint *)ind->data)[bn] = bno;
-  log_write(ind);
-  bio_release(ind);
-  return bno;
+  if (bno != 0 && !file_block_ok(ip, bno))
+    return -EIO;
+  if (bno == 0 && alloc) {
+    bno = balloc(ip->dev);
+    if (bno == 0)
+      return -ENOSPC;
+    ind = bio_read(ip->dev, ind_bno);
+    ((uint *)ind->data)[bn] = bno;
+    log_write(ind);
+    bio_release(ind);
+  }
+  *bnop = bno;
+  return 0;
 }
 
 /*
  * Free all of ip's data blocks and make it empty. Locked, inside a
  * transaction (see the _Static_assert above for why one suffices).
+ *
+ * Block numbers that are outside the data area or already free come from
+ * a damaged disk; they are skipped, with one message for the inode, and
+ * so are the entries of an indirect block that is not a data block in
+ * use (its contents could be anything, even another file's numbers).
  */
 void
 inode_truncate(struct inode *ip)
 {
+  int skipped = 0;
+
   KASSERT(sleeplock_holding(&ip->lock));
   for (int i = 0; i < NDIRECT; i++) {
-    if (ip->addrs[i] != 0) {
-      bfree(ip->dev, ip->addrs[i]);
-      ip->addrs[i] = 0;
-    }
+    if (ip->addrs[i] != 0 && bfree(ip->dev, ip->addrs[i]) < 0)
+      skipped++;
+    ip->addrs[i] = 0;
   }
 
-  if (ip->addrs[NDIRECT] != 0) {
-    struct buf *ind = bio_read(ip->dev, ip->addrs[NDIRECT]);
+  uint ind_bno = ip->addrs[NDIRECT];
+  if (ind_bno != 0 && block_in_use(ip->dev, ind_bno)) {
+    struct buf *ind = bio_read(ip->dev, ind_bno);
     uint *entry = (uint *)ind->data;
     for (uint i = 0; i < NINDIRECT; i++) {
-      if (entry[i] != 0)
-        bfree(ip->dev, entry[i]);
+      if (entry[i] != 0 && bfree(ip->dev, entry[i]) < 0)
+        skipped++;
     }
     bio_release(ind);
-    bfree(ip->dev, ip->addrs[NDIRECT]);
-    ip->addrs[NDIRECT] = 0;
+    bfree(ip->dev, ind_bno);
+  } else if (ind_bno != 0) {
+    skipped++;
   }
+  ip->addrs[NDIRECT] = 0;
 
+  if (skipped > 0)
+    printf("fs: inode %u: skipped %d bad block number%s while freeing its "
+           "blocks\n", ip->inum, skipped, skipped == 1 ? "" : "s");
   ip->size = 0;
   inode_update(ip);
 }
 
 /* ---- Orphans left by a crash ---------------------------------------- */
-
-/* Is bno a data block that the bitmap marks in use? */
-static int
-block_in_use(uint dev, uint bno)
-{
-  uint first_data = sb.bmapstart + (sb.size + BPB - 1) / BPB;
-  if (bno < first_data || bno >= sb.size)
-    return 0;
-  struct buf *map = bio_read(dev, BBLOCK(bno, sb));
-  uint bit = bno % BPB;
-  int used = (map->data[bit / BITS_PER_BYTE] >> (bit % BITS_PER_BYTE)) & 1;
-  bio_release(map);
-  return used;
-}
 
 /* Does every block of di lie in the data area and count as in use? Only
    then may they be freed without harm to other files. */
@@ -518,13 +645,11 @@ free_orphans(uint dev)
 {
   int freed = 0;
   for (uint inum = 1; inum < sb.ninodes; inum++) {
-    struct buf *b = bio_read(dev, IBLOCK(inum, sb));
-    struct dinode di = *dinode_in(b, inum);
-    bio_release(b);
+    struct dinode di;
+    dinode_read(dev, inum, &di);
     if (di.type == 0 || di.nlink != 0)
       continue;
-    if ((di.type != T_DIR && di.type != T_FILE && di.type != T_DEVICE) ||
-        !dinode_blocks_ok(dev, &di)) {
+    if (dinode_problem(&di) != 0 || !dinode_blocks_ok(dev, &di)) {
       printf("fs: inode %u is unlinked but looks damaged; left alone\n", inum);
       continue;
     }
@@ -551,8 +676,9 @@ min_uint(uint a, uint b)
 /*
  * Read up to n bytes at offset off into dst (a user address if user_dst).
  * Returns the bytes read, which is short at end of file (0 at or beyond
- * it), or -EFAULT for a bad dst, or -EIO if the file has a missing block
- * (a damaged disk). Locked; n must fit in an int.
+ * it) or where an error stops it; or, if nothing was read, -EFAULT for a
+ * bad dst or -EIO if the block to read is missing or outside the data
+ * area (a damaged disk). Locked; n must fit in an int.
  */
 int
 inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
@@ -566,8 +692,14 @@ inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
   n = min_uint(n, ip->size - off);
 
   while (done < n) {
-    uint bno = block_for(ip, off / BSIZE, 0);
+    uint bno;
+    err = block_for(ip, off / BSIZE, 0, &bno);
+    if (err < 0)
+      break;
     if (bno == 0) {
+      /* A write never leaves a hole, so the block was lost. */
+      printf("fs: inode %u: block %u of its %u bytes is missing\n",
+             ip->inum, off / BSIZE, ip->size);
       err = -EIO;
       break;
     }
@@ -590,7 +722,8 @@ inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
  * growing the file if the write runs past its end. Writing cannot start
  * beyond the end (no holes). Returns the bytes written, or, if none could
  * be: -EINVAL (off past the end), -EFBIG (off at the largest file size),
- * -ENOSPC (disk full) or -EFAULT (bad src). A write that hits one of those
+ * -ENOSPC (disk full), -EIO (a block number outside the data area: a
+ * damaged disk) or -EFAULT (bad src). A write that hits one of those
  * part way returns the shorter count, and the file keeps what was written.
  * Locked, inside a transaction; n must fit in an int, and the caller must
  * size writes so one transaction stays within MAXOPBLOCKS (see file.c).
@@ -612,11 +745,10 @@ inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n)
     n = MAXFILE_BYTES - off;
 
   while (done < n) {
-    uint bno = block_for(ip, off / BSIZE, 1);
-    if (bno == 0) {
-      err = -ENOSPC;
+    uint bno;
+    err = block_for(ip, off / BSIZE, 1, &bno);
+    if (err < 0)
       break;
-    }
     uint start = off % BSIZE;
     uint len = min_uint(n - done, BSIZE - start);
     struct buf *b = bio_read(ip->dev, bno);
@@ -651,29 +783,38 @@ dir_namecmp(const char *a, const char *b)
   return strncmp(a, b, DIRSIZ);
 }
 
-/* Read the directory entry at off. Locked. */
-static void
+/* Read the directory entry at off into *de. Returns 0, or -EIO if the
+   directory's block is damaged. Locked. */
+static int
 dir_entry_at(struct inode *dp, uint off, struct dirent *de)
 {
   int r = inode_read(dp, 0, (uint64)de, off, sizeof(*de));
-  if (r != sizeof(*de))
-    panic("directory %u on disk %u: entry at %u unreadable (%d)", dp->inum,
-          dp->dev, off, r);
+  if (r == sizeof(*de))
+    return 0;
+  return r < 0 ? r : -EIO;
 }
 
-/* The inode number name has in dp (0 if none), and its entry's offset. */
-static uint
-dir_find(struct inode *dp, const char *name, uint *poff)
+/*
+ * Find name in dp: set *pinum to its inode number (0 if none) and, if
+ * poff != 0, *poff to its entry's offset. Returns 0, or -EIO if an entry
+ * could not be read. Locked.
+ */
+static int
+dir_find(struct inode *dp, const char *name, uint *poff, uint *pinum)
 {
   struct dirent de;
 
   KASSERT(dp->type == T_DIR);
+  *pinum = 0;
   for (uint off = 0; off < dp->size; off += sizeof(de)) {
-    dir_entry_at(dp, off, &de);
+    int err = dir_entry_at(dp, off, &de);
+    if (err < 0)
+      return err;
     if (de.inum != 0 && dir_namecmp(name, de.name) == 0) {
       if (poff != 0)
         *poff = off;
-      return de.inum;
+      *pinum = de.inum;
+      return 0;
     }
   }
   return 0;
@@ -682,37 +823,73 @@ dir_find(struct inode *dp, const char *name, uint *poff)
 /*
  * Look name up in directory dp (locked). Sets *ipp to the inode,
  * referenced and unlocked, and *poff (if poff != 0) to its entry's
- * offset. Returns 0, -ENOENT if there is no such entry or -ENFILE if the
- * inode table is full.
+ * offset. Returns 0, -ENOENT if there is no such entry, -ENFILE if the
+ * inode table is full, or -EIO if the directory or the inode its entry
+ * names is damaged. Inside a transaction.
+ *
+ * This is where an inode number from the disk is first trusted, so the
+ * disk inode is checked here, before anyone locks it: it must be a valid
+ * inode number, allocated, of a known type and size, and linked. dp's
+ * lock keeps the entry in place meanwhile. The check comes after the
+ * reference is taken: from then on, the inode cannot be freed under us.
  */
 int
 dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp)
 {
-  uint inum = dir_find(dp, name, poff);
-  *ipp = inum != 0 ? itable_get(dp->dev, inum) : 0;
-  if (*ipp != 0)
-    return 0;
-  return inum == 0 ? -ENOENT : -ENFILE;
+  uint inum;
+  struct dinode di;
+
+  *ipp = 0;
+  int err = dir_find(dp, name, poff, &inum);
+  if (err < 0)
+    return err;
+  if (inum == 0)
+    return -ENOENT;
+  if (inum >= sb.ninodes) {
+    printf("fs: directory %u: entry %s names inode %u, but the disk has "
+           "%u inodes\n", dp->inum, name, inum, sb.ninodes);
+    return -EIO;
+  }
+  struct inode *ip = itable_get(dp->dev, inum);
+  if (ip == 0)
+    return -ENFILE;
+  dinode_read(dp->dev, inum, &di);
+  const char *problem = dinode_problem(&di);
+  if (problem == 0 && di.nlink < 1)
+    problem = "has no links";
+  if (problem) {
+    printf("fs: directory %u: entry %s names inode %u, which %s\n",
+           dp->inum, name, inum, problem);
+    inode_put(ip);
+    return -EIO;
+  }
+  *ipp = ip;
+  return 0;
 }
 
 /*
  * Add the entry (name, inum) to directory dp (locked), reusing a free
- * entry if there is one. Returns 0, -EEXIST if name is there already, or
- * the error from growing the directory (-ENOSPC, -EFBIG). Inside a
- * transaction.
+ * entry if there is one. Returns 0, -EEXIST if name is there already,
+ * -EIO if the directory is damaged, or the error from growing the
+ * directory (-ENOSPC, -EFBIG). Inside a transaction.
  */
 int
 dir_link(struct inode *dp, const char *name, uint inum)
 {
   struct dirent de;
-  uint off;
+  uint off, found;
 
   KASSERT(inum != 0 && inum == (ushort)inum);
-  if (dir_find(dp, name, 0) != 0)
+  int err = dir_find(dp, name, 0, &found);
+  if (err < 0)
+    return err;
+  if (found != 0)
     return -EEXIST;
 
   for (off = 0; off < dp->size; off += sizeof(de)) {
-    dir_entry_at(dp, off, &de);
+    err = dir_entry_at(dp, off, &de);
+    if (err < 0)
+      return err;
     if (de.inum == 0)
       break;
   }

@@ -29,7 +29,9 @@ struct inode {
   uint addrs[NDIRECT + 1];
 };
 
-void fs_init(int dev);                 /* read the superblock, recover the log */
+/* Read the superblock, recover the log, check the root; powers off if the
+   disk cannot be used. */
+void fs_init(int dev);
 /* Set up the in-memory inode table; file_init() calls it at boot, so that
    fs_namei("/") works (without disk I/O) even before fs_init. */
 void inode_init(void);
@@ -44,19 +46,23 @@ void inode_update(struct inode *ip);   /* write the in-memory copy to disk */
 void inode_truncate(struct inode *ip); /* free all data blocks; size 0 (locked, in a transaction) */
 void inode_stat(struct inode *ip, struct stat *st);
 /* Read or write n bytes at off; user_addr says whether dst/src is a user address.
-   Return bytes done (may be short at end of file), or a negative error. */
+   Return bytes done (may be short at end of file), or a negative error:
+   -EIO when a block number on disk is missing or outside the data area. */
 int inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
 int inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n);
 
 int dir_namecmp(const char *a, const char *b);
-int dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp); /* 0, -ENOENT or -ENFILE */
+/* 0, -ENOENT, -ENFILE, or -EIO: the directory, or the inode its entry names, is damaged */
+int dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp);
+/* 0, -EEXIST, -EIO, -ENOSPC or -EFBIG */
 int dir_link(struct inode *dp, const char *name, uint inum);
 
 /*
  * Path names. A name buffer must hold DIRSIZ + 1 bytes; it is always
  * NUL-terminated. fs_lookup and fs_lookup_parent return 0 and set *ipp to
  * an unlocked, referenced inode, or return -ENOENT, -ENOTDIR,
- * -ENAMETOOLONG (an element longer than DIRSIZ), -ENFILE (inode table full)
+ * -ENAMETOOLONG (an element longer than DIRSIZ), -ENFILE (inode table full),
+ * -EIO (a damaged directory or inode on the way, reported on the console)
  * or -EINVAL (fs_lookup_parent of a path with no last element, like "/").
  * Callers must be inside a transaction (inode_put may free an inode).
  */

@@ -23,6 +23,14 @@
  * again, which is harmless to repeat), so the disk always holds either
  * all of a group's writes or none of them.
  *
+ * The header on disk is input like any other block. One that names more
+ * blocks than the log holds, or a home outside the inodes, bitmap and
+ * data, is not a commit this kernel wrote: the disk is damaged. Replaying
+ * it could overwrite the superblock or the log itself, and retiring it
+ * would throw away what may be a real commit, leaving the file system
+ * silently half-updated. So log_init says what is wrong and powers off
+ * without writing anything, as fs_init does for a bad superblock.
+ *
  * Several processes' operations share one commit ("group commit"). To be
  * sure the group fits, log_begin_op reserves MAXOPBLOCKS log slots for
  * each operation in progress and makes a new operation wait while the
@@ -48,6 +56,7 @@
 #include "kernel/fs/buf.h"
 #include "kernel/fs/bio.h"
 #include "kernel/fs/log.h"
+#include "kernel/power.h"
 
 /* Most blocks one group may log: the log area less its header block. */
 #define LOG_MAXBLOCKS (LOGBLOCKS - 1)
@@ -140,35 +149,60 @@ install(int recovering)
   }
 }
 
-/* Replay a committed group left by a crash, then retire the log. */
+/* The header on disk is damaged: say so and power off (see the top). */
+static void __attribute__((noreturn))
+refuse_log(void)
+{
+  printf("fs: the log is not replayed and the disk is not used; "
+         "rebuild the image with mkfs (make fs.img)\n");
+  machine_poweroff(POWEROFF_BADDISK);
+}
+
+/*
+ * Replay a committed group left by a crash, then retire the log. Every
+ * home block of a commit is an inode, bitmap or data block, that is,
+ * from sb->inodestart up to the end of the file system.
+ */
 static void
-recover(void)
+recover(const struct superblock *sb)
 {
   header_read();
-  if (log.group.count > log.capacity)
-    panic("log: header claims %u blocks, log holds %u", log.group.count,
-          log.capacity);
+  if (log.group.count > log.capacity) {
+    printf("fs: disk %d: damaged log header: it names %u blocks, the log "
+           "holds %u\n", log.dev, log.group.count, log.capacity);
+    refuse_log();
+  }
+  for (uint i = 0; i < log.group.count; i++) {
+    uint home = log.group.home[i];
+    if (home < sb->inodestart || home >= sb->size) {
+      printf("fs: disk %d: damaged log header: entry %u names block %u, "
+             "outside blocks %u to %u\n", log.dev, i, home, sb->inodestart,
+             sb->size - 1);
+      refuse_log();
+    }
+  }
   install(1);
   log.group.count = 0;
   header_write();
 }
 
-/* Called once by fs_init, from a process (it sleeps for disk I/O). */
+/*
+ * Called once by fs_init, from a process (it sleeps for disk I/O), with a
+ * superblock that fs_init has checked. Powers off if the log header on
+ * disk is damaged.
+ */
 void
 log_init(int dev, struct superblock *sb)
 {
-  if (sb->nlog < 2)
-    panic("log: superblock gives %u log blocks, need at least 2", sb->nlog);
+  /* superblock_problem refuses logs too small for one operation. */
+  KASSERT(sb->nlog - 1 >= MAXOPBLOCKS);
   spin_init(&log.log_lock, "log_lock");
   log.dev = dev;
   log.start = sb->logstart;
   log.capacity = sb->nlog - 1;
   if (log.capacity > LOG_MAXBLOCKS)
     log.capacity = LOG_MAXBLOCKS;
-  if (log.capacity < MAXOPBLOCKS)
-    panic("log: %u blocks cannot hold one operation of %d", log.capacity,
-          MAXOPBLOCKS);
-  recover();
+  recover(sb);
 }
 
 /*

@@ -221,20 +221,24 @@ is_dot_name(const char *name)
   return dir_namecmp(name, ".") == 0 || dir_namecmp(name, "..") == 0;
 }
 
-/* Does directory dp (locked) hold nothing but "." and ".."? */
+/*
+ * Does directory dp (locked) hold nothing but "." and ".."? Returns 0 if
+ * so, -ENOTEMPTY if not, or -EIO if an entry cannot be read (a damaged
+ * disk: the directory is not removed).
+ */
 static int
-dir_is_empty(struct inode *dp)
+dir_check_empty(struct inode *dp)
 {
   struct dirent de;
 
   for (uint off = 2 * sizeof(de); off < dp->size; off += sizeof(de)) {
-    if (inode_read(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
-      panic("dir_is_empty: directory %u: entry at %u unreadable", dp->inum,
-            off);
+    int r = inode_read(dp, 0, (uint64)&de, off, sizeof(de));
+    if (r != sizeof(de))
+      return r < 0 ? r : -EIO;
     if (de.inum != 0)
-      return 0;
+      return -ENOTEMPTY;
   }
-  return 1;
+  return 0;
 }
 
 /*
@@ -529,7 +533,8 @@ out:
 /*
  * unlink(path): remove a name. The inode is freed when its last name and
  * last open file are gone. Returns 0, or -EINVAL (the name is "." or
- * ".."), -ENOTEMPTY (a directory with entries), -ENOENT or a lookup error.
+ * ".."), -ENOTEMPTY (a directory with entries), -EIO (a damaged disk),
+ * -ENOENT or a lookup error.
  */
 int64
 sys_unlink(void)
@@ -554,14 +559,32 @@ sys_unlink(void)
   err = dir_lookup(dp, name, &off, &ip);
   if (err < 0)
     goto out_dp;
-  inode_lock(ip);
-  if (ip->nlink < 1)
-    panic("sys_unlink: inode %u named %s has nlink %d", ip->inum, name,
-          ip->nlink);
-  if (ip->type == T_DIR && !dir_is_empty(ip)) {
-    inode_unlockput(ip);
-    err = -ENOTEMPTY;
+  if (ip == dp) {
+    /* Only "." may name the directory itself; locking ip would wait for
+       ever on the lock we hold. */
+    printf("fs: directory %u names itself as %s; not removed\n", dp->inum,
+           name);
+    inode_put(ip);
+    err = -EIO;
     goto out_dp;
+  }
+  inode_lock(ip);
+  if (ip->nlink < 1) {
+    /* dir_lookup saw a link, but a damaged disk can name an inode from
+       more places than its count says, and another unlink got there
+       first. */
+    printf("fs: inode %u named %s has no links left; not removed\n",
+           ip->inum, name);
+    inode_unlockput(ip);
+    err = -EIO;
+    goto out_dp;
+  }
+  if (ip->type == T_DIR) {
+    err = dir_check_empty(ip);
+    if (err < 0) {
+      inode_unlockput(ip);
+      goto out_dp;
+    }
   }
 
   memset(&empty, 0, sizeof(empty));

@@ -1,0 +1,520 @@
+"""Damaged file-system images: the kernel says what is wrong in an `fs: `
+line and the user gets an error, never a panic or a hang, and the shell
+goes on working. Damage the kernel cannot work around (the root directory,
+the log header, a log too small) powers off with POWEROFF_BADDISK instead,
+without writing to the disk.
+
+Each case copies a fresh image, damages the copy with Python (through
+test_mkfs's independent parser of the image), boots it with CPUS=1 and
+types at the shell. Before the fixes these cases panicked (or, for a
+directory that names itself, hung).
+
+The fresh image is made here with mkfs from the same inputs as fs.img,
+rather than copied from fs.img, which a QEMU running meanwhile (make qemu,
+usertests) may be changing."""
+import atexit
+import glob
+import os
+import re
+import shutil
+import struct
+import tempfile
+
+from machine import Machine, qemu_command
+from test_mkfs import (BSIZE, DINODE, DIRENT, IPB, MAXFILE, NDIRECT, ROOTINO,
+                       T_FILE, Image, header_constant, run_mkfs)
+
+PROMPT = r"init: starting sh\n\$ "
+POWEROFF_BADDISK = header_constant("power.h", "POWEROFF_BADDISK")
+LOG_HEADER = struct.Struct("<2I")  # count, home[0]
+README = "README.md"
+README_INUM = 2  # mkfs installs its first input, README.md, as inode 2
+
+
+# ---- Editing an image --------------------------------------------------------
+
+def poke(img, offset, fmt, *values):
+    """Write values packed with struct format fmt at byte offset of img."""
+    with open(img, "r+b") as f:
+        f.seek(offset)
+        f.write(struct.pack(fmt, *values))
+
+
+def inode_offset(im, inum):
+    return (im.inodestart + inum // IPB) * BSIZE + (inum % IPB) * DINODE.size
+
+
+def patch_inode(img, inum, addrs=None, **fields):
+    """Change fields (type, nlink, size) of disk inode inum, and its block
+    numbers given as {index: block} in addrs."""
+    im = Image(img)
+    off = inode_offset(im, inum)
+    typ, major, minor, nlink, size, *blocks = DINODE.unpack_from(im.raw, off)
+    old = dict(type=typ, major=major, minor=minor, nlink=nlink, size=size)
+    old.update(fields)
+    for i, bno in (addrs or {}).items():
+        blocks[i] = bno
+    poke(img, off, DINODE.format, old["type"], old["major"], old["minor"],
+         old["nlink"], old["size"], *blocks)
+
+
+def dirent_offset(im, dir_inum, name):
+    """Byte offset in the image of the entry for name in directory dir_inum."""
+    blocks, _ = im.block_numbers(dir_inum)
+    size = im.inode(dir_inum)["size"]
+    for off in range(0, size, DIRENT.size):
+        bno = blocks[off // BSIZE]
+        at = bno * BSIZE + off % BSIZE
+        inum, raw = DIRENT.unpack_from(im.raw, at)
+        if inum and raw.split(b"\0", 1)[0].decode() == name:
+            return at
+    raise AssertionError(f"no entry {name} in directory {dir_inum}")
+
+
+def free_inode(im):
+    """A free inode number well above those that boot may allocate."""
+    return next(i for i in range(im.ninodes - 1, 0, -1) if im.inode(i)["type"] == 0)
+
+
+def data_start(im):
+    return im.bmapstart + (im.size + BSIZE * 8 - 1) // (BSIZE * 8)
+
+
+def set_bitmap(img, bno, used):
+    im = Image(img)
+    off = (im.bmapstart + bno // (BSIZE * 8)) * BSIZE + (bno % (BSIZE * 8)) // 8
+    byte = im.raw[off]
+    mask = 1 << (bno % 8)
+    poke(img, off, "B", byte | mask if used else byte & ~mask)
+
+
+# ---- Booting a damaged copy ----------------------------------------------------
+
+_pristine = []
+
+
+def pristine():
+    """A fresh image built by mkfs from fs.img's inputs (see the Makefile),
+    made once."""
+    if not _pristine:
+        tmp = tempfile.mkdtemp()
+        atexit.register(shutil.rmtree, tmp)
+        img = os.path.join(tmp, "fs.img")
+        status, err = run_mkfs(img, README, *sorted(glob.glob("user/bin/_*")))
+        assert status == 0, f"mkfs failed: {err}"
+        assert Image(img).root_entries()[README] == README_INUM
+        _pristine.append(img)
+    return _pristine[0]
+
+
+_command = []
+
+
+def boot_command(img):
+    """QEMU's command line (CPUS=1) with img as the disk."""
+    if not _command:
+        _command.extend(qemu_command(1))
+    return [a.replace("file=fs.img", f"file={img}") for a in _command]
+
+
+def no_panic(m):
+    assert not re.search(r"^panic: ", m.output, re.M), \
+        f"the kernel panicked:\n{m.output[-600:]}"
+
+
+def has(out, pattern):
+    """Assert that the output of a command matches pattern."""
+    assert re.search(pattern, out, re.M), f"wanted /{pattern}/ in:\n{out}"
+
+
+def boots_damaged(name, damage, session, after=None, base=None):
+    """Boot a copy of base changed by damage(img); run session(m) at the
+    shell; check that the shell still answers, nothing panicked and halt
+    works; then run after(img) on the image the kernel left."""
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "fs.img")
+        shutil.copy(base or pristine(), img)
+        damage(img)
+        with Machine("corrupt-" + name, cmd=boot_command(img)) as m:
+            m.expect(PROMPT, 30)
+            session(m)
+            out = m.run("echo ok", 10)
+            assert out == "ok\n", f"the shell no longer answers: {out!r}"
+            no_panic(m)
+            m.send("halt\n")
+            assert m.wait_exit(10) == 0, "halt did not exit 0"
+        if after:
+            after(img)
+    finally:
+        shutil.rmtree(tmp)
+
+
+def refused(name, damage, message):
+    """Boot a copy changed by damage(img): the kernel must print message,
+    power off with POWEROFF_BADDISK, and leave the image as it found it."""
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "fs.img")
+        shutil.copy(pristine(), img)
+        damage(img)
+        with open(img, "rb") as f:
+            before = f.read()
+        with Machine("corrupt-" + name, cmd=boot_command(img)) as m:
+            m.expect(message, 30)
+            status = m.wait_exit(30)
+            no_panic(m)
+            assert status == POWEROFF_BADDISK, \
+                f"QEMU exited {status}, want POWEROFF_BADDISK ({POWEROFF_BADDISK})"
+        with open(img, "rb") as f:
+            assert f.read() == before, "the refused disk was written"
+    finally:
+        shutil.rmtree(tmp)
+
+
+_with_dir = []
+
+
+def image_with_dir():
+    """A copy of the fresh image holding directory /d with file /d/f, made
+    once by booting the kernel on it."""
+    if not _with_dir:
+        tmp = tempfile.mkdtemp()
+        atexit.register(shutil.rmtree, tmp)
+        img = os.path.join(tmp, "fs.img")
+        shutil.copy(pristine(), img)
+        with Machine("corrupt-make-dir", cmd=boot_command(img)) as m:
+            m.expect(PROMPT, 30)
+            m.run("mkdir d")
+            m.run("echo inside > d/f")
+            m.send("halt\n")
+            assert m.wait_exit(10) == 0, "halt did not exit 0"
+        _with_dir.append(img)
+    return _with_dir[0]
+
+
+def dir_inum(im):
+    return im.root_entries()["d"]
+
+
+# ---- Block numbers outside the data area -------------------------------------
+
+def readme_unreadable(m, bad):
+    """cat of README.md fails with EIO and the kernel names the block."""
+    out = m.run(f"cat {README}")
+    has(out, rf"^fs: inode {README_INUM}: block number {bad} is outside the data area")
+    has(out, rf"^cat: {README}: input/output error$")
+
+
+def rm_readme(m, skipped):
+    """rm README.md works, skipping the bad block numbers, and it is gone."""
+    out = m.run(f"rm {README}")
+    has(out, rf"^fs: inode {README_INUM}: skipped {skipped} bad block numbers? "
+             "while freeing its blocks$")
+    has(m.run("ls"), r"^cat\s")
+    has(m.run(f"ls {README}"), r"no such file or directory")
+
+
+def block_past_disk():
+    """A direct block number beyond the disk: read gives EIO, rm frees the
+    rest of the file."""
+    bad = [0]
+
+    def damage(img):
+        bad[0] = Image(img).size + 100
+        patch_inode(img, README_INUM, addrs={0: bad[0]})
+
+    def session(m):
+        readme_unreadable(m, bad[0])
+        rm_readme(m, 1)
+
+    def after(img):
+        im = Image(img)
+        assert im.inode(README_INUM)["type"] == 0, "README.md's inode was not freed"
+        assert not im.block_in_use(48), "README.md's good blocks were not freed"
+    boots_damaged("block-past-disk", damage, session, after)
+
+
+def block_in_metadata():
+    """A direct block number naming the superblock: read gives EIO (not the
+    superblock's bytes), and rm does not free or overwrite it."""
+    def damage(img):
+        patch_inode(img, README_INUM, addrs={0: 1})
+
+    def session(m):
+        readme_unreadable(m, 1)
+        rm_readme(m, 1)
+
+    def after(img):
+        im, orig = Image(img), Image(pristine())
+        assert im.block(1) == orig.block(1), "the superblock changed"
+        assert im.block_in_use(1), "the superblock's bitmap bit was cleared"
+    boots_damaged("block-in-metadata", damage, session, after)
+
+
+def indirect_past_disk():
+    """An indirect block number beyond the disk: reading stops with EIO
+    after the direct blocks; rm frees the direct blocks."""
+    bad = [0]
+
+    def damage(img):
+        bad[0] = Image(img).size + 7
+        patch_inode(img, README_INUM, addrs={NDIRECT: bad[0]})
+
+    def session(m):
+        out = m.run(f"wc {README}")
+        has(out, rf"^fs: inode {README_INUM}: block number {bad[0]} is outside the data area")
+        has(out, rf"^wc: {README}: input/output error$")
+        rm_readme(m, 1)
+
+    def after(img):
+        assert not Image(img).block_in_use(47), "README.md's direct blocks were not freed"
+    boots_damaged("indirect-past-disk", damage, session, after)
+
+
+def indirect_entry_names_log():
+    """An entry of the indirect block naming the log header: EIO on read,
+    and rm leaves the log header's block alone."""
+    def damage(img):
+        im = Image(img)
+        ind = im.inode(README_INUM)["addrs"][NDIRECT]
+        poke(img, ind * BSIZE, "<I", im.logstart)
+
+    def session(m):
+        out = m.run(f"wc {README}")
+        has(out, rf"^fs: inode {README_INUM}: block number 2 is outside the data area")
+        has(out, rf"^wc: {README}: input/output error$")
+        rm_readme(m, 1)
+
+    def after(img):
+        assert Image(img).block_in_use(Image(img).logstart), \
+            "the log header's bitmap bit was cleared"
+    boots_damaged("indirect-names-log", damage, session, after)
+
+
+def missing_block():
+    """A file with no block where its size says there is data: EIO."""
+    def damage(img):
+        patch_inode(img, README_INUM, addrs={1: 0})
+
+    def session(m):
+        out = m.run(f"wc {README}")
+        has(out, rf"^fs: inode {README_INUM}: block 1 of its \d+ bytes is missing$")
+        has(out, rf"^wc: {README}: input/output error$")
+        out = m.run(f"rm {README}")
+        assert out == "", f"rm printed {out!r}"
+    boots_damaged("missing-block", damage, session)
+
+
+# ---- The free-block bitmap ----------------------------------------------------
+
+def block_already_free():
+    """A file block the bitmap marks free: rm skips it instead of freeing
+    it twice."""
+    def damage(img):
+        set_bitmap(img, Image(img).inode(README_INUM)["addrs"][0], False)
+
+    def session(m):
+        out = m.run(f"cat {README} | wc")
+        has(out, r"^\d+ \d+ \d+")
+        rm_readme(m, 1)
+    boots_damaged("block-already-free", damage, session)
+
+
+def metadata_marked_free():
+    """A bitmap that marks the metadata blocks free: new files still get
+    only data blocks, and the superblock, log and inodes survive."""
+    def damage(img):
+        for bno in range(data_start(Image(img))):
+            set_bitmap(img, bno, False)
+
+    def session(m):
+        m.run(f"cat {README} > copy")
+        want = m.run(f"wc {README}").split()[:3]
+        got = m.run("wc copy").split()[:3]
+        assert got == want, f"copy reads back as {got}, README.md as {want}"
+
+    def after(img):
+        im, orig = Image(img), Image(pristine())
+        assert im.block(1) == orig.block(1), "the superblock changed"
+        copy = im.root_entries()["copy"]
+        blocks, extra = im.block_numbers(copy)
+        low = [b for b in blocks + extra if b < data_start(im)]
+        assert not low, f"the new file got metadata blocks {low}"
+        assert im.read(copy) == orig.read(README_INUM), "the copy differs from README.md"
+    boots_damaged("metadata-marked-free", damage, session, after)
+
+
+# ---- Inodes that directory entries name ---------------------------------------
+
+def entry_problem(name, damage, problem):
+    """README.md's entry leads to a bad inode: opening it fails with EIO and
+    a message, ls lists the rest, rm fails cleanly."""
+    def session(m):
+        out = m.run(f"cat {README}")
+        has(out, rf"^fs: directory {ROOTINO}: entry {README} names inode \d+, {problem}$")
+        has(out, rf"^cat: cannot open {README}$")
+        out = m.run("ls")
+        has(out, rf"^ls: cannot stat ./{README}: input/output error$")
+        has(out, r"^usertests\s")
+        out = m.run(f"rm {README}")
+        has(out, rf"^rm: cannot remove {README}: input/output error$")
+    boots_damaged(name, damage, session)
+
+
+def entry_names_free_inode():
+    """An entry naming a free inode."""
+    def damage(img):
+        im = Image(img)
+        poke(img, dirent_offset(im, ROOTINO, README), "<H", free_inode(im))
+    entry_problem("entry-free-inode", damage, "which is free")
+
+
+def entry_names_no_inode():
+    """An entry naming an inode number beyond the inode area."""
+    def damage(img):
+        poke(img, dirent_offset(Image(img), ROOTINO, README), "<H", 60000)
+    entry_problem("entry-no-inode", damage, r"but the disk has \d+ inodes")
+
+
+def inode_bad_type():
+    """An inode of a type that does not exist."""
+    entry_problem("inode-bad-type", lambda img: patch_inode(img, README_INUM, type=9),
+                  "which has an unknown type")
+
+
+def inode_too_large():
+    """An inode whose size is beyond the largest file."""
+    entry_problem("inode-too-large",
+                  lambda img: patch_inode(img, README_INUM, size=MAXFILE * BSIZE + 1),
+                  "which is larger than the largest file")
+
+
+def program_bad_inode():
+    """exec of a program whose inode is free fails; the shell goes on."""
+    def damage(img):
+        im = Image(img)
+        poke(img, dirent_offset(im, ROOTINO, "wc"), "<H", free_inode(im))
+
+    def session(m):
+        out = m.run(f"wc {README}")
+        has(out, r"^fs: directory 1: entry wc names inode \d+, which is free$")
+        has(out, r"^sh: wc: input/output error$")
+    boots_damaged("program-bad-inode", damage, session)
+
+
+def program_bad_block():
+    """exec of a program whose first block is outside the disk fails."""
+    def damage(img):
+        patch_inode(img, Image(img).root_entries()["wc"], addrs={0: Image(img).size + 1})
+
+    def session(m):
+        out = m.run(f"wc {README}")
+        has(out, r"is outside the data area")
+        has(out, r"^sh: wc: not an executable$")
+    boots_damaged("program-bad-block", damage, session)
+
+
+# ---- Directories ----------------------------------------------------------------
+
+def directory_unreadable():
+    """A directory whose block is outside the disk: lookups, creates and
+    removal in it fail with EIO; the rest of the system works."""
+    def damage(img):
+        im = Image(img)
+        patch_inode(img, dir_inum(im), addrs={0: im.size + 3})
+
+    def session(m):
+        out = m.run("cat d/f")
+        has(out, r"^fs: inode \d+: block number \d+ is outside the data area")
+        has(out, r"^cat: cannot open d/f$")
+        has(m.run("echo x > d/g"), r"^sh: d/g: input/output error$")
+        has(m.run("mkdir d/e"), r"^mkdir: cannot create d/e: input/output error$")
+        has(m.run("rm d"), r"^rm: cannot remove d: input/output error$")
+        m.run("ls d")
+        has(m.run("ls"), r"^d\s")
+    boots_damaged("dir-unreadable", damage, session, base=image_with_dir())
+
+
+def directory_names_itself():
+    """A directory entry other than "." naming its own directory: rm of it
+    fails (it used to wait for ever on the directory's own lock)."""
+    def damage(img):
+        im = Image(img)
+        d = dir_inum(im)
+        ino = im.inode(d)
+        at = ino["addrs"][0] * BSIZE + ino["size"]
+        poke(img, at, DIRENT.format, d, b"loop")
+        patch_inode(img, d, size=ino["size"] + DIRENT.size)
+
+    def session(m):
+        out = m.run("rm d/loop", 10)
+        has(out, r"^fs: directory \d+ names itself as loop; not removed$")
+        has(out, r"^rm: cannot remove d/loop: input/output error$")
+        has(m.run("cat d/loop/loop/f"), r"^inside$")
+    boots_damaged("dir-names-itself", damage, session, base=image_with_dir())
+
+
+# ---- Damage that stops the boot ---------------------------------------------------
+
+def log_header_too_many():
+    """A log header that names more blocks than the log holds."""
+    def damage(img):
+        poke(img, Image(img).logstart * BSIZE, LOG_HEADER.format, 1000, 0)
+    refused("log-too-many", damage,
+            r"fs: disk 1: damaged log header: it names 1000 blocks, the log holds \d+\n")
+
+
+def log_header_bad_home():
+    """A log header whose block would be installed over the superblock."""
+    def damage(img):
+        poke(img, Image(img).logstart * BSIZE, LOG_HEADER.format, 1, 1)
+    refused("log-bad-home", damage,
+            r"fs: disk 1: damaged log header: entry 0 names block 1, outside blocks")
+
+
+def log_too_small():
+    """A superblock whose log cannot hold one operation."""
+    def damage(img):
+        im = Image(img)
+        nlog = 5
+        poke(img, BSIZE + 4 * 4, "<3I", nlog, im.logstart, im.logstart + nlog)
+    refused("log-too-small", damage, r"log too small to hold one file-system operation")
+
+
+def init_bad_inode():
+    """/init's entry names a free inode: the boot stops with a message."""
+    def damage(img):
+        im = Image(img)
+        poke(img, dirent_offset(im, ROOTINO, "init"), "<H", free_inode(im))
+    refused("init-bad-inode", damage, r"cannot run /init \(error 5\): is fs.img built by mkfs")
+
+
+def root_not_directory():
+    """A root inode that is not a directory."""
+    refused("root-not-dir", lambda img: patch_inode(img, ROOTINO, type=T_FILE),
+            r"fs: disk 1 is damaged: the root directory \(inode 1\) is not a directory\n")
+
+
+CASES = [
+    ("a block number past the disk: read EIO, rm works", block_past_disk),
+    ("a block number naming the superblock: read EIO, rm leaves it", block_in_metadata),
+    ("an indirect block past the disk: read EIO, rm works", indirect_past_disk),
+    ("an indirect entry naming the log: read EIO, rm leaves it", indirect_entry_names_log),
+    ("a missing block inside a file: read EIO", missing_block),
+    ("a file block marked free: rm skips it", block_already_free),
+    ("a bitmap marking metadata free: new files get data blocks", metadata_marked_free),
+    ("an entry naming a free inode: EIO", entry_names_free_inode),
+    ("an entry naming no inode: EIO", entry_names_no_inode),
+    ("an inode of unknown type: EIO", inode_bad_type),
+    ("an inode larger than the largest file: EIO", inode_too_large),
+    ("exec of a program with a free inode fails", program_bad_inode),
+    ("exec of a program with a bad block fails", program_bad_block),
+    ("a directory with a bad block: EIO inside it", directory_unreadable),
+    ("a directory naming itself: rm fails, no hang", directory_names_itself),
+    ("a log header naming too many blocks: refused", log_header_too_many),
+    ("a log header naming the superblock: refused", log_header_bad_home),
+    ("a log too small for one operation: refused", log_too_small),
+    ("a root inode that is not a directory: refused", root_not_directory),
+    ("an /init that cannot be run: refused", init_bad_inode),
+]
