@@ -504,6 +504,26 @@ file_block_ok(const struct inode *ip, uint bno)
 }
 
 /*
+ * One block-number slot of ip (an addrs[] entry or an indirect entry)
+ * that holds cur: set *bnop to cur, or if cur is 0 and alloc is set, to
+ * a newly allocated block (the caller stores it in the slot). Returns 0,
+ * -EIO (cur is outside the data area) or -ENOSPC.
+ */
+static int
+use_slot(struct inode *ip, uint cur, int alloc, uint *bnop)
+{
+  if (cur != 0 && !file_block_ok(ip, cur))
+    return -EIO;
+  if (cur == 0 && alloc) {
+    cur = balloc(ip->dev);
+    if (cur == 0)
+      return -ENOSPC;
+  }
+  *bnop = cur;
+  return 0;
+}
+
+/*
  * Set *bnop to the disk block that holds block bn of ip's contents. If it
  * has none yet and alloc is set, allocate it (and the indirect block if
  * needed). Returns 0, with *bnop 0 if there is no block and alloc is
@@ -518,53 +538,33 @@ file_block_ok(const struct inode *ip, uint bno)
 static int
 block_for(struct inode *ip, uint bn, int alloc, uint *bnop)
 {
-  uint bno;
-
   KASSERT(bn < MAXFILE);
   *bnop = 0;
   if (bn < NDIRECT) {
-    bno = ip->addrs[bn];
-    if (bno != 0 && !file_block_ok(ip, bno))
-      return -EIO;
-    if (bno == 0 && alloc) {
-      bno = balloc(ip->dev);
-      if (bno == 0)
-        return -ENOSPC;
-      ip->addrs[bn] = bno;
-    }
-    *bnop = bno;
-    return 0;
+    int err = use_slot(ip, ip->addrs[bn], alloc, bnop);
+    if (err == 0)
+      ip->addrs[bn] = *bnop;
+    return err;
   }
 
   bn -= NDIRECT;
-  uint ind_bno = ip->addrs[NDIRECT];
-  if (ind_bno != 0 && !file_block_ok(ip, ind_bno))
-    return -EIO;
-  if (ind_bno == 0) {
-    if (!alloc)
-      return 0;
-    ind_bno = balloc(ip->dev);
-    if (ind_bno == 0)
-      return -ENOSPC;
-    ip->addrs[NDIRECT] = ind_bno;
-  }
+  uint ind_bno;
+  int err = use_slot(ip, ip->addrs[NDIRECT], alloc, &ind_bno);
+  if (err < 0 || ind_bno == 0)
+    return err;
+  ip->addrs[NDIRECT] = ind_bno;
 
   struct buf *ind = bio_read(ip->dev, ind_bno);
-  bno = ((uint *)ind->data)[bn];
+  uint old = ((uint *)ind->data)[bn];
   bio_release(ind);
-  if (bno != 0 && !file_block_ok(ip, bno))
-    return -EIO;
-  if (bno == 0 && alloc) {
-    bno = balloc(ip->dev);
-    if (bno == 0)
-      return -ENOSPC;
+  err = use_slot(ip, old, alloc, bnop);
+  if (err == 0 && *bnop != old) {
     ind = bio_read(ip->dev, ind_bno);
-    ((uint *)ind->data)[bn] = bno;
+    ((uint *)ind->data)[bn] = *bnop;
     log_write(ind);
     bio_release(ind);
   }
-  *bnop = bno;
-  return 0;
+  return err;
 }
 
 /*
