@@ -66,21 +66,28 @@ def no_disk():
         assert status != 0, "QEMU exited 0 with no disk"
 
 
+def with_image_copy(fn):
+    """Run fn(img, cmd) with img a copy of fs.img and cmd QEMU's command
+    line (CPUS=1) booting from it."""
+    tmp = tempfile.mkdtemp()
+    try:
+        img = os.path.join(tmp, "fs.img")
+        shutil.copy("fs.img", img)
+        fn(img, [a.replace("file=fs.img", f"file={img}") for a in qemu_command(1)])
+    finally:
+        shutil.rmtree(tmp)
+
+
 def refuses_image(name, damage, message):
     """Boot from a copy of fs.img changed by damage(path): the kernel must
     print message and QEMU exit non-zero (never a panic or a hang)."""
-    tmp = tempfile.mkdtemp()
-    try:
-        img = os.path.join(tmp, name + ".img")
-        shutil.copy("fs.img", img)
+    def run(img, cmd):
         damage(img)
-        cmd = [a.replace("file=fs.img", f"file={img}") for a in qemu_command(1)]
         with Machine(name, cmd=cmd) as m:
             m.expect(message, 30)
             status = m.wait_exit(30)
             assert status != 0, f"QEMU exited 0 after: {message}"
-    finally:
-        shutil.rmtree(tmp)
+    with_image_copy(run)
 
 
 def zeroed_disk():
@@ -98,18 +105,6 @@ def corrupt_superblock():
             f.seek(1024 + 4)  # block 1, struct superblock's size field
             f.write((1 << 30).to_bytes(4, "little"))
     refuses_image("boot-badsuper", oversize, r"file system is larger than the disk")
-
-
-def with_image_copy(fn):
-    """Run fn(img, cmd) with img a copy of fs.img and cmd QEMU's command
-    line (CPUS=1) booting from it."""
-    tmp = tempfile.mkdtemp()
-    try:
-        img = os.path.join(tmp, "fs.img")
-        shutil.copy("fs.img", img)
-        fn(img, [a.replace("file=fs.img", f"file={img}") for a in qemu_command(1)])
-    finally:
-        shutil.rmtree(tmp)
 
 
 def orphans(img):

@@ -145,16 +145,15 @@ void usertrap(void)
 void usertrapret(void)
 {
   struct proc *p = myproc();
+  /* Look with interrupts off: a signal sent after the look leaves its
+     IPI pending until we are in user mode, which then traps at once. One
+     sent before it is acted on here (with interrupts on: a stop sleeps). */
   for (;;) {
-    signal_check();
     intr_off();
-    /* A signal sent after signal_check() looked had its IPI taken here in
-       the kernel, where it does nothing: look again with interrupts off.
-       One sent from now on leaves its IPI pending until we are in user
-       mode, which then traps at once. */
     if (!proc_signal_pending(p))
       break;
     intr_on();
+    signal_check();
   }
   CSR_WRITE(stvec, uservec);
 
