@@ -33,9 +33,10 @@ UCFLAGS := $(COMMON_CFLAGS) -march=rv64gc -mabi=lp64d
 LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
 
 # Generated from kernel/syscalls.tbl (one source of truth).
-GEN := $K/syscall.h $K/syscall_table.h $U/lib/usys.S
+GEN := $K/syscall.h $K/proc/syscall_table.h $U/lib/usys.S
 
-KSRCS := $(wildcard $K/*.c $K/riscv/*.c $K/riscv/*.S $K/dev/*.c $K/fs/*.c)
+KDIRS := riscv lib mm proc sched dev fs
+KSRCS := $(wildcard $K/*.c $(foreach d,$(KDIRS),$K/$d/*.c $K/$d/*.S))
 KOBJS := $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(KSRCS)))
 
 ULIBSRCS := $(wildcard $U/lib/*.c $U/lib/*.S) $U/lib/usys.S

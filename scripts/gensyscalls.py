@@ -46,7 +46,7 @@ def main():
     lines += ["", f"#define SYS_MAX {max(n for n, _ in calls)}", "", "#endif", ""]
     write(out_h, "\n".join(lines))
 
-    lines = [f"/* {banner} */", "/* Included by kernel/syscall.c. */", ""]
+    lines = [f"/* {banner} */", "/* Included by kernel/proc/syscall.c. */", ""]
     lines += [f"int64 sys_{name}(void);" for _, name in calls]
     lines += ["", "static const struct syscall_entry syscall_table[] = {"]
     lines += [f'  [SYS_{name}] = {{ sys_{name}, "{name}" }},' for _, name in calls]

@@ -25,7 +25,7 @@ from test_mkfs import (BSIZE, DINODE, DIRENT, IPB, MAXFILE, NDIRECT, ROOTINO,
                        T_FILE, Image, header_constant, run_mkfs)
 
 PROMPT = r"init: starting sh\n\$ "
-POWEROFF_BADDISK = header_constant("power.h", "POWEROFF_BADDISK")
+POWEROFF_BADDISK = header_constant("riscv/power.h", "POWEROFF_BADDISK")
 LOG_HEADER = struct.Struct("<2I")  # count, home[0]
 README = "README.md"
 README_INUM = 2  # mkfs installs its first input, README.md, as inode 2

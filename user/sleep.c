@@ -5,7 +5,7 @@
  * stops it, and when continued the sleep starts again from the beginning.
  */
 #include "kernel/types.h"
-#include "kernel/clock.h"
+#include "kernel/proc/clock.h"
 #include "user/user.h"
 
 int

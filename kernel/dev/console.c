@@ -24,17 +24,17 @@
  * UART interrupt -> uart_intr -> console_intr -> wakes console_read.
  *
  * Locks: console_input.lock guards the input ring. It is a device
- * spinlock in the lock order of kernel/proc.h.
+ * spinlock in the lock order of kernel/proc/proc.h.
  */
 #include "kernel/dev/console.h"
 #include "kernel/dev/uart.h"
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/errno.h"
-#include "kernel/spinlock.h"
-#include "kernel/printf.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/printf.h"
 #include "kernel/ioctl.h"
-#include "kernel/proc.h"
+#include "kernel/proc/proc.h"
 #include "kernel/signal.h"
 #include "kernel/fs/file.h"
 

@@ -18,8 +18,8 @@
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/types.h"
 #include "kernel/memlayout.h"
-#include "kernel/printf.h"
-#include "kernel/proc.h"
+#include "kernel/lib/printf.h"
+#include "kernel/proc/proc.h"
 #include "kernel/riscv/csr.h"
 
 /* Register map, byte offsets from PLIC. */

@@ -22,9 +22,9 @@
 #include "kernel/dev/console.h"
 #include "kernel/types.h"
 #include "kernel/memlayout.h"
-#include "kernel/spinlock.h"
-#include "kernel/printf.h"
-#include "kernel/proc.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/printf.h"
+#include "kernel/proc/proc.h"
 
 /*
  * Registers, as byte offsets from UART0 (16550 datasheet, register

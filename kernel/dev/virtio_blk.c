@@ -20,7 +20,7 @@
  * interrupts. The interrupt handler walks the new device-ring entries and
  * wakes each request's sleeping caller, which frees its descriptors.
  *
- * Locks: disk.lock, a device spinlock in the order of kernel/proc.h,
+ * Locks: disk.lock, a device spinlock in the order of kernel/proc/proc.h,
  * guards the queue and the bookkeeping in struct disk. Callers of
  * virtio_blk_rw hold the buffer's sleep lock.
  */
@@ -30,11 +30,11 @@
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
 #include "kernel/riscv.h"
-#include "kernel/spinlock.h"
-#include "kernel/printf.h"
-#include "kernel/kalloc.h"
-#include "kernel/proc.h"
-#include "kernel/power.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/printf.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/proc/proc.h"
+#include "kernel/riscv/power.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 

@@ -7,7 +7,7 @@
 
 #include "kernel/types.h"
 #include "kernel/fs.h"
-#include "kernel/sleeplock.h"
+#include "kernel/lib/sleeplock.h"
 
 struct buf {
   int valid;             /* [lock] data has been read from disk */

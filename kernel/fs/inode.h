@@ -11,7 +11,7 @@
 
 #include "kernel/types.h"
 #include "kernel/fs.h"
-#include "kernel/sleeplock.h"
+#include "kernel/lib/sleeplock.h"
 
 struct stat;
 

@@ -48,15 +48,15 @@
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
-#include "kernel/spinlock.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
-#include "kernel/proc.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/proc.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/bio.h"
 #include "kernel/fs/log.h"
-#include "kernel/power.h"
+#include "kernel/riscv/power.h"
 
 /* Most blocks one group may log: the log area less its header block. */
 #define LOG_MAXBLOCKS (LOGBLOCKS - 1)

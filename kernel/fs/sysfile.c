@@ -18,7 +18,7 @@
  * Locks: myproc()->ofile and ->cwd belong to the calling process ([o] in
  * proc.h), so they need no lock. Inode locks are taken parent before child.
  *
- * Call chain: syscall() (kernel/syscall.c) -> sys_NAME -> file.c, fs.c,
+ * Call chain: syscall() (kernel/proc/syscall.c) -> sys_NAME -> file.c, fs.c,
  * pipe.c, log.c. fdtable_fork and fdtable_exit are called by the core.
  */
 #include "kernel/types.h"
@@ -26,10 +26,10 @@
 #include "kernel/errno.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
-#include "kernel/proc.h"
-#include "kernel/sysarg.h"
+#include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/sysarg.h"
 #include "kernel/fs.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/inode.h"

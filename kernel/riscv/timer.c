@@ -1,5 +1,5 @@
 /*
- * timer.c: the tick (kernel/clock.h), from the supervisor timer.
+ * timer.c: the tick (kernel/proc/clock.h), from the supervisor timer.
  *
  * Each hart asks for its next interrupt one tick ahead: with the Sstc
  * extension by writing stimecmp directly (about 0.1 us under QEMU), else
@@ -11,9 +11,9 @@
  * tick wakes sleepers only when the earliest of their deadlines is due,
  * not on every tick; the ones that woke early record their deadline again.
  */
-#include "kernel/clock.h"
+#include "kernel/proc/clock.h"
 #include "kernel/errno.h"
-#include "kernel/proc.h"
+#include "kernel/proc/proc.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/sbi.h"
 

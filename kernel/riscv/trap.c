@@ -12,10 +12,10 @@
 #include <stddef.h>
 
 #include "kernel/types.h"
-#include "kernel/clock.h"
+#include "kernel/proc/clock.h"
 #include "kernel/memlayout.h"
-#include "kernel/printf.h"
-#include "kernel/proc.h"
+#include "kernel/lib/printf.h"
+#include "kernel/proc/proc.h"
 #include "kernel/dev/plic.h"
 #include "kernel/dev/uart.h"
 #include "kernel/dev/virtio_blk.h"

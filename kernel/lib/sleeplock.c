@@ -1,9 +1,9 @@
 /*
- * sleeplock.c: locks held across sleeps, for disk I/O (kernel/sleeplock.h).
+ * sleeplock.c: locks held across sleeps, for disk I/O (kernel/lib/sleeplock.h).
  * The spinlock sl->lk guards the fields; a waiter sleeps on the sleeplock.
  */
-#include "kernel/sleeplock.h"
-#include "kernel/proc.h"
+#include "kernel/lib/sleeplock.h"
+#include "kernel/proc/proc.h"
 
 void sleeplock_init(struct sleeplock *sl, const char *name)
 {

@@ -1,9 +1,9 @@
 /*
- * power.c: powering the machine off (kernel/power.h).
+ * power.c: powering the machine off (kernel/riscv/power.h).
  */
 #include "kernel/types.h"
 #include "kernel/memlayout.h"
-#include "kernel/power.h"
+#include "kernel/riscv/power.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/sbi.h"
 

@@ -1,13 +1,13 @@
 /*
- * spinlock.c: spinlocks and the nesting interrupt switch (kernel/spinlock.h).
+ * spinlock.c: spinlocks and the nesting interrupt switch (kernel/lib/spinlock.h).
  *
  * spin_acquire turns interrupts off before it spins, and keeps them off
  * until the matching spin_release: an interrupt handler that wanted the
  * same lock on the same hart would otherwise spin forever.
  */
-#include "kernel/spinlock.h"
-#include "kernel/printf.h"
-#include "kernel/proc.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/printf.h"
+#include "kernel/proc/proc.h"
 #include "kernel/riscv/csr.h"
 
 void spin_init(struct spinlock *lk, const char *name)

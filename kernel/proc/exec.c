@@ -1,5 +1,5 @@
 /*
- * exec.c: loading a program (kernel/exec.h) and the exec system call.
+ * exec.c: loading a program (kernel/proc/exec.h) and the exec system call.
  *
  * exec_run builds the new address space completely before touching the
  * old one, so any failure (bad file, bad ELF, no memory, arguments too
@@ -12,17 +12,17 @@
  *   stack      USERSTACK pages; argv strings and pointers at the top
  *   heap       grows upward from here with sbrk
  */
-#include "kernel/exec.h"
+#include "kernel/proc/exec.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
-#include "kernel/kalloc.h"
+#include "kernel/mm/kalloc.h"
 #include "kernel/memlayout.h"
 #include "kernel/param.h"
-#include "kernel/printf.h"
-#include "kernel/proc.h"
-#include "kernel/string.h"
-#include "kernel/sysarg.h"
-#include "kernel/vm.h"
+#include "kernel/lib/printf.h"
+#include "kernel/proc/proc.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/sysarg.h"
+#include "kernel/mm/vm.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
 

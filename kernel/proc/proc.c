@@ -4,7 +4,7 @@
  *
  * Every process has a kernel thread. A process gives up its hart by
  * calling sched(), which swtch()es to the hart's scheduler thread (in
- * scheduler()); the scheduler asks the policy (kernel/sched.h) for the
+ * scheduler()); the scheduler asks the policy (kernel/sched/policy.h) for the
  * next runnable process and swtch()es to it. p->lock is held across each
  * switch, so a process is never seen half switched.
  *
@@ -12,21 +12,21 @@
  * by a scan of the whole table: proc_wakeup(chan) looks at one bucket.
  * Locks: pid_lock (pid counter), wait_lock (parent links; taken before
  * any p->lock so exit and wait cannot miss each other), each bucket's
- * lock, each p->lock. The lock order is written in kernel/proc.h.
+ * lock, each p->lock. The lock order is written in kernel/proc/proc.h.
  */
-#include "kernel/proc.h"
-#include "kernel/clock.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/clock.h"
 #include "kernel/errno.h"
-#include "kernel/exec.h"
-#include "kernel/fdt.h"
-#include "kernel/kalloc.h"
+#include "kernel/proc/exec.h"
+#include "kernel/dev/fdt.h"
+#include "kernel/mm/kalloc.h"
 #include "kernel/memlayout.h"
-#include "kernel/printf.h"
-#include "kernel/power.h"
-#include "kernel/sched.h"
-#include "kernel/string.h"
-#include "kernel/sysarg.h"
-#include "kernel/vm.h"
+#include "kernel/lib/printf.h"
+#include "kernel/riscv/power.h"
+#include "kernel/sched/policy.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/sysarg.h"
+#include "kernel/mm/vm.h"
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"

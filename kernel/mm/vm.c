@@ -1,5 +1,5 @@
 /*
- * vm.c: Sv39 page tables (kernel/vm.h).
+ * vm.c: Sv39 page tables (kernel/mm/vm.h).
  *
  * The kernel's page table maps, in the upper half, all of RAM and the
  * devices at KERNEL_VA_BASE + physical address (text read/execute, rodata
@@ -15,12 +15,12 @@
  * is ever dereferenced directly: copyin/copyout walk the table and check
  * the permission bits the way the hardware would for user mode.
  */
-#include "kernel/vm.h"
+#include "kernel/mm/vm.h"
 #include "kernel/errno.h"
-#include "kernel/kalloc.h"
+#include "kernel/mm/kalloc.h"
 #include "kernel/memlayout.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
 #include "kernel/riscv/csr.h"
 
 pagetable_t kernel_pagetable;

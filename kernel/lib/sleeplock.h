@@ -7,7 +7,7 @@
 #define KERNEL_SLEEPLOCK_H
 
 #include "kernel/types.h"
-#include "kernel/spinlock.h"
+#include "kernel/lib/spinlock.h"
 
 struct sleeplock {
   uint locked;         /* [lk] nonzero while held */

@@ -1,5 +1,5 @@
 /*
- * fdt.c: a small reader for the flattened device tree (kernel/fdt.h).
+ * fdt.c: a small reader for the flattened device tree (kernel/dev/fdt.h).
  *
  * The tree is a header, a block of tokens describing nested nodes and
  * their properties, and a block of property-name strings; all integers are
@@ -7,9 +7,9 @@
  * pick out the few properties the kernel needs. Called once at boot, on
  * the boot hart, before the page allocator may reuse the tree's memory.
  */
-#include "kernel/fdt.h"
+#include "kernel/dev/fdt.h"
 #include "kernel/errno.h"
-#include "kernel/string.h"
+#include "kernel/lib/string.h"
 
 #define FDT_MAGIC      0xd00dfeed
 #define FDT_BEGIN_NODE 1

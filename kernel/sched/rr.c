@@ -1,13 +1,13 @@
 /*
- * sched_rr.c: round-robin scheduling policy (kernel/sched.h).
+ * rr.c: round-robin scheduling policy (kernel/sched/policy.h).
  *
  * One FIFO run queue shared by all harts, guarded by runq_lock. A process
  * joins at the tail when it becomes runnable (including when the timer
  * preempts it after its one-tick quantum) and harts take from the head.
  */
-#include "kernel/sched.h"
-#include "kernel/proc.h"
-#include "kernel/printf.h"
+#include "kernel/sched/policy.h"
+#include "kernel/proc/proc.h"
+#include "kernel/lib/printf.h"
 
 static struct spinlock runq_lock;
 static struct proc *head, *tail; /* [runq_lock] linked through p->rq_next */

@@ -20,7 +20,7 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/riscv.h"
-#include "kernel/spinlock.h"
+#include "kernel/lib/spinlock.h"
 #include "kernel/procinfo.h"
 
 /* Callee-saved registers that swtch saves and restores. */
@@ -103,7 +103,7 @@ struct proc {
   struct proc *rq_next;
   int on_runq;
 
-  /* Accounting, in time CSR units (see kernel/clock.h). */
+  /* Accounting, in time CSR units (see kernel/proc/clock.h). */
   uint64 utime;           /* [o] time spent in user mode */
   uint64 stime;           /* [o] time spent in the kernel */
   uint64 acct_mark;       /* [o] when utime or stime was last brought up to date */
@@ -147,7 +147,7 @@ int proc_getpgid(int pid);
 int proc_info(int pid, uint64 buf, int max);
 int proc_hartinfo(uint64 buf, int max);
 
-/* Signals (kernel/signal.c). */
+/* Signals (kernel/proc/signal.c). */
 int signal_send(int pid, int sig);
 int signal_group(int pgid, int sig);
 int signal_ignore(int sig, int disposition);

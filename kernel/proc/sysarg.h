@@ -1,7 +1,7 @@
 /*
  * sysarg.h: how a system call's implementation reads its arguments.
  *
- * The dispatcher, syscall() in kernel/syscall.c, finds the number in a7 and
+ * The dispatcher, syscall() in kernel/proc/syscall.c, finds the number in a7 and
  * calls sys_NAME(), whose return value goes back to user mode in a0:
  * a result >= 0, or a negative error number from kernel/errno.h.
  * Arguments are a0..a5 of the saved user registers.

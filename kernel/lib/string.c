@@ -1,8 +1,8 @@
 /*
- * string.c: memory and string helpers (kernel/string.h).
+ * string.c: memory and string helpers (kernel/lib/string.h).
  * The compiler may also emit calls to memset, memcpy and memmove itself.
  */
-#include "kernel/string.h"
+#include "kernel/lib/string.h"
 
 #define WORD sizeof(uint64)
 #define ALIGNED(p) (((uint64)(p) & (WORD - 1)) == 0)

@@ -1,6 +1,6 @@
 /*
  * syscall.c: the system call dispatcher and argument fetching
- * (kernel/sysarg.h).
+ * (kernel/proc/sysarg.h).
  *
  * User code puts the call number in a7 and arguments in a0..a5, then runs
  * ecall; usertrap calls syscall(), which looks the number up in the table
@@ -8,18 +8,18 @@
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
-#include "kernel/printf.h"
-#include "kernel/proc.h"
+#include "kernel/lib/printf.h"
+#include "kernel/proc/proc.h"
 #include "kernel/syscall.h"
-#include "kernel/sysarg.h"
-#include "kernel/vm.h"
+#include "kernel/proc/sysarg.h"
+#include "kernel/mm/vm.h"
 
 struct syscall_entry {
   int64 (*fn)(void);
   const char *name;
 };
 
-#include "kernel/syscall_table.h"
+#include "kernel/proc/syscall_table.h"
 
 #define ECALL_SIZE 4 /* bytes of the ecall instruction */
 #define NSYSCALL (sizeof(syscall_table) / sizeof(syscall_table[0]))

@@ -1,5 +1,5 @@
 /*
- * kalloc.c: the physical page allocator (kernel/kalloc.h).
+ * kalloc.c: the physical page allocator (kernel/mm/kalloc.h).
  *
  * Free memory is two things, both guarded by kmem_lock: a list of pages
  * that have been freed (threaded through the pages themselves), and the
@@ -10,12 +10,12 @@
  * took QEMU over a second. Freed pages are filled with junk so that use
  * after free shows up quickly.
  */
-#include "kernel/kalloc.h"
+#include "kernel/mm/kalloc.h"
 #include "kernel/memlayout.h"
-#include "kernel/printf.h"
+#include "kernel/lib/printf.h"
 #include "kernel/riscv.h"
-#include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/lib/string.h"
 
 #define JUNK_FREED 0x5a
 

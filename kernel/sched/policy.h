@@ -1,5 +1,5 @@
 /*
- * sched.h: the scheduling policy interface.
+ * policy.h: the scheduling policy interface.
  *
  * The mechanism (scheduler() and sched() in proc.c, swtch, the trap path)
  * decides *how* to switch; a policy decides *which* runnable process runs

@@ -22,8 +22,8 @@
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
-#include "kernel/printf.h"
-#include "kernel/proc.h"
+#include "kernel/lib/printf.h"
+#include "kernel/proc/proc.h"
 #include "kernel/signal.h"
 #include "kernel/riscv/sbi.h"
 

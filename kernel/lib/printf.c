@@ -11,9 +11,9 @@
 #include <stdarg.h>
 
 #include "kernel/types.h"
-#include "kernel/printf.h"
-#include "kernel/spinlock.h"
-#include "kernel/power.h"
+#include "kernel/lib/printf.h"
+#include "kernel/lib/spinlock.h"
+#include "kernel/riscv/power.h"
 #include "kernel/dev/console.h"
 
 static struct spinlock printf_lock;

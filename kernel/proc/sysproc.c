@@ -3,13 +3,13 @@
  * Each returns a result >= 0 or a negative error (kernel/errno.h).
  */
 #include "kernel/types.h"
-#include "kernel/clock.h"
+#include "kernel/proc/clock.h"
 #include "kernel/errno.h"
-#include "kernel/kalloc.h"
-#include "kernel/power.h"
-#include "kernel/proc.h"
+#include "kernel/mm/kalloc.h"
+#include "kernel/riscv/power.h"
+#include "kernel/proc/proc.h"
 #include "kernel/signal.h"
-#include "kernel/sysarg.h"
+#include "kernel/proc/sysarg.h"
 #include "kernel/wait.h"
 
 int64 sys_fork(void)
