@@ -34,7 +34,10 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/ioctl.h"
-#include "kernel/proc/proc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/signal.h"
+#include "kernel/proc/sleep.h"
+#include "kernel/proc/status.h"
 #include "kernel/signal.h"
 #include "kernel/fs/file.h"
 
@@ -132,7 +135,7 @@ static int console_read(int user_dst, uint64 dst, int n)
     spin_release(&console_input.lock);
 
     /* Copy outside the lock: a copy to user memory may be slow. */
-    if (proc_copyout(user_dst, dst + done, chunk, len) < 0)
+    if (uaccess_copyout(user_dst, dst + done, chunk, len) < 0)
       return done > 0 ? done : -EFAULT;
     done += len;
     if (line_end)
@@ -156,7 +159,7 @@ static int console_write(int user_src, uint64 src, int n)
 
   while (done < n) {
     int len = n - done < COPY_CHUNK ? n - done : COPY_CHUNK;
-    if (proc_copyin(chunk, user_src, src + done, len) < 0)
+    if (uaccess_copyin(chunk, user_src, src + done, len) < 0)
       return done > 0 ? done : -EFAULT;
     for (int i = 0; i < len; i++)
       uart_putc(chunk[i]);

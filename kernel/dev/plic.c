@@ -19,7 +19,7 @@
 #include "kernel/types.h"
 #include "kernel/memlayout.h"
 #include "kernel/lib/printf.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/cpu.h"
 #include "kernel/riscv/csr.h"
 
 /* Register map, byte offsets from PLIC. */

@@ -24,7 +24,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/sleep.h"
 
 /*
  * Registers, as byte offsets from UART0 (16550 datasheet, register

@@ -33,7 +33,7 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/mm/kalloc.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/sleep.h"
 #include "kernel/riscv/power.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"

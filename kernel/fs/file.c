@@ -27,7 +27,7 @@
 #include "kernel/stat.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
-#include "kernel/proc/proc.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/fs.h"
 #include "kernel/fs/log.h"
 #include "kernel/fs/inode.h"
@@ -146,7 +146,7 @@ file_stat(struct file *f, uint64 user_addr)
   inode_lock(f->ip);
   inode_stat(f->ip, &st);
   inode_unlock(f->ip);
-  return proc_copyout(1, user_addr, &st, sizeof(st));
+  return uaccess_copyout(1, user_addr, &st, sizeof(st));
 }
 
 /* The device switch entry for a device file, or 0 if there is none. */

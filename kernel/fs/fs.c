@@ -51,6 +51,7 @@
 #include "kernel/lib/sleeplock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
@@ -706,7 +707,7 @@ inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
     uint start = off % BSIZE;
     uint len = min_uint(n - done, BSIZE - start);
     struct buf *b = bio_read(ip->dev, bno);
-    err = proc_copyout(user_dst, dst, b->data + start, len);
+    err = uaccess_copyout(user_dst, dst, b->data + start, len);
     bio_release(b);
     if (err < 0)
       break;
@@ -752,7 +753,7 @@ inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n)
     uint start = off % BSIZE;
     uint len = min_uint(n - done, BSIZE - start);
     struct buf *b = bio_read(ip->dev, bno);
-    err = proc_copyin(b->data + start, user_src, src, len);
+    err = uaccess_copyin(b->data + start, user_src, src, len);
     /*
      * Log the block even if the copy faulted: part of it may have landed
      * in the cached buffer, and the cache must never hold changes that

@@ -51,7 +51,7 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/sleep.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/bio.h"

@@ -29,7 +29,8 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/mm/kalloc.h"
-#include "kernel/proc/proc.h"
+#include "kernel/mm/uaccess.h"
+#include "kernel/proc/sleep.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/pipe.h"
 
@@ -157,7 +158,7 @@ pipe_write(struct pipe *pi, uint64 user_addr, int n)
     /* Copy as much as fits before the ring wraps; the loop does the rest. */
     uint at = pi->nwrite % PIPE_SIZE;
     uint len = min_uint(min_uint((uint)n - done, room), PIPE_SIZE - at);
-    err = proc_copyin(pi->data + at, 1, user_addr + done, len);
+    err = uaccess_copyin(pi->data + at, 1, user_addr + done, len);
     if (err < 0)
       break;
     pi->nwrite += len;
@@ -193,7 +194,7 @@ pipe_read(struct pipe *pi, uint64 user_addr, int n)
     uint at = pi->nread % PIPE_SIZE;
     uint len = min_uint(min_uint((uint)n - done, pi->nwrite - pi->nread),
                         PIPE_SIZE - at);
-    err = proc_copyout(1, user_addr + done, pi->data + at, len);
+    err = uaccess_copyout(1, user_addr + done, pi->data + at, len);
     if (err < 0)
       break;
     pi->nread += len;

@@ -28,6 +28,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sysarg.h"
 #include "kernel/fs.h"
@@ -189,7 +190,7 @@ sys_pipe(void)
     err = -EMFILE;
     goto fail;
   }
-  err = proc_copyout(1, fds_addr, fds, sizeof(fds));
+  err = uaccess_copyout(1, fds_addr, fds, sizeof(fds));
   if (err < 0)
     goto fail;
   return 0;

@@ -4,6 +4,7 @@
  */
 #include "kernel/lib/sleeplock.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/sleep.h"
 
 void sleeplock_init(struct sleeplock *sl, const char *name)
 {

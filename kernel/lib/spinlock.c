@@ -7,7 +7,7 @@
  */
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/cpu.h"
 #include "kernel/riscv/csr.h"
 
 void spin_init(struct spinlock *lk, const char *name)

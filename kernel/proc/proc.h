@@ -1,76 +1,46 @@
 /*
- * proc.h: processes (struct proc), harts (struct cpu), sleep and wakeup.
+ * proc.h: processes (struct proc) and the process API the rest of the
+ * kernel uses: fork, exit, wait, kill, process groups, growing memory,
+ * and giving up the hart (the scheduler loop is in scheduler.c).
+ *
+ * Code that only waits for something includes kernel/proc/sleep.h
+ * instead; the process table's own locks and helpers are private to
+ * kernel/proc/ (internal.h).
  *
  * Lock legend for the fields below:
- *   [p]  p->lock        [w]  wait_lock (in proc.c)
+ *   [p]  p->lock (debug name "proc_lock")
+ *   [w]  wait_lock (kernel/proc/proc.c)
+ *   [q]  the lock of the sleep-queue bucket p is on (sleepq_lock, sleep.c)
+ *   [r]  the scheduling policy's run-queue lock (runq_lock, kernel/sched/)
  *   [o]  owned by the process itself: only its own kernel thread touches
  *        it, or another thread does so while the process cannot run
  *        (being created, or a zombie being reaped under [p])
- *   [c]  this hart only, with interrupts off
  *   [I]  set when the slot is initialised, then never changed
  *
- * Lock order (outermost first), the one place it is written down:
- *   wait_lock -> any sleep lock -> file-system/device spinlocks, tick_lock
- *     -> sleep-queue lock -> p->lock -> run-queue lock
- *     -> pid_lock, kmem_lock, printf's lock (leaves: nothing taken inside)
+ * Lock order (outermost first), the one place it is written down. Sleep
+ * locks are held across sleeps, so they come before every spinlock; a
+ * spinlock is never held while taking a sleep lock (sched() panics if a
+ * process would sleep holding one).
+ *   sleep locks: an inode's (a parent directory before its child), then
+ *     a buffer's
+ *   -> wait_lock, tick_lock, and the device and file-system spinlocks
+ *      (console_input.lock, uart_tx_lock, disk.lock, cache_lock, log_lock,
+ *      itable_lock, ftable_lock, pipe_lock); none of these nests in another
+ *   -> sleepq_lock (one bucket at a time)
+ *   -> p->lock (one process at a time)
+ *   -> runq_lock, pid_lock
+ *   -> kmem_lock, printf_lock (leaves: nothing is taken inside them)
  */
-#ifndef KERNEL_PROC_H
-#define KERNEL_PROC_H
+#ifndef KERNEL_PROC_PROC_H
+#define KERNEL_PROC_PROC_H
 
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/riscv.h"
-#include "kernel/lib/spinlock.h"
 #include "kernel/procinfo.h"
-
-/* Callee-saved registers that swtch saves and restores. */
-struct context {
-  uint64 ra;
-  uint64 sp;
-  uint64 s[12];
-};
-
-/* Per-hart state. */
-struct cpu {
-  struct proc *proc;      /* [c] process running here, or 0 */
-  struct context context; /* [c] swtch() here to enter the scheduler */
-  int noff;               /* [c] depth of intr_push nesting */
-  int intena;             /* [c] were interrupts on before the first push? */
-  uint64 hartid;          /* [I] this hart's id */
-  int started;            /* [I] set once the hart has booted */
-  uint64 start_time;      /* [I] time CSR value when it started */
-  uint64 busy_time;       /* [c] time CSR units spent running processes */
-  int timer_armed;        /* [c] is this hart's tick on? (clock.h) */
-};
-
-extern struct cpu cpus[NCPU];
-
-/*
- * User registers, saved by uservec (kernel/riscv/trapvec.S) on every trap
- * from user mode and restored by userret. regs[i] holds register x(i+1):
- * ra, sp, gp, tp, t0-t2, s0, s1, a0-a7, s2-s11, t3-t6.
- * The named fields below alias the ones course material uses.
- */
-struct trapframe {
-  union {
-    uint64 regs[31];
-    struct {
-      uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
-      uint64 a0, a1, a2, a3, a4, a5, a6, a7;
-      uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
-      uint64 t3, t4, t5, t6;
-    };
-  };
-  uint64 epc;         /* user pc at the trap */
-  uint64 kernel_sp;   /* top of this process's kernel stack */
-  uint64 kernel_cpu;  /* tp value for the kernel: this hart's struct cpu* */
-};
-
-/* Floating-point registers, saved while the process is not in user mode. */
-struct fpstate {
-  uint64 f[32];
-  uint64 fcsr;
-};
+#include "kernel/lib/spinlock.h"
+#include "kernel/proc/cpu.h"
+#include "kernel/riscv/trap.h"
 
 /* enum procstate (UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, STOPPED,
    ZOMBIE) is in kernel/procinfo.h, shared with user programs. */
@@ -95,13 +65,13 @@ struct proc {
 
   struct proc *parent;    /* [w] */
 
-  /* Sleep-queue linkage; see proc_sleep. [sleep-queue lock] */
-  struct proc *sq_next;
-  struct proc **sq_pprev;
+  /* Sleep-queue linkage (kernel/proc/sleep.c). */
+  struct proc *sq_next;   /* [q] */
+  struct proc **sq_pprev; /* [q] */
 
-  /* Run-queue linkage, owned by the scheduling policy. [run-queue lock] */
-  struct proc *rq_next;
-  int on_runq;
+  /* Run-queue linkage, owned by the scheduling policy. */
+  struct proc *rq_next;   /* [r] */
+  int on_runq;            /* [r] */
 
   /* Accounting, in time CSR units (see kernel/proc/clock.h). */
   uint64 utime;           /* [o] time spent in user mode */
@@ -124,15 +94,10 @@ struct proc {
   char name[PROC_NAME_LEN]; /* [o] for debugging: the program's name */
 };
 
-extern struct proc proc[NPROC];
-extern struct spinlock wait_lock;
+struct proc *myproc(void); /* the process running on this hart, or 0 */
 
-struct cpu *mycpu(void);
-struct proc *myproc(void);
-int cpuid(void);
-
+/* The process table (proc.c). */
 void proc_init(void);
-void proc_userinit(void);
 int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 void proc_exit_killed(void) __attribute__((noreturn));
@@ -141,48 +106,17 @@ int proc_killed(struct proc *p);
 /* Is p killed or due to stop? (It acts on that in signal_check.) */
 int proc_signal_pending(struct proc *p);
 void proc_setkilled(struct proc *p);
-void proc_make_runnable(struct proc *p);
 int proc_setpgid(int pid, int pgid);
 int proc_getpgid(int pid);
-int proc_info(int pid, uint64 buf, int max);
-int proc_hartinfo(uint64 buf, int max);
-
-/* Signals (kernel/proc/signal.c). */
-int signal_send(int pid, int sig);
-int signal_group(int pgid, int sig);
-int signal_ignore(int sig, int disposition);
-void signal_check(void);
+int proc_getppid(void);
 int proc_grow(int64 n);
-void proc_dump(void);
-pagetable_t proc_pagetable(void);
-void proc_freepagetable(pagetable_t pt, uint64 sz);
 
+/* The first process (userinit.c). */
+void proc_userinit(void);
+
+/* The scheduling mechanism (scheduler.c). */
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
 void proc_yield(void);
-
-/*
- * Sleep on chan, atomically releasing lk; reacquire lk on return.
- * Returns when some thread calls proc_wakeup(chan), or earlier (a caller
- * must re-check its condition in a loop, and check proc_killed).
- */
-void proc_sleep(void *chan, struct spinlock *lk);
-/*
- * The same for a sleep a signal may cut short (pipe, console, wait,
- * sleep): returns 0 after sleeping, or without sleeping (lk still held)
- * -EINTR if the process is being killed, -ERESTART if it must stop (the
- * call is then run again once the process is continued; see syscall()).
- * A call that has already done part of its work returns that instead.
- */
-int proc_sleep_intr(void *chan, struct spinlock *lk);
-/* Wake every process sleeping on chan. Must not be called holding a p->lock. */
-void proc_wakeup(void *chan);
-
-/*
- * Copy to or from either a user address (user != 0, in the current
- * process's address space) or a kernel address. Return 0, or -EFAULT.
- */
-int proc_copyout(int user, uint64 dst, const void *src, uint64 len);
-int proc_copyin(void *dst, int user, uint64 src, uint64 len);
 
 #endif

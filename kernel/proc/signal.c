@@ -23,11 +23,11 @@
 #include "kernel/types.h"
 #include "kernel/errno.h"
 #include "kernel/lib/printf.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/internal.h"
+#include "kernel/proc/signal.h"
+#include "kernel/proc/sleep.h"
 #include "kernel/signal.h"
 #include "kernel/riscv/sbi.h"
-
-#define INIT_PID 1
 
 /* Make p trap soon if it is running on another hart. */
 static void kick(struct proc *p)

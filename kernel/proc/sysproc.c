@@ -8,6 +8,8 @@
 #include "kernel/mm/kalloc.h"
 #include "kernel/riscv/power.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/signal.h"
+#include "kernel/proc/status.h"
 #include "kernel/signal.h"
 #include "kernel/proc/sysarg.h"
 #include "kernel/wait.h"
@@ -70,11 +72,7 @@ int64 sys_getpgid(void)
 
 int64 sys_getppid(void)
 {
-  spin_acquire(&wait_lock);
-  struct proc *parent = myproc()->parent;
-  int ppid = parent ? parent->pid : 0;
-  spin_release(&wait_lock);
-  return ppid;
+  return proc_getppid();
 }
 
 /* procinfo(pid, buf, max): see proc_info. */

@@ -13,7 +13,8 @@
  */
 #include "kernel/proc/clock.h"
 #include "kernel/errno.h"
-#include "kernel/proc/proc.h"
+#include "kernel/proc/cpu.h"
+#include "kernel/proc/sleep.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/sbi.h"
 

@@ -16,6 +16,7 @@
 #include "kernel/memlayout.h"
 #include "kernel/lib/printf.h"
 #include "kernel/proc/proc.h"
+#include "kernel/proc/signal.h"
 #include "kernel/dev/plic.h"
 #include "kernel/dev/uart.h"
 #include "kernel/dev/virtio_blk.h"

@@ -1,0 +1,39 @@
+/*
+ * cpu.h: per-hart state (struct cpu) and how code finds its own.
+ *
+ * cpus[] is indexed by hart id; while a hart runs kernel code, its tp
+ * register points at its struct cpu (set at boot and at every trap from
+ * user mode), so mycpu() is one register read. Only the hart itself
+ * touches most fields, with interrupts off: a hart cannot be switched
+ * away while it looks at them.
+ *
+ * Lock legend: [c] this hart only, with interrupts off; [I] set while
+ * the hart boots, then never changed.
+ */
+#ifndef KERNEL_PROC_CPU_H
+#define KERNEL_PROC_CPU_H
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/riscv/trap.h"
+
+struct proc;
+
+struct cpu {
+  struct proc *proc;      /* [c] process running here, or 0 */
+  struct context context; /* [c] swtch() here to enter the scheduler */
+  int noff;               /* [c] depth of intr_push nesting */
+  int intena;             /* [c] were interrupts on before the first push? */
+  uint64 hartid;          /* [I] this hart's id */
+  int started;            /* [I] set once the hart has booted */
+  uint64 start_time;      /* [I] time CSR value when it started */
+  uint64 busy_time;       /* [c] time CSR units spent running processes */
+  int timer_armed;        /* [c] is this hart's tick on? (kernel/riscv/timer.c) */
+};
+
+extern struct cpu cpus[NCPU];
+
+struct cpu *mycpu(void); /* with interrupts off, or the answer may be stale */
+int cpuid(void);         /* this hart's index in cpus[] (its hart id) */
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * sleep.c: sleep and wakeup (kernel/proc/sleep.h).
+ *
+ * Sleeping processes wait on hashed sleep queues instead of being found
+ * by a scan of the whole table: proc_wakeup(chan) looks at one bucket,
+ * the one SQ_HASH(chan) picks, and wakes the processes there that sleep
+ * on chan.
+ *
+ * Locks: each bucket's sleepq_lock guards its list (p->sq_next,
+ * p->sq_pprev of the processes on it); it is taken before p->lock.
+ */
+#include "kernel/proc/internal.h"
+#include "kernel/proc/sleep.h"
+
+/* Sleep queues: a process sleeping on chan is on bucket SQ_HASH(chan). */
+#define NSLEEPQ 64
+#define SQ_HASH(chan) ((((uint64)(chan)) >> 3) % NSLEEPQ)
+static struct sleepq {
+  struct spinlock lock;
+  struct proc *head; /* [lock] */
+} sleepq[NSLEEPQ];
+
+void sleep_init(void)
+{
+  for (int i = 0; i < NSLEEPQ; i++)
+    spin_init(&sleepq[i].lock, "sleepq_lock");
+}
+
+static void sq_unlink(struct proc *p)
+{
+  *p->sq_pprev = p->sq_next;
+  if (p->sq_next)
+    p->sq_next->sq_pprev = p->sq_pprev;
+  p->sq_next = 0;
+  p->sq_pprev = 0;
+}
+
+/*
+ * Sleep on chan, unless interruptible and a signal is pending. Checking
+ * under p->lock, which a sender holds while it marks a signal and then
+ * wakes a SLEEPING target, leaves no window in which a signal can arrive
+ * after the check and before the sleep without waking it.
+ */
+static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
+{
+  struct proc *p = myproc();
+  struct sleepq *q = &sleepq[SQ_HASH(chan)];
+
+  /* Holding q->lock before letting go of lk means a waker, which changes
+     the condition under lk and then calls proc_wakeup, cannot look at the
+     queue until we are on it and SLEEPING. */
+  spin_acquire(&q->lock);
+  spin_acquire(&p->lock);
+  int intr = interruptible ? proc_pending_interrupt(p) : 0;
+  if (intr) {
+    spin_release(&p->lock);
+    spin_release(&q->lock);
+    return intr; /* lk still held */
+  }
+  spin_release(lk);
+  p->sq_next = q->head;
+  p->sq_pprev = &q->head;
+  if (q->head)
+    q->head->sq_pprev = &p->sq_next;
+  q->head = p;
+  p->chan = chan;
+  p->state = SLEEPING;
+  spin_release(&q->lock);
+
+  sched();
+
+  p->chan = 0;
+  spin_release(&p->lock);
+  /* Woken by a signal rather than proc_wakeup: still queued. */
+  spin_acquire(&q->lock);
+  if (p->sq_pprev)
+    sq_unlink(p);
+  spin_release(&q->lock);
+  spin_acquire(lk);
+  return 0;
+}
+
+void proc_sleep(void *chan, struct spinlock *lk)
+{
+  sleep_on(chan, lk, 0);
+}
+
+int proc_sleep_intr(void *chan, struct spinlock *lk)
+{
+  return sleep_on(chan, lk, 1);
+}
+
+void proc_wakeup(void *chan)
+{
+  struct sleepq *q = &sleepq[SQ_HASH(chan)];
+  spin_acquire(&q->lock);
+  struct proc *p = q->head;
+  while (p) {
+    struct proc *next = p->sq_next;
+    spin_acquire(&p->lock);
+    if (p->state == SLEEPING && p->chan == chan) {
+      sq_unlink(p);
+      proc_make_runnable(p);
+    }
+    spin_release(&p->lock);
+    p = next;
+  }
+  spin_release(&q->lock);
+}

@@ -1,0 +1,112 @@
+/*
+ * status.c: the status calls (procinfo, hartinfo) that ps and top are
+ * built on, and the console's Ctrl-P process list (kernel/proc/status.h).
+ *
+ * Locks: each entry is filled under wait_lock (for the parent) and
+ * p->lock, then copied out to the caller with neither held.
+ */
+#include "kernel/errno.h"
+#include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/vm.h"
+#include "kernel/proc/clock.h"
+#include "kernel/proc/internal.h"
+#include "kernel/proc/status.h"
+#include "kernel/riscv/csr.h"
+
+#define PROC_STATE_NAME(name, str, letter) [name] = str,
+static const char *const state_names[] = { PROC_STATES(PROC_STATE_NAME) };
+#undef PROC_STATE_NAME
+
+/* Ctrl-P: list the processes on the console. Takes no locks, so that it
+   works even when the kernel is wedged. */
+void proc_dump(void)
+{
+  printf("\n");
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p->state == UNUSED)
+      continue;
+    printf("%d %s %s", p->pid, state_names[p->state], p->name);
+    if (p->state == RUNNING)
+      printf(" on hart %d", p->lastcpu);
+    printf("\n");
+  }
+}
+
+/* Fill *pi from p. wait_lock and p->lock held. */
+static void fill_info(struct proc *p, struct procinfo *pi)
+{
+  ASSERT_HELD(&wait_lock);
+  ASSERT_HELD(&p->lock);
+  memset(pi, 0, sizeof(*pi));
+  pi->pid = p->pid;
+  pi->ppid = p->parent ? p->parent->pid : 0;
+  pi->pgid = p->pgid;
+  pi->state = p->state;
+  safestrcpy(pi->name, p->name, sizeof(pi->name));
+  pi->sz = p->sz;
+  uint64 utime = p->utime, stime = p->stime;
+  if (p->state == RUNNING) { /* include the current stretch */
+    if (p->in_user)
+      utime += r_time() - p->acct_mark;
+    else
+      stime += r_time() - p->acct_mark;
+  }
+  pi->utime_us = clock_to_us(utime);
+  pi->stime_us = clock_to_us(stime);
+  pi->start_us = clock_to_us(p->ctime);
+  pi->nsched = p->nsched;
+  pi->lastcpu = p->lastcpu;
+}
+
+int proc_info(int pid, uint64 buf, int max)
+{
+  if (max <= 0 || (pid <= 0 && pid != -1))
+    return -EINVAL;
+  struct proc *me = myproc();
+  int n = 0;
+  for (struct proc *p = proc; p < &proc[NPROC] && n < max; p++) {
+    struct procinfo pi;
+    spin_acquire(&wait_lock);
+    spin_acquire(&p->lock);
+    int want = p->state != UNUSED && (pid == -1 || p->pid == pid);
+    if (want)
+      fill_info(p, &pi);
+    spin_release(&p->lock);
+    spin_release(&wait_lock);
+    if (!want)
+      continue;
+    if (vm_copyout(me->pagetable, buf + n * sizeof(pi), &pi, sizeof(pi)) < 0)
+      return -EFAULT;
+    n++;
+    if (pid != -1)
+      break;
+  }
+  if (pid != -1 && n == 0)
+    return -ESRCH;
+  return n;
+}
+
+int proc_hartinfo(uint64 buf, int max)
+{
+  if (max <= 0)
+    return -EINVAL;
+  int n = 0;
+  for (int i = 0; i < NCPU && n < max; i++) {
+    struct cpu *c = &cpus[i];
+    if (!c->started)
+      continue;
+    struct hartinfo hi;
+    memset(&hi, 0, sizeof(hi));
+    hi.hartid = c->hartid;
+    struct proc *running = c->proc;
+    hi.pid = running ? running->pid : 0;
+    hi.busy_us = clock_to_us(c->busy_time);
+    hi.up_us = clock_to_us(r_time() - c->start_time);
+    if (vm_copyout(myproc()->pagetable, buf + n * sizeof(hi), &hi, sizeof(hi)) < 0)
+      return -EFAULT;
+    n++;
+  }
+  return n;
+}
+

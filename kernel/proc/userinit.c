@@ -1,0 +1,82 @@
+/*
+ * userinit.c: the first process. proc_userinit (called by main on the
+ * boot hart) makes a process that starts in the kernel at forkret, like
+ * every new process; the first time forkret runs, it mounts the file
+ * system (which sleeps, so it cannot happen in main) and execs /init with
+ * the kernel command line (-append) as its arguments.
+ *
+ * A disk without a usable file system, or without /init, is the boot's
+ * end: this is the boot code that says so and powers off, with the exit
+ * status that tells a headless test run why (kernel/riscv/power.h).
+ */
+#include "kernel/lib/printf.h"
+#include "kernel/lib/string.h"
+#include "kernel/dev/fdt.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
+#include "kernel/proc/exec.h"
+#include "kernel/proc/internal.h"
+#include "kernel/riscv/power.h"
+
+/* The first process. It starts in the kernel (forkret), mounts the file
+   system and execs /init with the kernel command line as arguments. */
+void proc_userinit(void)
+{
+  struct proc *p = proc_alloc();
+  if (p == 0)
+    panic("proc_userinit: cannot allocate the first process");
+  initproc = p;
+  p->pgid = p->pid;
+  safestrcpy(p->name, "init", sizeof(p->name));
+  proc_make_runnable(p);
+  spin_release(&p->lock);
+}
+
+/* Split the kernel command line into init's argv. */
+static void start_init(void)
+{
+  static char args[BOOTARGS_MAX];
+  char *argv[MAXARG + 1];
+  int argc = 0;
+  argv[argc++] = "/init";
+  safestrcpy(args, machine.bootargs, sizeof(args));
+  for (char *s = args; *s && argc < MAXARG;) {
+    while (*s == ' ')
+      *s++ = '\0';
+    if (*s == '\0')
+      break;
+    argv[argc++] = s;
+    while (*s && *s != ' ')
+      s++;
+  }
+  argv[argc] = 0;
+
+  struct proc *p = myproc();
+  log_begin_op();
+  p->cwd = fs_namei("/");
+  log_end_op();
+  if (p->cwd == 0)
+    panic("no root directory on the disk: is fs.img a file system made by mkfs?");
+  int r = exec_run("/init", argv);
+  if (r < 0) {
+    /* The disk's fault, not the kernel's: say so and power off. */
+    printf("cannot run /init (error %d): is fs.img built by mkfs from user/?\n", -r);
+    machine_poweroff(POWEROFF_BADDISK);
+  }
+  p->trapframe->a0 = r; /* argc, as the exec system call would return it */
+}
+
+/* A new process's first instructions in the kernel: swtch() from the
+   scheduler returns here, still holding p->lock. */
+void forkret(void)
+{
+  static int first = 1;
+  spin_release(&myproc()->lock);
+  if (first) {
+    /* fs_init sleeps, so it must run in a process, not in main(). */
+    first = 0;
+    fs_init(ROOTDEV);
+    start_init();
+  }
+  usertrapret();
+}
