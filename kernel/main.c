@@ -24,6 +24,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/sbi.h"
+#include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
 
 #define MIB (1024 * 1024)
@@ -62,7 +63,8 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
   vm_kernel_init(ram_end);
   vm_kernel_inithart();
   proc_init();
-  clock_init(machine.timebase, machine.has_sstc, hartid);
+  clock_init(machine.timebase);
+  timer_init(machine.timebase, machine.has_sstc, hartid);
   trap_inithart();
   console_init();
   virtio_blk_init();
@@ -71,7 +73,7 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
   bio_init();
   file_init();
   proc_userinit();
-  clock_inithart();
+  timer_inithart();
 
   __sync_synchronize();
   boot_done = 1;
@@ -87,7 +89,7 @@ static void secondary_main(void)
   vm_kernel_inithart();
   trap_inithart();
   plic_inithart();
-  clock_inithart();
+  timer_inithart();
   mycpu()->started = 1;
 }
 

@@ -21,5 +21,6 @@
 #define FSSIZE       4000 /* file system size in blocks */
 #define MAXPATH      128  /* longest path name */
 #define USERSTACK    1    /* user stack pages */
+#define TICK_HZ      100  /* clock ticks a second: sleep() and uptime() count 10 ms ticks */
 
 #endif

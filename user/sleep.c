@@ -5,7 +5,7 @@
  * stops it, and when continued the sleep starts again from the beginning.
  */
 #include "kernel/types.h"
-#include "kernel/proc/clock.h"
+#include "kernel/param.h"
 #include "user/user.h"
 
 int

@@ -24,7 +24,6 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/riscv.h"
-#include "kernel/proc/clock.h"
 #include "user/user.h"
 
 #define US_PER_SEC    1000000

@@ -1,22 +1,20 @@
 /*
- * clock.h: time. The timer interrupts every hart TICK_HZ times a second;
- * each interrupt may preempt the running process.
- * The boot hart also counts ticks for uptime() and sleep(). Finer time
- * comes straight from the `time` CSR (clock_usec).
+ * clock.h: time as the rest of the kernel sees it: ticks (TICK_HZ a
+ * second, kernel/param.h) counted since boot, for uptime() and sleep(),
+ * and finer time straight from the `time` CSR.
+ *
+ * The tick itself comes from the timer (kernel/riscv/timer.c), which
+ * calls clock_tick() on the one hart that counts ticks.
  */
-#ifndef KERNEL_CLOCK_H
-#define KERNEL_CLOCK_H
+#ifndef KERNEL_PROC_CLOCK_H
+#define KERNEL_PROC_CLOCK_H
 
 #include "kernel/types.h"
 
-#define TICK_HZ 100  /* timer interrupts per second: a tick is 10 ms */
-
-void clock_init(uint64 timebase, int use_sstc, uint64 tick_hart);
-void clock_inithart(void);
-void clock_intr(void);
-void clock_busy(void);   /* before running a process on this hart */
-uint64 clock_ticks(void);
-uint64 clock_usec(void);
+void clock_init(uint64 timebase);
+void clock_tick(void);        /* one more tick has passed (the tick hart) */
+uint64 clock_ticks(void);     /* ticks since boot */
+uint64 clock_usec(void);      /* microseconds since boot */
 uint64 clock_to_us(uint64 t); /* time CSR units to microseconds */
 /* Sleep nticks ticks. Returns 0, or -EINTR (killed) or -ERESTART (must
    stop), with the ticks still to sleep in *left. */

@@ -17,11 +17,11 @@
  */
 #include "kernel/lib/printf.h"
 #include "kernel/mm/vm.h"
-#include "kernel/proc/clock.h"
 #include "kernel/proc/internal.h"
 #include "kernel/sched/policy.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/sbi.h"
+#include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
 
 struct cpu cpus[NCPU];
@@ -145,7 +145,7 @@ void scheduler(void)
       p->nsched++;
       p->lastcpu = cpuid();
       c->proc = p;
-      clock_busy();
+      timer_busy();
       vm_switch(p->pagetable);
       uint64 t0 = r_time();
       p->acct_mark = t0;

@@ -12,7 +12,6 @@
 #include <stddef.h>
 
 #include "kernel/types.h"
-#include "kernel/proc/clock.h"
 #include "kernel/memlayout.h"
 #include "kernel/lib/printf.h"
 #include "kernel/proc/proc.h"
@@ -21,6 +20,7 @@
 #include "kernel/dev/uart.h"
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/riscv/csr.h"
+#include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
 
 /* The assembly in this directory knows these layouts by number. */
@@ -96,7 +96,7 @@ static enum intr_kind handle_interrupt(uint64 scause)
     return DEVICE_INTR;
   }
   case IRQ_S_TIMER:
-    clock_intr();
+    timer_intr();
     return TIMER_INTR;
   case IRQ_S_SOFT:
     /* An IPI: its only job is to end a wfi in the scheduler. */
