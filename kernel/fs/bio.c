@@ -49,8 +49,7 @@ static struct {
 } cache;
 
 /* Called once at boot, before any process runs. */
-void
-bio_init(void)
+void bio_init(void)
 {
   spin_init(&cache.cache_lock, "cache_lock");
   cache.lru.next = &cache.lru;
@@ -68,8 +67,7 @@ bio_init(void)
 }
 
 /* Move b to the most-recently-used end of the list. [cache_lock] */
-static void
-lru_touch(struct buf *b)
+static void lru_touch(struct buf *b)
 {
   ASSERT_HELD(&cache.cache_lock);
   b->prev->next = b->next;
@@ -89,8 +87,7 @@ lru_touch(struct buf *b)
  * failing: buffers are held only briefly (one operation's reads, or the
  * log's pinned blocks until the next commit), so one comes free soon.
  */
-static struct buf *
-bio_get(uint dev, uint blockno)
+static struct buf *bio_get(uint dev, uint blockno)
 {
   struct buf *b;
 
@@ -125,8 +122,7 @@ bio_get(uint dev, uint blockno)
  * recently used candidate for recycling, and a process waiting in bio_get
  * for a free buffer may proceed.
  */
-static void
-drop_ref(struct buf *b)
+static void drop_ref(struct buf *b)
 {
   spin_acquire(&cache.cache_lock);
   KASSERT(b->refcnt > 0);
@@ -139,8 +135,7 @@ drop_ref(struct buf *b)
 }
 
 /* Return a locked buffer holding the current contents of the block. */
-struct buf *
-bio_read(uint dev, uint blockno)
+struct buf *bio_read(uint dev, uint blockno)
 {
   struct buf *b = bio_get(dev, blockno);
 
@@ -152,16 +147,14 @@ bio_read(uint dev, uint blockno)
 }
 
 /* Write b's contents to the disk now. The caller holds b's lock. */
-void
-bio_write(struct buf *b)
+void bio_write(struct buf *b)
 {
   KASSERT(sleeplock_holding(&b->lock));
   virtio_blk_rw(b, DISK_WRITE);
 }
 
 /* Give up a buffer from bio_read: unlock it and drop the reference. */
-void
-bio_release(struct buf *b)
+void bio_release(struct buf *b)
 {
   KASSERT(sleeplock_holding(&b->lock));
   sleeplock_release(&b->lock);
@@ -169,16 +162,14 @@ bio_release(struct buf *b)
 }
 
 /* Keep b in the cache (not recycled) until the matching bio_unpin. */
-void
-bio_pin(struct buf *b)
+void bio_pin(struct buf *b)
 {
   spin_acquire(&cache.cache_lock);
   b->refcnt++;
   spin_release(&cache.cache_lock);
 }
 
-void
-bio_unpin(struct buf *b)
+void bio_unpin(struct buf *b)
 {
   drop_ref(b);
 }

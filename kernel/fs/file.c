@@ -57,16 +57,14 @@ static struct {
  * Called once at boot. It also sets up the in-memory inode table, which
  * open files point into and which must be usable before fs_init runs.
  */
-void
-file_init(void)
+void file_init(void)
 {
   spin_init(&ftable.ftable_lock, "ftable_lock");
   inode_init();
 }
 
 /* A free file with ref 1 and type FD_NONE, or 0 if the table is full. */
-struct file *
-file_alloc(void)
+struct file *file_alloc(void)
 {
   spin_acquire(&ftable.ftable_lock);
   for (struct file *f = ftable.files; f < ftable.files + NFILE; f++) {
@@ -88,8 +86,7 @@ file_alloc(void)
 }
 
 /* One more reference to f (dup, fork). */
-struct file *
-file_dup(struct file *f)
+struct file *file_dup(struct file *f)
 {
   spin_acquire(&ftable.ftable_lock);
   KASSERT(f->ref > 0);
@@ -102,8 +99,7 @@ file_dup(struct file *f)
  * Drop a reference; the last one closes the pipe end or releases the
  * inode (which may free an unlinked file, hence the transaction).
  */
-void
-file_close(struct file *f)
+void file_close(struct file *f)
 {
   spin_acquire(&ftable.ftable_lock);
   KASSERT(f->ref > 0);
@@ -136,8 +132,7 @@ file_close(struct file *f)
  * Copy f's metadata as a struct stat to user address user_addr.
  * Returns 0, -EINVAL for a pipe (it has no inode), or -EFAULT.
  */
-int
-file_stat(struct file *f, uint64 user_addr)
+int file_stat(struct file *f, uint64 user_addr)
 {
   struct stat st;
 
@@ -150,8 +145,7 @@ file_stat(struct file *f, uint64 user_addr)
 }
 
 /* The device switch entry for a device file, or 0 if there is none. */
-static struct devsw *
-device_of(struct file *f)
+static struct devsw *device_of(struct file *f)
 {
   if (f->major < 0 || f->major >= NDEV)
     return 0;
@@ -163,8 +157,7 @@ device_of(struct file *f)
  * (0 at end of file), or -EBADF (not open for reading), -EINVAL (n < 0),
  * -ENODEV (no driver), or the error of the pipe, driver or inode.
  */
-int
-file_read(struct file *f, uint64 user_addr, int n)
+int file_read(struct file *f, uint64 user_addr, int n)
 {
   struct devsw *dev;
   int r;
@@ -200,8 +193,7 @@ file_read(struct file *f, uint64 user_addr, int n)
  * large write never overflows the log. A piece that comes up short (disk
  * full, largest file size reached, bad address) ends the write.
  */
-static int
-inode_file_write(struct file *f, uint64 user_addr, int n)
+static int inode_file_write(struct file *f, uint64 user_addr, int n)
 {
   int done = 0;
   int err = 0;
@@ -235,8 +227,7 @@ inode_file_write(struct file *f, uint64 user_addr, int n)
  * writing), -EINVAL (n < 0), -ENODEV (no driver), -ENOSPC, -EFBIG, or the
  * error of the pipe or driver.
  */
-int
-file_write(struct file *f, uint64 user_addr, int n)
+int file_write(struct file *f, uint64 user_addr, int n)
 {
   struct devsw *dev;
 

@@ -99,8 +99,7 @@ static void free_orphans(uint dev);
  * blocks laid out as mkfs does (boot, super, log, inodes, bitmap, data),
  * or 0 if it can.
  */
-static const char *
-superblock_problem(const struct superblock *s, uint64 nblocks)
+static const char *superblock_problem(const struct superblock *s, uint64 nblocks)
 {
   if (s->magic != FSMAGIC)
     return "bad magic number: not a file system made by mkfs";
@@ -121,28 +120,24 @@ superblock_problem(const struct superblock *s, uint64 nblocks)
 }
 
 /* First block of the data area, the only blocks a file may use. */
-static uint
-data_start(void)
+static uint data_start(void)
 {
   return sb.bmapstart + (sb.size + BPB - 1) / BPB;
 }
 
-static int
-in_data_area(uint bno)
+static int in_data_area(uint bno)
 {
   return bno >= data_start() && bno < sb.size;
 }
 
 /* Disk inode inum inside b, which holds block IBLOCK(inum, sb). */
-static struct dinode *
-dinode_in(struct buf *b, uint inum)
+static struct dinode *dinode_in(struct buf *b, uint inum)
 {
   return (struct dinode *)b->data + inum % IPB;
 }
 
 /* Copy disk inode inum (below sb.ninodes) into *di. */
-static void
-dinode_read(uint dev, uint inum, struct dinode *di)
+static void dinode_read(uint dev, uint inum, struct dinode *di)
 {
   struct buf *b = bio_read(dev, IBLOCK(inum, sb));
   *di = *dinode_in(b, inum);
@@ -154,8 +149,7 @@ dinode_read(uint dev, uint inum, struct dinode *di)
  * can. The phrase completes "inode N ...". Sizes beyond the largest file
  * would trip block_for's assertion, so they are refused here.
  */
-static const char *
-dinode_problem(const struct dinode *di)
+static const char *dinode_problem(const struct dinode *di)
 {
   if (di->type == 0)
     return "is free";
@@ -174,8 +168,7 @@ dinode_problem(const struct dinode *di)
  * disk that holds no usable file system is a user mistake, not a kernel
  * bug: say so and power off.
  */
-void
-fs_init(int dev)
+void fs_init(int dev)
 {
   struct buf *b = bio_read(dev, SUPERBLOCK_BLOCK);
   memmove(&sb, b->data, sizeof(sb));
@@ -207,8 +200,7 @@ fs_init(int dev)
 /* ---- Block allocator ----------------------------------------------- */
 
 /* Fill block bno with zeros, through the log. */
-static void
-zero_block(uint dev, uint bno)
+static void zero_block(uint dev, uint bno)
 {
   struct buf *b = bio_read(dev, bno);
   memset(b->data, 0, BSIZE);
@@ -224,8 +216,7 @@ zero_block(uint dev, uint bno)
  * mkfs marks the metadata blocks in use, but a damaged bitmap may not:
  * they are skipped whatever it says, so a file never overwrites them.
  */
-static uint
-balloc(uint dev)
+static uint balloc(uint dev)
 {
   uint first = data_start();
   for (uint base = 0; base < sb.size; base += BPB) {
@@ -259,8 +250,7 @@ balloc(uint dev)
  * bitmap alone) if bno is not a data block or is free already: the block
  * number came from a damaged disk.
  */
-static int
-bfree(uint dev, uint bno)
+static int bfree(uint dev, uint bno)
 {
   if (!in_data_area(bno))
     return -EIO;
@@ -280,8 +270,7 @@ bfree(uint dev, uint bno)
 }
 
 /* Is bno a data block that the bitmap marks in use? */
-static int
-block_in_use(uint dev, uint bno)
+static int block_in_use(uint dev, uint bno)
 {
   if (!in_data_area(bno))
     return 0;
@@ -295,8 +284,7 @@ block_in_use(uint dev, uint bno)
 /* ---- Inode table --------------------------------------------------- */
 
 /* Called at boot by file_init(); needs no disk. */
-void
-inode_init(void)
+void inode_init(void)
 {
   spin_init(&itable.itable_lock, "itable_lock");
   for (int i = 0; i < NINODE; i++)
@@ -308,8 +296,7 @@ inode_init(void)
  * neither locked nor necessarily read from disk. Returns 0 if the inode
  * is not in the table and every entry is in use.
  */
-static struct inode *
-itable_get(uint dev, uint inum)
+static struct inode *itable_get(uint dev, uint inum)
 {
   struct inode *free = 0;
 
@@ -339,8 +326,7 @@ itable_get(uint dev, uint inum)
  * somewhere). Returns 0, -ENOSPC if no disk inode is free or -ENFILE if
  * the inode table is full. Inside a transaction.
  */
-int
-inode_alloc(uint dev, short type, struct inode **ipp)
+int inode_alloc(uint dev, short type, struct inode **ipp)
 {
   KASSERT(type != 0);
   for (uint first = 0; first < sb.ninodes; first += IPB) {
@@ -376,8 +362,7 @@ inode_alloc(uint dev, short type, struct inode **ipp)
  * Copy the in-memory inode to its disk block. Call after changing any
  * field that lives on disk. Locked, inside a transaction.
  */
-void
-inode_update(struct inode *ip)
+void inode_update(struct inode *ip)
 {
   KASSERT(sleeplock_holding(&ip->lock));
   struct buf *b = bio_read(ip->dev, IBLOCK(ip->inum, sb));
@@ -393,8 +378,7 @@ inode_update(struct inode *ip)
 }
 
 /* Another reference to ip (for dup, fork, a cwd). */
-struct inode *
-inode_dup(struct inode *ip)
+struct inode *inode_dup(struct inode *ip)
 {
   spin_acquire(&itable.itable_lock);
   KASSERT(ip->ref > 0);
@@ -409,8 +393,7 @@ inode_dup(struct inode *ip)
  * reached through a directory, by free_orphans for an orphan; and an
  * inode with a reference cannot be freed. So a bad one here is a bug.
  */
-void
-inode_lock(struct inode *ip)
+void inode_lock(struct inode *ip)
 {
   KASSERT(ip != 0 && ip->ref > 0);
   sleeplock_acquire(&ip->lock);
@@ -433,8 +416,7 @@ inode_lock(struct inode *ip)
   ip->valid = 1;
 }
 
-void
-inode_unlock(struct inode *ip)
+void inode_unlock(struct inode *ip)
 {
   KASSERT(ip != 0 && ip->ref > 0);
   KASSERT(sleeplock_holding(&ip->lock));
@@ -447,8 +429,7 @@ inode_unlock(struct inode *ip)
  * unlinked file dies, possibly long after the unlink (an open file stays
  * usable). Unlocked, inside a transaction.
  */
-void
-inode_put(struct inode *ip)
+void inode_put(struct inode *ip)
 {
   spin_acquire(&itable.itable_lock);
   if (ip->ref == 1 && ip->valid && ip->nlink == 0) {
@@ -471,16 +452,14 @@ inode_put(struct inode *ip)
   spin_release(&itable.itable_lock);
 }
 
-void
-inode_unlockput(struct inode *ip)
+void inode_unlockput(struct inode *ip)
 {
   inode_unlock(ip);
   inode_put(ip);
 }
 
 /* Fill *st from ip. Locked. */
-void
-inode_stat(struct inode *ip, struct stat *st)
+void inode_stat(struct inode *ip, struct stat *st)
 {
   KASSERT(sleeplock_holding(&ip->lock));
   st->dev = ip->dev;
@@ -494,8 +473,7 @@ inode_stat(struct inode *ip, struct stat *st)
 
 /* Is bno, read from ip's inode or indirect block, a data block? If not,
    say so: the disk is damaged. */
-static int
-file_block_ok(const struct inode *ip, uint bno)
+static int file_block_ok(const struct inode *ip, uint bno)
 {
   if (in_data_area(bno))
     return 1;
@@ -510,8 +488,7 @@ file_block_ok(const struct inode *ip, uint bno)
  * a newly allocated block (the caller stores it in the slot). Returns 0,
  * -EIO (cur is outside the data area) or -ENOSPC.
  */
-static int
-use_slot(struct inode *ip, uint cur, int alloc, uint *bnop)
+static int use_slot(struct inode *ip, uint cur, int alloc, uint *bnop)
 {
   if (cur != 0 && !file_block_ok(ip, cur))
     return -EIO;
@@ -536,8 +513,7 @@ use_slot(struct inode *ip, uint cur, int alloc, uint *bnop)
  * at most one buffer at a time; the inode lock keeps the indirect block's
  * entries from changing meanwhile.
  */
-static int
-block_for(struct inode *ip, uint bn, int alloc, uint *bnop)
+static int block_for(struct inode *ip, uint bn, int alloc, uint *bnop)
 {
   KASSERT(bn < MAXFILE);
   *bnop = 0;
@@ -577,8 +553,7 @@ block_for(struct inode *ip, uint bn, int alloc, uint *bnop)
  * so are the entries of an indirect block that is not a data block in
  * use (its contents could be anything, even another file's numbers).
  */
-void
-inode_truncate(struct inode *ip)
+void inode_truncate(struct inode *ip)
 {
   int skipped = 0;
 
@@ -615,8 +590,7 @@ inode_truncate(struct inode *ip)
 
 /* Does every block of di lie in the data area and count as in use? Only
    then may they be freed without harm to other files. */
-static int
-dinode_blocks_ok(uint dev, const struct dinode *di)
+static int dinode_blocks_ok(uint dev, const struct dinode *di)
 {
   for (int i = 0; i < NDIRECT + 1; i++) {
     if (di->addrs[i] != 0 && !block_in_use(dev, di->addrs[i]))
@@ -641,8 +615,7 @@ dinode_blocks_ok(uint dev, const struct dinode *di)
  * inode whose blocks do not look right is reported and left alone.
  * Called once by fs_init, after the log is recovered.
  */
-static void
-free_orphans(uint dev)
+static void free_orphans(uint dev)
 {
   int freed = 0;
   for (uint inum = 1; inum < sb.ninodes; inum++) {
@@ -668,8 +641,7 @@ free_orphans(uint dev)
            freed == 1 ? "" : "s");
 }
 
-static uint
-min_uint(uint a, uint b)
+static uint min_uint(uint a, uint b)
 {
   return a < b ? a : b;
 }
@@ -681,8 +653,7 @@ min_uint(uint a, uint b)
  * bad dst or -EIO if the block to read is missing or outside the data
  * area (a damaged disk). Locked; n must fit in an int.
  */
-int
-inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
+int inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
 {
   uint done = 0;
   int err = 0;
@@ -729,8 +700,7 @@ inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
  * Locked, inside a transaction; n must fit in an int, and the caller must
  * size writes so one transaction stays within MAXOPBLOCKS (see file.c).
  */
-int
-inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n)
+int inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 {
   uint done = 0;
   int err = 0;
@@ -778,16 +748,14 @@ inode_write(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 
 /* ---- Directories --------------------------------------------------- */
 
-int
-dir_namecmp(const char *a, const char *b)
+int dir_namecmp(const char *a, const char *b)
 {
   return strncmp(a, b, DIRSIZ);
 }
 
 /* Read the directory entry at off into *de. Returns 0, or -EIO if the
    directory's block is damaged. Locked. */
-static int
-dir_entry_at(struct inode *dp, uint off, struct dirent *de)
+static int dir_entry_at(struct inode *dp, uint off, struct dirent *de)
 {
   int r = inode_read(dp, 0, (uint64)de, off, sizeof(*de));
   if (r == sizeof(*de))
@@ -800,8 +768,7 @@ dir_entry_at(struct inode *dp, uint off, struct dirent *de)
  * poff != 0, *poff to its entry's offset. Returns 0, or -EIO if an entry
  * could not be read. Locked.
  */
-static int
-dir_find(struct inode *dp, const char *name, uint *poff, uint *pinum)
+static int dir_find(struct inode *dp, const char *name, uint *poff, uint *pinum)
 {
   struct dirent de;
 
@@ -834,8 +801,7 @@ dir_find(struct inode *dp, const char *name, uint *poff, uint *pinum)
  * lock keeps the entry in place meanwhile. The check comes after the
  * reference is taken: from then on, the inode cannot be freed under us.
  */
-int
-dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp)
+int dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp)
 {
   uint inum;
   struct dinode di;
@@ -874,8 +840,7 @@ dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp)
  * -EIO if the directory is damaged, or the error from growing the
  * directory (-ENOSPC, -EFBIG). Inside a transaction.
  */
-int
-dir_link(struct inode *dp, const char *name, uint inum)
+int dir_link(struct inode *dp, const char *name, uint inum)
 {
   struct dirent de;
   uint off, found;
@@ -916,8 +881,7 @@ dir_link(struct inode *dp, const char *name, uint inum)
  *   "a/bb//c"  ->  name "a", rest "bb//c"
  *   "///"      ->  0
  */
-static int
-next_elem(const char **pathp, char *name)
+static int next_elem(const char **pathp, char *name)
 {
   const char *p = *pathp;
 
@@ -947,8 +911,7 @@ next_elem(const char **pathp, char *name)
  * element's directory and copy the last element into name.
  * See inode.h for the results.
  */
-static int
-walk(const char *path, int want_parent, char *name, struct inode **ipp)
+static int walk(const char *path, int want_parent, char *name, struct inode **ipp)
 {
   char elem[DIRSIZ + 1];
   struct inode *ip;
@@ -1009,27 +972,23 @@ walk(const char *path, int want_parent, char *name, struct inode **ipp)
   return 0;
 }
 
-int
-fs_lookup(const char *path, struct inode **ipp)
+int fs_lookup(const char *path, struct inode **ipp)
 {
   return walk(path, 0, 0, ipp);
 }
 
-int
-fs_lookup_parent(const char *path, char *name, struct inode **ipp)
+int fs_lookup_parent(const char *path, char *name, struct inode **ipp)
 {
   return walk(path, 1, name, ipp);
 }
 
-struct inode *
-fs_namei(const char *path)
+struct inode *fs_namei(const char *path)
 {
   struct inode *ip;
   return walk(path, 0, 0, &ip) == 0 ? ip : 0;
 }
 
-struct inode *
-fs_nameiparent(const char *path, char *name)
+struct inode *fs_nameiparent(const char *path, char *name)
 {
   struct inode *ip;
   return walk(path, 1, name, &ip) == 0 ? ip : 0;

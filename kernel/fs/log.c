@@ -82,15 +82,13 @@ static struct {
 } log;
 
 /* Disk block that holds the i'th logged block. */
-static uint
-log_slot(uint i)
+static uint log_slot(uint i)
 {
   return log.start + 1 + i;
 }
 
 /* Read the on-disk header into log.group. */
-static void
-header_read(void)
+static void header_read(void)
 {
   struct buf *b = bio_read(log.dev, log.start);
   memmove(&log.group, b->data, sizeof(log.group));
@@ -101,8 +99,7 @@ header_read(void)
  * Write log.group to the on-disk header. When count > 0 this is the commit
  * point; when count == 0 it retires the log.
  */
-static void
-header_write(void)
+static void header_write(void)
 {
   struct buf *b = bio_read(log.dev, log.start);
   memmove(b->data, &log.group, sizeof(log.group));
@@ -111,8 +108,7 @@ header_write(void)
 }
 
 /* Step 1 of a commit: copy each recorded block from the cache to the log. */
-static void
-copy_to_log(void)
+static void copy_to_log(void)
 {
   for (uint i = 0; i < log.group.count; i++) {
     struct buf *from = bio_read(log.dev, log.group.home[i]);
@@ -132,8 +128,7 @@ copy_to_log(void)
  * what was logged (no operation can run during a commit), so they are
  * written directly and then unpinned.
  */
-static void
-install(int recovering)
+static void install(int recovering)
 {
   for (uint i = 0; i < log.group.count; i++) {
     struct buf *home = bio_read(log.dev, log.group.home[i]);
@@ -150,8 +145,7 @@ install(int recovering)
 }
 
 /* The header on disk is damaged: say so and power off (see the top). */
-static void __attribute__((noreturn))
-refuse_log(void)
+static void __attribute__((noreturn)) refuse_log(void)
 {
   printf("fs: the log is not replayed and the disk is not used; "
          "rebuild the image with mkfs (make fs.img)\n");
@@ -163,8 +157,7 @@ refuse_log(void)
  * home block of a commit is an inode, bitmap or data block, that is,
  * from sb->inodestart up to the end of the file system.
  */
-static void
-recover(const struct superblock *sb)
+static void recover(const struct superblock *sb)
 {
   header_read();
   if (log.group.count > log.capacity) {
@@ -191,8 +184,7 @@ recover(const struct superblock *sb)
  * superblock that fs_init has checked. Powers off if the log header on
  * disk is damaged.
  */
-void
-log_init(int dev, struct superblock *sb)
+void log_init(int dev, struct superblock *sb)
 {
   /* superblock_problem refuses logs too small for one operation. */
   KASSERT(sb->nlog - 1 >= MAXOPBLOCKS);
@@ -210,8 +202,7 @@ log_init(int dev, struct superblock *sb)
  * while this operation's worst case (MAXOPBLOCKS more blocks) might not fit
  * beside what the group has logged and the other operations have reserved.
  */
-void
-log_begin_op(void)
+void log_begin_op(void)
 {
   spin_acquire(&log.log_lock);
   for (;;) {
@@ -227,8 +218,7 @@ log_begin_op(void)
 }
 
 /* Steps 1 to 4 of a commit; called with no locks held, by one process. */
-static void
-commit(void)
+static void commit(void)
 {
   if (log.group.count == 0)
     return;
@@ -244,8 +234,7 @@ commit(void)
  * the others may let a waiting log_begin_op in, since their reservation
  * is no longer needed.
  */
-void
-log_end_op(void)
+void log_end_op(void)
 {
   int do_commit = 0;
 
@@ -276,8 +265,7 @@ log_end_op(void)
  * slot ("absorption"), so rewriting the bitmap block ten times costs one
  * log slot. The buffer is pinned in the cache until the commit installs it.
  */
-void
-log_write(struct buf *b)
+void log_write(struct buf *b)
 {
   uint i;
   int added = 0;

@@ -55,8 +55,7 @@ _Static_assert(sizeof(struct pipe) <= PGSIZE, "a pipe must fit in a page");
  * Returns 0, or -ENFILE (file table full) or -ENOMEM, leaving nothing
  * allocated and *rf and *wf 0.
  */
-int
-pipe_alloc(struct file **rf, struct file **wf)
+int pipe_alloc(struct file **rf, struct file **wf)
 {
   struct pipe *pi = 0;
   int err;
@@ -101,8 +100,7 @@ fail:
 }
 
 /* Close one end (the write end if writable); the second close frees pi. */
-void
-pipe_close(struct pipe *pi, int writable)
+void pipe_close(struct pipe *pi, int writable)
 {
   spin_acquire(&pi->pipe_lock);
   if (writable) {
@@ -118,8 +116,7 @@ pipe_close(struct pipe *pi, int writable)
     kfree(pi);
 }
 
-static uint
-min_uint(uint a, uint b)
+static uint min_uint(uint a, uint b)
 {
   return a < b ? a : b;
 }
@@ -131,8 +128,7 @@ min_uint(uint a, uint b)
  * Returns -EINTR (killed) or -ERESTART (stopped) if that happens while it
  * waits with nothing queued yet.
  */
-int
-pipe_write(struct pipe *pi, uint64 user_addr, int n)
+int pipe_write(struct pipe *pi, uint64 user_addr, int n)
 {
   uint done = 0;
   int err = 0;
@@ -175,8 +171,7 @@ pipe_write(struct pipe *pi, uint64 user_addr, int n)
  * (empty and the write end closed), -EFAULT for a bad address, or -EINTR
  * if the caller is killed while it waits.
  */
-int
-pipe_read(struct pipe *pi, uint64 user_addr, int n)
+int pipe_read(struct pipe *pi, uint64 user_addr, int n)
 {
   uint done = 0;
   int err = 0;

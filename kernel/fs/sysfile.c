@@ -44,8 +44,7 @@
 /* ---- Descriptor table ---------------------------------------------- */
 
 /* Descriptor argument n and its file. Returns 0, or -EBADF. */
-static int
-argfd(int n, int *pfd, struct file **pf)
+static int argfd(int n, int *pfd, struct file **pf)
 {
   int fd = argint(n);
 
@@ -58,8 +57,7 @@ argfd(int n, int *pfd, struct file **pf)
 }
 
 /* Install f at the lowest free descriptor. Returns it, or -EMFILE. */
-static int
-fd_alloc(struct file *f)
+static int fd_alloc(struct file *f)
 {
   struct proc *p = myproc();
 
@@ -72,8 +70,7 @@ fd_alloc(struct file *f)
   return -EMFILE;
 }
 
-void
-fdtable_fork(struct proc *parent, struct proc *child)
+void fdtable_fork(struct proc *parent, struct proc *child)
 {
   for (int fd = 0; fd < NOFILE; fd++) {
     if (parent->ofile[fd] != 0)
@@ -83,8 +80,7 @@ fdtable_fork(struct proc *parent, struct proc *child)
     child->cwd = inode_dup(parent->cwd);
 }
 
-void
-fdtable_exit(struct proc *p)
+void fdtable_exit(struct proc *p)
 {
   for (int fd = 0; fd < NOFILE; fd++) {
     if (p->ofile[fd] != 0) {
@@ -103,8 +99,7 @@ fdtable_exit(struct proc *p)
 
 /* ---- Calls on descriptors ------------------------------------------ */
 
-int64
-sys_dup(void)
+int64 sys_dup(void)
 {
   struct file *f;
   int err = argfd(0, 0, &f);
@@ -117,8 +112,7 @@ sys_dup(void)
   return fd;
 }
 
-int64
-sys_read(void)
+int64 sys_read(void)
 {
   struct file *f;
   int err = argfd(0, 0, &f);
@@ -127,8 +121,7 @@ sys_read(void)
   return file_read(f, argaddr(1), argint(2));
 }
 
-int64
-sys_write(void)
+int64 sys_write(void)
 {
   struct file *f;
   int err = argfd(0, 0, &f);
@@ -137,8 +130,7 @@ sys_write(void)
   return file_write(f, argaddr(1), argint(2));
 }
 
-int64
-sys_close(void)
+int64 sys_close(void)
 {
   struct file *f;
   int fd;
@@ -150,8 +142,7 @@ sys_close(void)
   return 0;
 }
 
-int64
-sys_fstat(void)
+int64 sys_fstat(void)
 {
   struct file *f;
   int err = argfd(0, 0, &f);
@@ -161,8 +152,7 @@ sys_fstat(void)
 }
 
 /* ioctl(fd, request, arg): device control, see kernel/ioctl.h. */
-int64
-sys_ioctl(void)
+int64 sys_ioctl(void)
 {
   struct file *f;
   int err = argfd(0, 0, &f);
@@ -172,8 +162,7 @@ sys_ioctl(void)
 }
 
 /* pipe(int fds[2]): fds[0] reads, fds[1] writes. */
-int64
-sys_pipe(void)
+int64 sys_pipe(void)
 {
   uint64 fds_addr = argaddr(0);
   struct proc *p = myproc();
@@ -208,16 +197,14 @@ fail:
 /* ---- Calls on names ------------------------------------------------ */
 
 /* Copy path argument n into buf (MAXPATH bytes). Returns 0 or an error. */
-static int
-argpath(int n, char *buf)
+static int argpath(int n, char *buf)
 {
   int r = argstr(n, buf, MAXPATH);
   return r < 0 ? r : 0;
 }
 
 /* Is a name "." or ".."? Neither may be linked or unlinked by hand. */
-static int
-is_dot_name(const char *name)
+static int is_dot_name(const char *name)
 {
   return dir_namecmp(name, ".") == 0 || dir_namecmp(name, "..") == 0;
 }
@@ -227,8 +214,7 @@ is_dot_name(const char *name)
  * so, -ENOTEMPTY if not, or -EIO if an entry cannot be read (a damaged
  * disk: the directory is not removed).
  */
-static int
-dir_check_empty(struct inode *dp)
+static int dir_check_empty(struct inode *dp)
 {
   struct dirent de;
 
@@ -249,8 +235,7 @@ dir_check_empty(struct inode *dp)
  * (O_CREATE of an existing directory), -ENOSPC (no free inode or block),
  * or a lookup error. Inside a transaction.
  */
-static int
-create(const char *path, short type, short major, short minor,
+static int create(const char *path, short type, short major, short minor,
        struct inode **ipp)
 {
   char name[DIRSIZ + 1];
@@ -323,8 +308,7 @@ undo:
  * (a directory opened for writing), -ENODEV (a device file with no
  * driver), -ENFILE, -EMFILE, or a lookup or create error.
  */
-int64
-sys_open(void)
+int64 sys_open(void)
 {
   char path[MAXPATH];
   struct inode *ip;
@@ -395,8 +379,7 @@ out:
 }
 
 /* mkdir(path). Returns 0, or -EEXIST, -ENOSPC or a lookup error. */
-int64
-sys_mkdir(void)
+int64 sys_mkdir(void)
 {
   char path[MAXPATH];
   struct inode *ip;
@@ -417,8 +400,7 @@ sys_mkdir(void)
  * (major not below NDEV, or a number that is negative or too large),
  * -EEXIST, -ENOSPC or a lookup error.
  */
-int64
-sys_mknod(void)
+int64 sys_mknod(void)
 {
   char path[MAXPATH];
   struct inode *ip;
@@ -439,8 +421,7 @@ sys_mknod(void)
 }
 
 /* chdir(path). Returns 0, or -ENOTDIR or a lookup error. */
-int64
-sys_chdir(void)
+int64 sys_chdir(void)
 {
   char path[MAXPATH];
   struct proc *p = myproc();
@@ -472,8 +453,7 @@ out:
  * -EPERM (old is a directory), -EEXIST, -EXDEV, -EMLINK, -ENOSPC or a
  * lookup error.
  */
-int64
-sys_link(void)
+int64 sys_link(void)
 {
   char old[MAXPATH], new[MAXPATH], name[DIRSIZ + 1];
   struct inode *ip, *dp;
@@ -537,8 +517,7 @@ out:
  * ".."), -ENOTEMPTY (a directory with entries), -EIO (a damaged disk),
  * -ENOENT or a lookup error.
  */
-int64
-sys_unlink(void)
+int64 sys_unlink(void)
 {
   char path[MAXPATH], name[DIRSIZ + 1];
   struct inode *dp, *ip;
