@@ -19,8 +19,9 @@
  * may be across disk I/O, hence a sleep lock. cache_lock is never held
  * while sleeping on a buffer's lock.
  *
- * Call chain: inode and directory code (fs.c) and the log (log.c) call
- * this layer; it calls virtio_blk_rw, which sleeps until the disk is done.
+ * Call chain: the inode, directory and block code (inode.c, dir.c,
+ * balloc.c, super.c) and the log (log.c) call this layer; it calls
+ * virtio_blk_rw, which sleeps until the disk is done.
  */
 #include "kernel/types.h"
 #include "kernel/param.h"

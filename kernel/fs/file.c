@@ -7,7 +7,7 @@
  * The system-wide table holds NFILE of them. file_read and file_write
  * dispatch on the file's type: pipes to pipe.c, device files to the
  * device switch `devsw` (drivers fill in their entry at boot, e.g. the
- * console as CONSOLE), inodes to fs.c, one log transaction per chunk.
+ * console as CONSOLE), inodes to inode.c, one log transaction per chunk.
  *
  * Interface (kernel/fs/file.h): file_init, file_alloc, file_dup,
  * file_close, file_stat, file_read, file_write; all errors are negative
@@ -19,7 +19,7 @@
  * inode's sleep lock (held around each read or write).
  *
  * Call chain: sysfile.c (read, write, close, ...) and the core (fork, exit)
- * call in; this calls pipe.c, fs.c, log.c and the drivers' devsw entries.
+ * call in; this calls pipe.c, inode.c, log.c and the drivers' devsw entries.
  */
 #include "kernel/types.h"
 #include "kernel/param.h"

@@ -1,10 +1,35 @@
 /*
- * inode.h: inodes, directories and path names (kernel/fs/fs.c).
+ * inode.h: the file system's interface: inodes, directories and path
+ * names. The file system is built in layers, each using only the ones
+ * below (each in its own file of kernel/fs/):
+ *
+ *   path names     fs_lookup("/a/b")  walk directories from / or the cwd   dir.c
+ *   directories    dir_lookup, dir_link: files holding struct dirent       dir.c
+ *   inodes         inode_get/lock/read/write/put: files as byte arrays     inode.c
+ *   block alloc    block_alloc/block_free: the free-block bitmap           balloc.c
+ *   log            log_write: crash-safe groups of block writes            log.c
+ *   buffer cache   bio_read/bio_release: cached disk blocks                bio.c
+ *
+ * with the superblock and the boot checks in super.c, open files in
+ * file.c, pipes in pipe.c and the system calls in sysfile.c. A typical
+ * sequence, opening and writing a file inside one transaction:
+ *
+ *   log_begin_op();
+ *   fs_lookup(path, &ip);         referenced, not locked
+ *   inode_lock(ip);               reads the disk inode if needed
+ *   inode_write(ip, ...);         allocates blocks, log_writes them
+ *   inode_unlock(ip);
+ *   inode_put(ip);                last reference to an unlinked file frees it
+ *   log_end_op();
  *
  * An in-memory inode is referenced with inode_get/inode_dup and released
  * with inode_put; its fields are read and changed only between
- * inode_lock and inode_unlock. Functions that can fail return a negative
- * error number from kernel/errno.h.
+ * inode_lock and inode_unlock. Every function that writes the disk must
+ * run inside a transaction (log_begin_op/log_end_op); that includes
+ * inode_put, which may free an inode, and so every path lookup.
+ * Functions that can fail return a negative error number from
+ * kernel/errno.h. The disk is input: a damaged image gives errors and an
+ * "fs: ..." line, never a panic.
  */
 #ifndef KERNEL_FS_INODE_H
 #define KERNEL_FS_INODE_H
@@ -70,6 +95,5 @@ int fs_lookup(const char *path, struct inode **ipp);
 int fs_lookup_parent(const char *path, char *name, struct inode **ipp);
 /* The same, for callers that need no reason: the inode, or 0. */
 struct inode *fs_namei(const char *path);
-struct inode *fs_nameiparent(const char *path, char *name);
 
 #endif

@@ -44,7 +44,8 @@
  * no operation can begin meanwhile, so nobody else touches the header.
  *
  * Call chain: system calls (sysfile.c, file.c, exec) bracket operations;
- * fs.c calls log_write; the log calls the buffer cache (bio.c).
+ * inode.c, dir.c and balloc.c call log_write; the log calls the buffer
+ * cache (bio.c).
  */
 #include "kernel/types.h"
 #include "kernel/param.h"

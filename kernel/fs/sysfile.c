@@ -1,10 +1,9 @@
 /*
- * sysfile.c: the file-system system calls, and the per-process file
- * descriptor table.
+ * sysfile.c: the file-system system calls.
  *
  * Each sys_NAME reads its arguments (sysarg.h), checks them, and calls
- * the layers below: file.c for descriptors' files, fs.c for names and
- * inodes, pipe.c for pipes. Each returns a result >= 0 or a negative
+ * the layers below: fdtable.c and file.c for descriptors and their files,
+ * dir.c and inode.c for names and inodes, pipe.c for pipes. Each returns a result >= 0 or a negative
  * errno; the semantics and arguments are xv6-riscv's:
  *
  *   dup(fd)  read(fd, buf, n)  write(fd, buf, n)  close(fd)  fstat(fd, st)
@@ -15,11 +14,12 @@
  * name up (the lookup may drop the last reference to an unlinked inode),
  * runs inside one log transaction.
  *
- * Locks: myproc()->ofile and ->cwd belong to the calling process ([o] in
- * proc.h), so they need no lock. Inode locks are taken parent before child.
+ * Locks: the descriptor table and ->cwd belong to the calling process
+ * ([o] in kernel/proc/proc.h), so they need no lock. Inode locks are
+ * taken parent before child.
  *
- * Call chain: syscall() (kernel/proc/syscall.c) -> sys_NAME -> file.c, fs.c,
- * pipe.c, log.c. fdtable_fork and fdtable_exit are called by the core.
+ * Call chain: syscall() (kernel/proc/syscall.c) -> sys_NAME -> fdtable.c,
+ * file.c, inode.c, dir.c, pipe.c, log.c.
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -41,60 +41,11 @@
 /* nlink and minor are shorts on disk; this is the largest they can hold. */
 #define SHORT_MAX 0x7fff
 
-/* ---- Descriptor table ---------------------------------------------- */
-
 /* Descriptor argument n and its file. Returns 0, or -EBADF. */
-static int argfd(int n, int *pfd, struct file **pf)
+static int argfd(int n, struct file **pf)
 {
-  int fd = argint(n);
-
-  if (fd < 0 || fd >= NOFILE || myproc()->ofile[fd] == 0)
-    return -EBADF;
-  if (pfd != 0)
-    *pfd = fd;
-  *pf = myproc()->ofile[fd];
-  return 0;
-}
-
-/* Install f at the lowest free descriptor. Returns it, or -EMFILE. */
-static int fd_alloc(struct file *f)
-{
-  struct proc *p = myproc();
-
-  for (int fd = 0; fd < NOFILE; fd++) {
-    if (p->ofile[fd] == 0) {
-      p->ofile[fd] = f;
-      return fd;
-    }
-  }
-  return -EMFILE;
-}
-
-void fdtable_fork(struct proc *parent, struct proc *child)
-{
-  for (int fd = 0; fd < NOFILE; fd++) {
-    if (parent->ofile[fd] != 0)
-      child->ofile[fd] = file_dup(parent->ofile[fd]);
-  }
-  if (parent->cwd != 0)
-    child->cwd = inode_dup(parent->cwd);
-}
-
-void fdtable_exit(struct proc *p)
-{
-  for (int fd = 0; fd < NOFILE; fd++) {
-    if (p->ofile[fd] != 0) {
-      struct file *f = p->ofile[fd];
-      p->ofile[fd] = 0;
-      file_close(f);
-    }
-  }
-  if (p->cwd != 0) {
-    log_begin_op();
-    inode_put(p->cwd);
-    log_end_op();
-    p->cwd = 0;
-  }
+  *pf = fdtable_get(argint(n));
+  return *pf == 0 ? -EBADF : 0;
 }
 
 /* ---- Calls on descriptors ------------------------------------------ */
@@ -102,10 +53,10 @@ void fdtable_exit(struct proc *p)
 int64 sys_dup(void)
 {
   struct file *f;
-  int err = argfd(0, 0, &f);
+  int err = argfd(0, &f);
   if (err < 0)
     return err;
-  int fd = fd_alloc(f);
+  int fd = fdtable_install(f);
   if (fd < 0)
     return fd;
   file_dup(f);
@@ -115,7 +66,7 @@ int64 sys_dup(void)
 int64 sys_read(void)
 {
   struct file *f;
-  int err = argfd(0, 0, &f);
+  int err = argfd(0, &f);
   if (err < 0)
     return err;
   return file_read(f, argaddr(1), argint(2));
@@ -124,7 +75,7 @@ int64 sys_read(void)
 int64 sys_write(void)
 {
   struct file *f;
-  int err = argfd(0, 0, &f);
+  int err = argfd(0, &f);
   if (err < 0)
     return err;
   return file_write(f, argaddr(1), argint(2));
@@ -132,12 +83,9 @@ int64 sys_write(void)
 
 int64 sys_close(void)
 {
-  struct file *f;
-  int fd;
-  int err = argfd(0, &fd, &f);
-  if (err < 0)
-    return err;
-  myproc()->ofile[fd] = 0;
+  struct file *f = fdtable_remove(argint(0));
+  if (f == 0)
+    return -EBADF;
   file_close(f);
   return 0;
 }
@@ -145,7 +93,7 @@ int64 sys_close(void)
 int64 sys_fstat(void)
 {
   struct file *f;
-  int err = argfd(0, 0, &f);
+  int err = argfd(0, &f);
   if (err < 0)
     return err;
   return file_stat(f, argaddr(1));
@@ -155,7 +103,7 @@ int64 sys_fstat(void)
 int64 sys_ioctl(void)
 {
   struct file *f;
-  int err = argfd(0, 0, &f);
+  int err = argfd(0, &f);
   if (err < 0)
     return err;
   return file_ioctl(f, argint(1), argaddr(2));
@@ -165,7 +113,6 @@ int64 sys_ioctl(void)
 int64 sys_pipe(void)
 {
   uint64 fds_addr = argaddr(0);
-  struct proc *p = myproc();
   struct file *rf, *wf;
   int fds[2];
   int err;
@@ -173,8 +120,8 @@ int64 sys_pipe(void)
   err = pipe_alloc(&rf, &wf);
   if (err < 0)
     return err;
-  fds[0] = fd_alloc(rf);
-  fds[1] = fds[0] < 0 ? -EMFILE : fd_alloc(wf);
+  fds[0] = fdtable_install(rf);
+  fds[1] = fds[0] < 0 ? -EMFILE : fdtable_install(wf);
   if (fds[1] < 0) {
     err = -EMFILE;
     goto fail;
@@ -186,9 +133,9 @@ int64 sys_pipe(void)
 
 fail:
   if (fds[0] >= 0)
-    p->ofile[fds[0]] = 0;
+    fdtable_remove(fds[0]);
   if (fds[1] >= 0)
-    p->ofile[fds[1]] = 0;
+    fdtable_remove(fds[1]);
   file_close(rf);
   file_close(wf);
   return err;
@@ -348,7 +295,7 @@ int64 sys_open(void)
     err = -ENFILE;
     goto out_put;
   }
-  fd = fd_alloc(f);
+  fd = fdtable_install(f);
   if (fd < 0) {
     file_close(f); /* still FD_NONE: only the slot is returned */
     err = fd;
