@@ -18,19 +18,18 @@
 #include "kernel/proc/proc.h"
 #include "kernel/mm/vm.h"
 #include "kernel/dev/console.h"
-#include "kernel/dev/plic.h"
+#include "kernel/dev/irq.h"
 #include "kernel/dev/virtio_blk.h"
 #include "kernel/fs/bio.h"
 #include "kernel/fs/file.h"
 #include "kernel/riscv/csr.h"
-#include "kernel/riscv/sbi.h"
+#include "kernel/riscv/hart.h"
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
 
 #define MIB (1024 * 1024)
 
 extern char end[];          /* kernel.ld: first address after the kernel */
-extern char _secondary[];   /* entry.S: where started harts begin */
 
 static volatile int boot_done; /* the boot hart finished shared set-up */
 
@@ -40,7 +39,7 @@ static void start_other_harts(uint64 boot_hartid)
     uint64 id = machine.hartids[i];
     if (id == boot_hartid)
       continue;
-    long err = sbi_hart_start(id, V2P(_secondary), 0);
+    long err = hart_start(id);
     if (err)
       printf("hart %ld: SBI hart_start failed (error %ld)\n", id, err);
   }
@@ -67,9 +66,12 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
   timer_init(machine.timebase, machine.has_sstc, hartid);
   trap_inithart();
   console_init();
-  virtio_blk_init();
-  plic_init();
-  plic_inithart();
+  if (virtio_blk_init() < 0) {
+    /* No file system, so no init to run: nothing to do but stop. */
+    printf("boot: no usable disk; powering off\n");
+    machine_poweroff(POWEROFF_NODISK);
+  }
+  irq_inithart();
   bio_init();
   file_init();
   proc_userinit();
@@ -88,7 +90,7 @@ static void secondary_main(void)
   __sync_synchronize();
   vm_kernel_inithart();
   trap_inithart();
-  plic_inithart();
+  irq_inithart();
   timer_inithart();
   mycpu()->started = 1;
 }

@@ -1,21 +1,18 @@
 /*
  * plic.c: the platform-level interrupt controller, which funnels device
- * interrupts (UART, disk) to the harts (RISC-V PLIC specification).
+ * interrupts to the harts (RISC-V PLIC specification).
  *
- * Interface: plic_init() gives each device we drive a nonzero priority,
- * once, after virtio_blk_init (the disk's line depends on its slot).
- * plic_inithart() enables those devices for the calling hart's S-mode
- * context. On an external interrupt the trap handler calls plic_claim()
- * to learn which device it was and plic_complete(irq) when done with it.
- *
- * Call chain: main -> plic_init, plic_inithart (on every hart);
- * trap handler -> plic_claim -> device's *_intr -> plic_complete.
+ * Interface (kernel/dev/plic.h): plic_set_priority gives a line a
+ * priority, once, at boot; plic_enable enables a line for the calling
+ * hart's S-mode context and plic_inithart opens that context to every
+ * enabled line. On an external interrupt plic_claim says which line it
+ * was and plic_complete(irq) says it has been served. Which device sits
+ * on which line is the registration table's business (irq.c), not ours.
  *
  * Locks: none. Each hart touches only its own context's registers, and
  * the priorities are written once before any hart enables interrupts.
  */
 #include "kernel/dev/plic.h"
-#include "kernel/dev/virtio_blk.h"
 #include "kernel/types.h"
 #include "kernel/memlayout.h"
 #include "kernel/lib/printf.h"
@@ -34,9 +31,7 @@
 
 #define PLIC_SOURCES_PER_WORD 32      /* enable bits per 32-bit register */
 
-/* Priority 0 never interrupts; any higher value beats threshold 0. */
-#define PLIC_PRIORITY_DEVICE 1
-#define PLIC_THRESHOLD_ALL   0
+#define PLIC_THRESHOLD_ALL   0 /* a context takes every line with priority > 0 */
 
 /* Hart h's S-mode context; 2h is its M-mode one (PLATFORM.md). */
 #define PLIC_S_CONTEXT(hart) (2 * (hart) + 1)
@@ -54,13 +49,14 @@ static uint64 my_context(void)
   return PLIC_S_CONTEXT(mycpu()->hartid);
 }
 
-static void set_priority(int irq, uint32 prio)
+void plic_set_priority(int irq, uint32 prio)
 {
   *plic_reg(PLIC_PRIORITY_BASE + irq * PLIC_PRIORITY_STRIDE) = prio;
 }
 
-static void enable_irq(uint64 ctx, int irq)
+void plic_enable(int irq)
 {
+  uint64 ctx = my_context();
   volatile uint32 *word =
       plic_reg(PLIC_ENABLE_BASE + ctx * PLIC_ENABLE_STRIDE +
                (irq / PLIC_SOURCES_PER_WORD) * sizeof(uint32));
@@ -72,18 +68,9 @@ static volatile uint32 *context_reg(uint64 ctx, uint64 reg)
   return plic_reg(PLIC_CONTEXT_BASE + ctx * PLIC_CONTEXT_STRIDE + reg);
 }
 
-void plic_init(void)
-{
-  set_priority(UART0_IRQ, PLIC_PRIORITY_DEVICE);
-  set_priority(virtio_blk_irq(), PLIC_PRIORITY_DEVICE);
-}
-
 void plic_inithart(void)
 {
-  uint64 ctx = my_context();
-  enable_irq(ctx, UART0_IRQ);
-  enable_irq(ctx, virtio_blk_irq());
-  *context_reg(ctx, PLIC_THRESHOLD) = PLIC_THRESHOLD_ALL;
+  *context_reg(my_context(), PLIC_THRESHOLD) = PLIC_THRESHOLD_ALL;
 }
 
 /* The highest-priority pending interrupt for this hart, or 0 if none. */

@@ -2,7 +2,8 @@
  * uart.c: the driver for the 16550 UART that is the console's wire.
  *
  * Interface: uart_init() turns on the interrupts this driver uses (OpenSBI
- * has already set the baud rate and line format). uart_putc(c) queues a
+ * has already set the baud rate and line format) and registers uart_intr
+ * for the UART's interrupt line (kernel/dev/irq.h). uart_putc(c) queues a
  * character in a transmit ring and lets interrupts drain it, sleeping
  * while the ring is full; console_write uses it. uart_putc_sync(c) spins
  * until the transmitter takes the character: it needs no lock, no process
@@ -11,8 +12,8 @@
  * console_intr and pushes out more of the transmit ring.
  *
  * Call chain: write() -> console_write -> uart_putc; printf ->
- * console_putc -> uart_putc_sync; trap handler -> uart_intr ->
- * console_intr.
+ * console_putc -> uart_putc_sync; trap handler -> irq_dispatch ->
+ * uart_intr -> console_intr.
  *
  * Locks: uart_tx_lock guards the transmit ring and the IER register. The
  * receive side takes no lock: only uart_intr reads characters, and the
@@ -25,6 +26,7 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/proc/sleep.h"
+#include "kernel/dev/irq.h"
 
 /*
  * Registers, as byte offsets from UART0 (16550 datasheet, register
@@ -64,6 +66,8 @@ static void reg_write(int reg, uint8 val)
   *(volatile uint8 *)P2V(UART0 + reg) = val;
 }
 
+static void uart_intr(void);
+
 void uart_init(void)
 {
   spin_init(&uart_tx_lock, "uart_tx_lock");
@@ -75,6 +79,7 @@ void uart_init(void)
   reg_write(UART_FCR, FCR_FIFO_ENABLE | FCR_RX_RESET);
   /* Transmit interrupts are turned on only while the ring has data. */
   reg_write(UART_IER, IER_RX_READY);
+  irq_register(UART0_IRQ, uart_intr);
 }
 
 /*
@@ -132,8 +137,8 @@ void uart_putc_sync(int c)
   reg_write(UART_THR, c);
 }
 
-/* The UART's PLIC interrupt: input arrived, or the transmitter emptied. */
-void uart_intr(void)
+/* The UART's interrupt: input arrived, or the transmitter emptied. */
+static void uart_intr(void)
 {
   /* Reading RBR until LSR says it is empty also clears the receive interrupt. */
   while (reg_read(UART_LSR) & LSR_RX_READY)

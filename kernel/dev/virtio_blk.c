@@ -3,13 +3,15 @@
  * the modern (version 2) interface.
  *
  * Interface: virtio_blk_init() finds the disk among the virtio-mmio slots
- * and sets it up, once, at boot. virtio_blk_rw(b, write) moves one block
- * between the buffer b and the disk and sleeps until the device is done.
- * virtio_blk_intr() handles the disk's interrupt; virtio_blk_irq() says
- * which PLIC line that is, so plic.c can enable it.
+ * and sets it up, once, at boot, and registers virtio_blk_intr for the
+ * disk's interrupt line (kernel/dev/irq.h); without a usable disk it
+ * says why and returns an error, and the boot code decides what then.
+ * virtio_blk_rw(b, write) moves one block between the buffer b and the
+ * disk and sleeps until the device is done.
  *
  * Call chain: file system -> bio.c -> virtio_blk_rw -> device; later,
- * device -> PLIC -> trap handler -> virtio_blk_intr -> wakes the caller.
+ * device -> PLIC -> trap handler -> irq_dispatch -> virtio_blk_intr ->
+ * wakes the caller.
  *
  * How a request travels: the driver and the device share a virtqueue,
  * three arrays in memory. The driver describes a request as a chain of
@@ -34,7 +36,8 @@
 #include "kernel/lib/printf.h"
 #include "kernel/mm/kalloc.h"
 #include "kernel/proc/sleep.h"
-#include "kernel/riscv/power.h"
+#include "kernel/errno.h"
+#include "kernel/dev/irq.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 
@@ -78,6 +81,8 @@ static struct disk {
   uint16 used_seen;                 /* [lock] device-ring entries handled so far */
   struct disk_req req[VIRTQ_MAX_SIZE]; /* [lock] by head descriptor */
 } disk;
+
+static void virtio_blk_intr(void);
 
 static uint32 reg_read(uint off)
 {
@@ -144,53 +149,49 @@ static int find_disk(void)
   return -1;
 }
 
-/* Without a disk there is no file system and no init: say why and stop. */
-static void no_disk(const char *why) __attribute__((noreturn));
-static void no_disk(const char *why)
+/* There is no disk this driver can use: say why. Returns -ENODEV. */
+static int no_disk(const char *why)
 {
   printf("virtio_blk: %s\n", why);
-  machine_poweroff(POWEROFF_NODISK);
+  return -ENODEV;
 }
 
-/* Give up on a device that misbehaves during setup. */
-static void setup_failed(const char *what, uint64 value)
-    __attribute__((noreturn));
-static void setup_failed(const char *what, uint64 value)
+/* Give up on a device that misbehaves during setup: mark it failed and
+   say what went wrong. Returns -EIO. */
+static int setup_failed(const char *what, uint64 value)
 {
   reg_write(VIRTIO_MMIO_STATUS,
             reg_read(VIRTIO_MMIO_STATUS) | VIRTIO_STATUS_FAILED);
-  panic("virtio_blk: %s (0x%lx)", what, value);
+  printf("virtio_blk: %s (0x%lx)\n", what, value);
+  return -EIO;
 }
 
-static void *alloc_ring_page(void)
-{
-  void *page = kalloc_zeroed();
-  if (page == 0)
-    panic("virtio_blk: out of memory for the virtqueue");
-  return page;
-}
-
-/* Set up queue 0 (spec 4.2.3.2). The status must be DRIVER or later. */
-static void setup_queue(void)
+/* Set up queue 0 (spec 4.2.3.2). The status must be DRIVER or later.
+   Returns 0, -EIO or -ENOMEM. */
+static int setup_queue(void)
 {
   reg_write(VIRTIO_MMIO_QUEUE_SEL, DISK_QUEUE);
   if (reg_read(VIRTIO_MMIO_QUEUE_READY) != 0)
-    setup_failed("queue already in use after reset",
-                 reg_read(VIRTIO_MMIO_QUEUE_READY));
+    return setup_failed("queue already in use after reset",
+                        reg_read(VIRTIO_MMIO_QUEUE_READY));
   uint max = reg_read(VIRTIO_MMIO_QUEUE_NUM_MAX);
   if (max == 0)
-    setup_failed("the device has no request queue", max);
+    return setup_failed("the device has no request queue", max);
 
   /* A few requests in flight are plenty for one small disk. */
   disk.qsize = max < VIRTQ_MAX_SIZE ? max : VIRTQ_MAX_SIZE;
   if ((disk.qsize & (disk.qsize - 1)) != 0 || disk.qsize < DESCS_PER_REQ)
-    setup_failed("unusable queue size", disk.qsize);
+    return setup_failed("unusable queue size", disk.qsize);
   reg_write(VIRTIO_MMIO_QUEUE_NUM, disk.qsize);
 
   /* Whole pages satisfy every alignment the three parts need. */
-  disk.desc = alloc_ring_page();
-  disk.avail = alloc_ring_page();
-  disk.used = alloc_ring_page();
+  disk.desc = kalloc_zeroed();
+  disk.avail = kalloc_zeroed();
+  disk.used = kalloc_zeroed();
+  if (disk.desc == 0 || disk.avail == 0 || disk.used == 0) {
+    setup_failed("out of memory for the virtqueue", 0);
+    return -ENOMEM;
+  }
   reg_write_addr(VIRTIO_MMIO_QUEUE_DESC_LOW, VIRTIO_MMIO_QUEUE_DESC_HIGH,
                  V2P(disk.desc));
   reg_write_addr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, VIRTIO_MMIO_QUEUE_DRIVER_HIGH,
@@ -201,22 +202,23 @@ static void setup_queue(void)
   for (uint i = 0; i < disk.qsize; i++)
     disk.desc_free[i] = 1;
   reg_write(VIRTIO_MMIO_QUEUE_READY, QUEUE_READY_ON);
+  return 0;
 }
 
-void virtio_blk_init(void)
+int virtio_blk_init(void)
 {
   spin_init(&disk.lock, "disk.lock");
 
   int slot = find_disk();
   if (slot < 0)
-    no_disk("no virtio block device found (is fs.img attached?)");
+    return no_disk("no virtio block device found (is fs.img attached?)");
   disk.regs = (uint64)P2V(VIRTIO0 + slot * VIRTIO_SLOT_STRIDE);
   uint32 version = reg_read(VIRTIO_MMIO_VERSION);
   if (version != VIRTIO_VERSION_MODERN) {
     printf("virtio_blk: the disk in slot %d uses virtio-mmio version %d\n",
            slot, version);
-    no_disk("this driver needs version 2: run QEMU with "
-            "-global virtio-mmio.force-legacy=false");
+    return no_disk("this driver needs version 2: run QEMU with "
+                   "-global virtio-mmio.force-legacy=false");
   }
 
   /* Reset, then wait until the device says the reset is complete. */
@@ -235,26 +237,24 @@ void virtio_blk_init(void)
    */
   uint64 offered = device_features();
   if (!(offered & VIRTIO_FEATURE(VIRTIO_F_VERSION_1)))
-    setup_failed("device does not offer VIRTIO_F_VERSION_1", offered);
+    return setup_failed("device does not offer VIRTIO_F_VERSION_1", offered);
   driver_features(VIRTIO_FEATURE(VIRTIO_F_VERSION_1));
   status |= VIRTIO_STATUS_FEATURES_OK;
   reg_write(VIRTIO_MMIO_STATUS, status);
   /* The device clears FEATURES_OK if it cannot work with our choice. */
   if (!(reg_read(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
-    setup_failed("device rejected our features", offered);
+    return setup_failed("device rejected our features", offered);
 
-  setup_queue();
+  int err = setup_queue();
+  if (err < 0)
+    return err;
   disk.capacity = read_capacity();
 
   status |= VIRTIO_STATUS_DRIVER_OK;
   reg_write(VIRTIO_MMIO_STATUS, status);
   disk.irq = VIRTIO0_IRQ + slot;
-}
-
-int virtio_blk_irq(void)
-{
-  KASSERT(disk.irq != 0); /* virtio_blk_init must run first */
-  return disk.irq;
+  irq_register(disk.irq, virtio_blk_intr);
+  return 0;
 }
 
 /*
@@ -371,8 +371,8 @@ static const char *status_name(int status)
   }
 }
 
-/* Called from the trap handler for the disk's PLIC interrupt. */
-void virtio_blk_intr(void)
+/* The disk's interrupt (registered with irq.c). */
+static void virtio_blk_intr(void)
 {
   spin_acquire(&disk.lock);
 

@@ -7,11 +7,11 @@
 
 struct buf;
 
-void virtio_blk_init(void);   /* finds the disk; powers off with a message if absent */
+/* Find the disk and set it up. Returns 0, or (with a message saying
+   why) -ENODEV if there is no disk it can drive, -EIO if the device
+   misbehaves, -ENOMEM. */
+int virtio_blk_init(void);
 void virtio_blk_rw(struct buf *b, int write);
-void virtio_blk_intr(void);
-/* The disk's PLIC interrupt line. Valid only after virtio_blk_init. */
-int virtio_blk_irq(void);
 /* The disk's size in file-system blocks. Valid only after virtio_blk_init. */
 unsigned long virtio_blk_nblocks(void);
 

@@ -54,9 +54,9 @@ struct inode {
   uint addrs[NDIRECT + 1];
 };
 
-/* Read the superblock, recover the log, check the root; powers off if the
-   disk cannot be used. */
-void fs_init(int dev);
+/* Read the superblock, recover the log, check the root (super.c). Returns
+   0, or -EINVAL or -EIO, with a message, if the disk cannot be used. */
+int fs_init(int dev);
 /* Set up the in-memory inode table; file_init() calls it at boot, so that
    fs_namei("/") works (without disk I/O) even before fs_init. */
 void inode_init(void);

@@ -28,8 +28,9 @@
  * data, is not a commit this kernel wrote: the disk is damaged. Replaying
  * it could overwrite the superblock or the log itself, and retiring it
  * would throw away what may be a real commit, leaving the file system
- * silently half-updated. So log_init says what is wrong and powers off
- * without writing anything, as fs_init does for a bad superblock.
+ * silently half-updated. So log_init says what is wrong and returns
+ * -EIO without writing anything, and fs_init refuses the disk, as it
+ * does a bad superblock.
  *
  * Several processes' operations share one commit ("group commit"). To be
  * sure the group fits, log_begin_op reserves MAXOPBLOCKS log slots for
@@ -57,7 +58,7 @@
 #include "kernel/fs/buf.h"
 #include "kernel/fs/bio.h"
 #include "kernel/fs/log.h"
-#include "kernel/riscv/power.h"
+#include "kernel/errno.h"
 
 /* Most blocks one group may log: the log area less its header block. */
 #define LOG_MAXBLOCKS (LOGBLOCKS - 1)
@@ -145,12 +146,12 @@ static void install(int recovering)
   }
 }
 
-/* The header on disk is damaged: say so and power off (see the top). */
-static void __attribute__((noreturn)) refuse_log(void)
+/* The header on disk is damaged (see the top): say so. Returns -EIO. */
+static int refuse_log(void)
 {
   printf("fs: the log is not replayed and the disk is not used; "
          "rebuild the image with mkfs (make fs.img)\n");
-  machine_poweroff(POWEROFF_BADDISK);
+  return -EIO;
 }
 
 /*
@@ -158,13 +159,13 @@ static void __attribute__((noreturn)) refuse_log(void)
  * home block of a commit is an inode, bitmap or data block, that is,
  * from sb->inodestart up to the end of the file system.
  */
-static void recover(const struct superblock *sb)
+static int recover(const struct superblock *sb)
 {
   header_read();
   if (log.group.count > log.capacity) {
     printf("fs: disk %d: damaged log header: it names %u blocks, the log "
            "holds %u\n", log.dev, log.group.count, log.capacity);
-    refuse_log();
+    return refuse_log();
   }
   for (uint i = 0; i < log.group.count; i++) {
     uint home = log.group.home[i];
@@ -172,20 +173,21 @@ static void recover(const struct superblock *sb)
       printf("fs: disk %d: damaged log header: entry %u names block %u, "
              "outside blocks %u to %u\n", log.dev, i, home, sb->inodestart,
              sb->size - 1);
-      refuse_log();
+      return refuse_log();
     }
   }
   install(1);
   log.group.count = 0;
   header_write();
+  return 0;
 }
 
 /*
  * Called once by fs_init, from a process (it sleeps for disk I/O), with a
- * superblock that fs_init has checked. Powers off if the log header on
- * disk is damaged.
+ * superblock that fs_init has checked. Returns 0, or -EIO (with a
+ * message, the disk untouched) if the log header on disk is damaged.
  */
-void log_init(int dev, struct superblock *sb)
+int log_init(int dev, struct superblock *sb)
 {
   /* superblock_problem refuses logs too small for one operation. */
   KASSERT(sb->nlog - 1 >= MAXOPBLOCKS);
@@ -195,7 +197,7 @@ void log_init(int dev, struct superblock *sb)
   log.capacity = sb->nlog - 1;
   if (log.capacity > LOG_MAXBLOCKS)
     log.capacity = LOG_MAXBLOCKS;
-  recover(sb);
+  return recover(sb);
 }
 
 /*

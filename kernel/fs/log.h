@@ -11,7 +11,7 @@
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 
-void log_init(int dev, struct superblock *sb);
+int log_init(int dev, struct superblock *sb); /* 0, or -EIO: a damaged log header */
 void log_begin_op(void);
 void log_end_op(void);
 void log_write(struct buf *b);

@@ -22,7 +22,6 @@
 #include "kernel/fs/log.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/internal.h"
-#include "kernel/riscv/power.h"
 #include "kernel/dev/virtio_blk.h"
 
 #define SUPERBLOCK_BLOCK 1   /* block 0 is left for a boot loader */
@@ -124,9 +123,11 @@ static void free_orphans(uint dev)
  * Read the superblock, replay the log and check the root directory.
  * Called once, by the first process, because it sleeps for disk I/O. A
  * disk that holds no usable file system is a user mistake, not a kernel
- * bug: say so and power off.
+ * bug: say so and return -EINVAL (not a file system this kernel can use)
+ * or -EIO (a damaged log header or root directory), so that the boot
+ * code can stop the machine.
  */
-void fs_init(int dev)
+int fs_init(int dev)
 {
   struct buf *b = bio_read(dev, SUPERBLOCK_BLOCK);
   memmove(&fs_sb, b->data, sizeof(fs_sb));
@@ -135,9 +136,11 @@ void fs_init(int dev)
   if (problem) {
     printf("fs: disk %d is not a file system this kernel can use: %s\n"
            "fs: build the image with mkfs (make fs.img)\n", dev, problem);
-    machine_poweroff(POWEROFF_BADDISK);
+    return -EINVAL;
   }
-  log_init(dev, &fs_sb); /* powers off if the log header is damaged */
+  int err = log_init(dev, &fs_sb);
+  if (err < 0)
+    return err;
 
   /* Every path walk starts at the root without a directory entry to
      check it by (see dir_lookup), so check it once here. */
@@ -150,7 +153,8 @@ void fs_init(int dev)
     printf("fs: disk %d is damaged: the root directory (inode %d) %s\n"
            "fs: build the image with mkfs (make fs.img)\n", dev, ROOTINO,
            problem);
-    machine_poweroff(POWEROFF_BADDISK);
+    return -EIO;
   }
   free_orphans(dev);
+  return 0;
 }

@@ -20,7 +20,7 @@
 #include "kernel/proc/internal.h"
 #include "kernel/sched/policy.h"
 #include "kernel/riscv/csr.h"
-#include "kernel/riscv/sbi.h"
+#include "kernel/riscv/hart.h"
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
 
@@ -50,14 +50,13 @@ int cpuid(void)
    as many harts rather than all signalling the same one. */
 static void wake_idle_hart(void)
 {
-  uint64 me = 1UL << mycpu()->hartid;
-  for (;;) {
-    uint64 idle = idle_harts & ~me;
-    if (idle == 0)
-      return;
-    uint64 h = idle & -idle; /* the lowest */
-    if (__sync_fetch_and_and(&idle_harts, ~h) & h) {
-      sbi_send_ipi(h, 0);
+  uint64 me = mycpu()->hartid;
+  for (uint64 h = 0; h < NCPU; h++) {
+    uint64 bit = 1UL << h;
+    if (h == me || (idle_harts & bit) == 0)
+      continue;
+    if (__sync_fetch_and_and(&idle_harts, ~bit) & bit) {
+      hart_send_ipi(h);
       return;
     }
   }

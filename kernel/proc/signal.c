@@ -27,13 +27,13 @@
 #include "kernel/proc/signal.h"
 #include "kernel/proc/sleep.h"
 #include "kernel/signal.h"
-#include "kernel/riscv/sbi.h"
+#include "kernel/riscv/hart.h"
 
 /* Make p trap soon if it is running on another hart. */
 static void kick(struct proc *p)
 {
   if (p->state == RUNNING && p->lastcpu != cpuid())
-    sbi_send_ipi(1UL << cpus[p->lastcpu].hartid, 0);
+    hart_send_ipi(cpus[p->lastcpu].hartid);
 }
 
 /*

@@ -75,7 +75,11 @@ void forkret(void)
   if (first) {
     /* fs_init sleeps, so it must run in a process, not in main(). */
     first = 0;
-    fs_init(ROOTDEV);
+    if (fs_init(ROOTDEV) < 0) {
+      /* The disk's fault, not the kernel's: fs_init said what is wrong. */
+      printf("boot: no usable file system; powering off\n");
+      machine_poweroff(POWEROFF_BADDISK);
+    }
     start_init();
   }
   usertrapret();

@@ -16,9 +16,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/signal.h"
-#include "kernel/dev/plic.h"
-#include "kernel/dev/uart.h"
-#include "kernel/dev/virtio_blk.h"
+#include "kernel/dev/irq.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
@@ -83,18 +81,9 @@ static enum intr_kind handle_interrupt(uint64 scause)
   if ((scause & SCAUSE_INTR) == 0)
     return NOT_AN_INTERRUPT;
   switch (scause & ~SCAUSE_INTR) {
-  case IRQ_S_EXT: {
-    int irq = plic_claim();
-    if (irq == UART0_IRQ)
-      uart_intr();
-    else if (irq == virtio_blk_irq())
-      virtio_blk_intr();
-    else if (irq != 0)
-      printf("trap: unexpected device interrupt, irq %d\n", irq);
-    if (irq)
-      plic_complete(irq);
+  case IRQ_S_EXT:
+    irq_dispatch();
     return DEVICE_INTR;
-  }
   case IRQ_S_TIMER:
     timer_intr();
     return TIMER_INTR;
