@@ -16,7 +16,6 @@
 #define MAXARG       32   /* exec arguments */
 #define MAXOPBLOCKS  10   /* most blocks one file-system operation writes */
 #define LOGBLOCKS    (MAXOPBLOCKS * 3) /* blocks in the on-disk log */
-#define LOGSIZE      LOGBLOCKS
 #define NBUF         (MAXOPBLOCKS * 3) /* buffer cache size */
 #define FSSIZE       4000 /* file system size in blocks */
 #define MAXPATH      128  /* longest path name */

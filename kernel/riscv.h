@@ -24,9 +24,11 @@
 #define PTE_A (1L << 6) /* accessed */
 #define PTE_D (1L << 7) /* dirty */
 
-/* Physical address <-> page-table entry. */
-#define PA2PTE(pa) ((((uint64)(pa)) >> 12) << 10)
-#define PTE2PA(pte) (((pte) >> 10) << 12)
+/* Physical address <-> page-table entry: the physical page number sits
+   above the 10 flag bits. */
+#define PTE_PPN_SHIFT 10
+#define PA2PTE(pa) ((((uint64)(pa)) >> PGSHIFT) << PTE_PPN_SHIFT)
+#define PTE2PA(pte) (((pte) >> PTE_PPN_SHIFT) << PGSHIFT)
 #define PTE_FLAGS(pte) ((pte) & 0x3FF)
 
 /* The three 9-bit page-table indexes of a virtual address. */

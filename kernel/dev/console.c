@@ -214,6 +214,7 @@ static void edit_line(int c)
    after an untaken Ctrl-C). Caller holds the lock. */
 static void raw_input(int c)
 {
+  ASSERT_HELD(&console_input.lock);
   if (console_input.e - console_input.r == INPUT_BUF_SIZE)
     return;
   console_input.buf[console_input.e++ % INPUT_BUF_SIZE] = c;

@@ -3,8 +3,9 @@
  *
  * The tree is a header, a block of tokens describing nested nodes and
  * their properties, and a block of property-name strings; all integers are
- * big-endian. We walk the tokens once, remembering the path depth, and
- * pick out the few properties the kernel needs. Called once at boot, on
+ * big-endian. We walk the tokens once (fdt_parse), remembering the path
+ * to the current node (struct walk), and pick out the few properties the
+ * kernel needs (take_property). Called once at boot, on
  * the boot hart, before the page allocator may reuse the tree's memory.
  */
 #include "kernel/dev/fdt.h"
@@ -18,6 +19,8 @@
 #define FDT_NOP        4
 #define FDT_END        9
 #define FDT_MAX_DEPTH  16
+#define FDT_CELL       4  /* bytes in a cell; the structure block is aligned to cells */
+#define FDT_ALIGN(n)   (((n) + FDT_CELL - 1) & ~(FDT_CELL - 1))
 
 struct fdt_header {
   uint32 magic;
@@ -30,6 +33,12 @@ struct fdt_header {
   uint32 boot_cpuid_phys;
   uint32 size_dt_strings;
   uint32 size_dt_struct;
+};
+
+/* The header of a property in the structure block (big-endian). */
+struct fdt_prop {
+  uint32 len;      /* bytes of value that follow */
+  uint32 nameoff;  /* the property's name, as an offset into the strings */
 };
 
 struct machine_info machine;
@@ -45,7 +54,7 @@ static uint64 read_cells(const uchar *p, int cells)
 {
   uint64 v = 0;
   for (int i = 0; i < cells; i++)
-    v = (v << 32) | be32(p + 4 * i);
+    v = (v << 32) | be32(p + FDT_CELL * i);
   return v;
 }
 
@@ -66,6 +75,76 @@ static int isa_has(const char *isa, uint32 len, const char *ext)
   return 0;
 }
 
+/* A cell-sized value (one or two cells, by the property's length). */
+static uint64 read_number(const uchar *val, uint32 len)
+{
+  return len == 2 * FDT_CELL ? read_cells(val, 2) : be32(val);
+}
+
+/* Where the walk is: the names of the nodes on the path to the current
+   one (depth 1 is the root), and what the current cpu node has said. */
+struct walk {
+  const char *path[FDT_MAX_DEPTH];
+  int depth;
+  int addr_cells, size_cells; /* the root's, which /memory's reg uses */
+  int in_cpu;                 /* inside /cpus/cpu@N */
+  int cpu_is_cpu;             /* its device_type is "cpu" */
+  uint64 cpu_reg;             /* its hart id */
+};
+
+/* Is the current node's parent (depth 2) the top-level node `name`? */
+static int under(const struct walk *w, const char *name)
+{
+  return w->depth >= 2 && strcmp(w->path[1], name) == 0;
+}
+
+static void begin_node(struct walk *w, const char *name)
+{
+  if (w->depth < FDT_MAX_DEPTH)
+    w->path[w->depth] = name;
+  w->depth++;
+  if (w->depth == 3 && under(w, "cpus") && starts_with(name, "cpu@")) {
+    w->in_cpu = 1;
+    w->cpu_is_cpu = 0;
+    w->cpu_reg = 0;
+  }
+}
+
+static void end_node(struct walk *w)
+{
+  if (w->depth == 3 && w->in_cpu) {
+    if (w->cpu_is_cpu && machine.nharts < NCPU)
+      machine.hartids[machine.nharts++] = w->cpu_reg;
+    w->in_cpu = 0;
+  }
+  w->depth--;
+}
+
+/* Property `name` of the current node, with len bytes of value. */
+static void take_property(struct walk *w, const char *name, const uchar *val, uint32 len)
+{
+  if (w->depth == 1 && strcmp(name, "#address-cells") == 0) {
+    w->addr_cells = be32(val);
+  } else if (w->depth == 1 && strcmp(name, "#size-cells") == 0) {
+    w->size_cells = be32(val);
+  } else if (w->depth == 2 && starts_with(w->path[1], "memory") &&
+             strcmp(name, "reg") == 0 && machine.ram_size == 0) {
+    machine.ram_base = read_cells(val, w->addr_cells);
+    machine.ram_size = read_cells(val + FDT_CELL * w->addr_cells, w->size_cells);
+  } else if (w->depth == 2 && under(w, "cpus") && strcmp(name, "timebase-frequency") == 0) {
+    machine.timebase = read_number(val, len);
+  } else if (w->depth == 3 && w->in_cpu && strcmp(name, "reg") == 0) {
+    w->cpu_reg = read_number(val, len);
+  } else if (w->depth == 3 && w->in_cpu && strcmp(name, "riscv,isa") == 0) {
+    machine.has_sstc = isa_has((const char *)val, len, "sstc");
+  } else if (w->depth == 3 && w->in_cpu && strcmp(name, "device_type") == 0) {
+    w->cpu_is_cpu = strcmp((const char *)val, "cpu") == 0;
+  } else if (w->depth == 2 && under(w, "chosen") && strcmp(name, "bootargs") == 0) {
+    safestrcpy(machine.bootargs, (const char *)val,
+               len < BOOTARGS_MAX ? len + 1 : BOOTARGS_MAX);
+  }
+}
+
 int fdt_parse(const void *fdt)
 {
   const struct fdt_header *h = fdt;
@@ -73,68 +152,28 @@ int fdt_parse(const void *fdt)
     return -EINVAL;
 
   const uchar *tok = (const uchar *)fdt + be32(&h->off_dt_struct);
-  const char *strings = (const char *)fdt + be32(&h->off_dt_strings);
   const uchar *limit = tok + be32(&h->size_dt_struct);
-
-  /* Node names along the current path; depth 1 is the root. */
-  const char *path[FDT_MAX_DEPTH];
-  int depth = 0;
-  int addr_cells = 2, size_cells = 2; /* the root's, used by /memory */
-  int in_cpu = 0;                      /* inside /cpus/cpu@N */
-  int cpu_is_cpu = 0;
-  uint64 cpu_reg = 0;
+  const char *strings = (const char *)fdt + be32(&h->off_dt_strings);
+  struct walk w = { .depth = 0, .addr_cells = 2, .size_cells = 2 };
 
   memset(&machine, 0, sizeof(machine));
-
   while (tok < limit) {
     uint32 t = be32(tok);
-    tok += 4;
+    tok += FDT_CELL;
     if (t == FDT_BEGIN_NODE) {
+      /* The node's name follows, NUL-terminated, padded to a cell. */
       const char *name = (const char *)tok;
-      tok += (strlen(name) + 1 + 3) & ~3;
-      if (depth < FDT_MAX_DEPTH)
-        path[depth] = name;
-      depth++;
-      if (depth == 3 && strncmp(path[1], "cpus", 5) == 0 && starts_with(name, "cpu@")) {
-        in_cpu = 1;
-        cpu_is_cpu = 0;
-        cpu_reg = 0;
-      }
+      tok += FDT_ALIGN(strlen(name) + 1);
+      begin_node(&w, name);
     } else if (t == FDT_END_NODE) {
-      if (depth == 3 && in_cpu) {
-        if (cpu_is_cpu && machine.nharts < NCPU)
-          machine.hartids[machine.nharts++] = cpu_reg;
-        in_cpu = 0;
-      }
-      depth--;
+      end_node(&w);
     } else if (t == FDT_PROP) {
-      uint32 len = be32(tok);
-      const char *pname = strings + be32(tok + 4);
-      const uchar *val = tok + 8;
-      tok += 8 + ((len + 3) & ~3);
-
-      if (depth == 1 && strncmp(pname, "#address-cells", 15) == 0)
-        addr_cells = be32(val);
-      else if (depth == 1 && strncmp(pname, "#size-cells", 12) == 0)
-        size_cells = be32(val);
-      else if (depth == 2 && starts_with(path[1], "memory") &&
-               strncmp(pname, "reg", 4) == 0 && machine.ram_size == 0) {
-        machine.ram_base = read_cells(val, addr_cells);
-        machine.ram_size = read_cells(val + 4 * addr_cells, size_cells);
-      } else if (depth == 2 && strncmp(path[1], "cpus", 5) == 0 &&
-                 strncmp(pname, "timebase-frequency", 19) == 0) {
-        machine.timebase = len == 8 ? read_cells(val, 2) : be32(val);
-      } else if (depth == 3 && in_cpu && strncmp(pname, "reg", 4) == 0) {
-        cpu_reg = len == 8 ? read_cells(val, 2) : be32(val);
-      } else if (depth == 3 && in_cpu && strncmp(pname, "riscv,isa", 10) == 0) {
-        machine.has_sstc = isa_has((const char *)val, len, "sstc");
-      } else if (depth == 3 && in_cpu && strncmp(pname, "device_type", 12) == 0) {
-        cpu_is_cpu = strncmp((const char *)val, "cpu", 4) == 0;
-      } else if (depth == 2 && strncmp(path[1], "chosen", 7) == 0 &&
-                 strncmp(pname, "bootargs", 9) == 0) {
-        safestrcpy(machine.bootargs, (const char *)val,
-                   len < BOOTARGS_MAX ? len + 1 : BOOTARGS_MAX);
-      }
+      /* struct fdt_prop, then the value, padded to a cell. */
+      const struct fdt_prop *prop = (const struct fdt_prop *)tok;
+      uint32 len = be32(&prop->len);
+      const uchar *val = tok + sizeof(*prop);
+      tok = val + FDT_ALIGN(len);
+      take_property(&w, strings + be32(&prop->nameoff), val, len);
     } else if (t == FDT_NOP) {
       continue;
     } else if (t == FDT_END) {

@@ -263,6 +263,7 @@ int virtio_blk_init(void)
  */
 static int alloc_descs(int d[], int n)
 {
+  ASSERT_HELD(&disk.lock);
   int got = 0;
   for (uint i = 0; i < disk.qsize && got < n; i++) {
     if (disk.desc_free[i]) {
@@ -280,6 +281,7 @@ static int alloc_descs(int d[], int n)
 /* Return the chain starting at head to the free pool. Caller holds disk.lock. */
 static void free_chain(int head)
 {
+  ASSERT_HELD(&disk.lock);
   int i = head;
   for (;;) {
     KASSERT(!disk.desc_free[i]);

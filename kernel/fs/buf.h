@@ -9,16 +9,19 @@
 #include "kernel/fs.h"
 #include "kernel/lib/sleeplock.h"
 
+/* Lock legend: [b->lock] the buffer's sleep lock, held by its one user
+   from bio_read to bio_release; [cache_lock] the buffer cache's spinlock
+   (bio.c); [disk.lock] the disk driver's spinlock (virtio_blk.c). */
 struct buf {
-  int valid;             /* [lock] data has been read from disk */
-  int disk;              /* [driver's lock] the disk owns the buffer */
-  uint dev;              /* [cache lock] */
-  uint blockno;          /* [cache lock] */
+  int valid;             /* [b->lock] data has been read from disk */
+  int disk;              /* [disk.lock] the disk owns the buffer */
+  uint dev;              /* [cache_lock] */
+  uint blockno;          /* [cache_lock] */
   struct sleeplock lock; /* held by the one user of the buffer */
-  uint refcnt;           /* [cache lock] */
-  struct buf *prev;      /* [cache lock] LRU list */
-  struct buf *next;
-  uchar data[BSIZE];     /* [lock] */
+  uint refcnt;           /* [cache_lock] */
+  struct buf *prev;      /* [cache_lock] LRU list, towards the least recent */
+  struct buf *next;      /* [cache_lock] LRU list, towards the most recent */
+  uchar data[BSIZE];     /* [b->lock] */
 };
 
 #endif

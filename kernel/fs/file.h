@@ -13,17 +13,18 @@ struct pipe;
 struct inode;
 struct stat;
 
-/* Lock legend: [ftable] the file table's lock; [I] set by the open that
-   made the file, then unchanged until the last close; [ip] the inode's
-   sleep lock (file.c reads and moves the offset only while holding it). */
+/* Lock legend: [ftable_lock] the file table's lock (file.c); [I] set by
+   the open that made the file, then unchanged until the last close;
+   [ip->lock] the inode's sleep lock (file.c reads and moves the offset
+   only while holding it). */
 struct file {
   enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type; /* [I] */
-  int ref;           /* [ftable] reference count */
+  int ref;           /* [ftable_lock] reference count */
   char readable;     /* [I] */
   char writable;     /* [I] */
   struct pipe *pipe; /* [I] FD_PIPE */
   struct inode *ip;  /* [I] FD_INODE and FD_DEVICE */
-  uint off;          /* [ip] FD_INODE: offset of the next read or write */
+  uint off;          /* [ip->lock] FD_INODE: offset of the next read or write */
   short major;       /* [I] FD_DEVICE */
 };
 

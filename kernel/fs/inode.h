@@ -41,9 +41,9 @@
 struct stat;
 
 struct inode {
-  uint dev;              /* [itable lock] */
-  uint inum;             /* [itable lock] */
-  int ref;               /* [itable lock] references */
+  uint dev;              /* [itable_lock] */
+  uint inum;             /* [itable_lock] */
+  int ref;               /* [itable_lock] references */
   struct sleeplock lock; /* guards everything below */
   int valid;             /* has been read from disk? */
   short type;            /* copy of the disk inode */

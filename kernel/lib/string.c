@@ -22,16 +22,6 @@ void *memset(void *dst, int c, uint64 n)
   return dst;
 }
 
-int memcmp(const void *a, const void *b, uint64 n)
-{
-  const uchar *p = a, *q = b;
-  for (uint64 i = 0; i < n; i++) {
-    if (p[i] != q[i])
-      return p[i] - q[i];
-  }
-  return 0;
-}
-
 /* Handles overlap: copies backwards when dst lies above src. */
 void *memmove(void *dst, const void *src, uint64 n)
 {
@@ -63,6 +53,13 @@ int strlen(const char *s)
   while (s[n])
     n++;
   return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+  for (; *a != '\0' && *a == *b; a++, b++)
+    ;
+  return (uchar)*a - (uchar)*b;
 }
 
 int strncmp(const char *a, const char *b, uint64 n)

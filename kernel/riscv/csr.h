@@ -7,7 +7,8 @@
 #ifndef KERNEL_RISCV_CSR_H
 #define KERNEL_RISCV_CSR_H
 
-#include "kernel/types.h"
+/* The bit names are usable from assembly too (entry.S); the accessors
+   below are C only. */
 
 /* sstatus bits */
 #define SSTATUS_SIE   (1L << 1)   /* supervisor interrupts enabled */
@@ -23,11 +24,12 @@
 /* sie bits (enabled) and sip bits (pending) */
 #define SIE_SSIE (1L << 1)  /* software (IPI) */
 #define SIE_STIE (1L << 5)  /* timer */
-#define SIE_SEIE (1L << 9)  /* external (PLIC) */
+#define SIE_SEIE (1L << 9)  /* external (device) */
 #define SIP_SSIP SIE_SSIE   /* an IPI is pending */
 
 /* scause: the top bit says interrupt; the rest is the code. */
 #define SCAUSE_INTR (1UL << 63)
+#ifndef __ASSEMBLER__
 enum trap_cause {
   CAUSE_MISALIGNED_FETCH = 0,
   CAUSE_FETCH_ACCESS = 1,
@@ -48,6 +50,7 @@ enum intr_cause {
   IRQ_S_TIMER = 5,
   IRQ_S_EXT = 9,
 };
+#endif
 
 /* satp: Sv39 mode and the root page table's physical page number. */
 #define SATP_SV39 (8L << 60)
@@ -57,6 +60,9 @@ enum intr_cause {
 #define SCOUNTEREN_CY (1 << 0)
 #define SCOUNTEREN_TM (1 << 1)
 #define SCOUNTEREN_IR (1 << 2)
+
+#ifndef __ASSEMBLER__
+#include "kernel/types.h"
 
 #define CSR_READ(name)                                  \
   ({                                                    \
@@ -93,5 +99,7 @@ static inline void w_stimecmp(uint64 x)
 
 static inline void sfence_vma(void) { asm volatile("sfence.vma zero, zero"); }
 static inline void wfi(void) { asm volatile("wfi"); }
+
+#endif /* __ASSEMBLER__ */
 
 #endif

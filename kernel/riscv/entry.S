@@ -11,11 +11,18 @@
 
 #include "kernel/param.h"
 #include "kernel/memlayout.h"
+#include "kernel/riscv.h"
+#include "kernel/riscv/csr.h"
 
 #define BOOT_STACK_SIZE 16384
-#define PTE_LEAF_RWX    0xCF      /* V R W X A D */
-#define GIGAPAGE_SHIFT  30
-#define SATP_MODE_SV39  8
+
+# The boot page table maps with root (level-2) leaves: 1 GiB pages.
+#define GIGAPAGE        (1L << PXSHIFT(2))
+#define ROOT_ENTRIES    512
+#define ROOT_INDEX(va)  (((va) >> PXSHIFT(2)) & PXMASK)
+#define BOOT_LEAF(pa)   ((((pa) >> PGSHIFT) << PTE_PPN_SHIFT) | \
+                         PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
+#define BOOT_HIGH_GIGAPAGES 4   /* physical 0 .. 4 GiB: devices, then RAM */
 
 .section .text.entry
 .global _entry
@@ -41,9 +48,8 @@ common:
 
         # Paging on with the boot page table.
         la t0, boot_pagetable
-        srli t0, t0, 12
-        li t1, SATP_MODE_SV39
-        slli t1, t1, 60
+        srli t0, t0, PGSHIFT
+        li t1, SATP_SV39
         or t0, t0, t1
         csrw satp, t0
         sfence.vma zero, zero
@@ -65,21 +71,25 @@ park:
 high_addr:
         .quad high
 
-# Boot page table: 1 GiB leaf pages. Index 2 maps RAM where it is
-# (0x80000000) so the instructions right after csrw satp still fetch; indexes
-# 256.. map physical 0.. at KERNEL_VA_BASE (devices, then RAM).
+# Boot page table: 1 GiB leaf pages. One entry maps RAM where it is
+# (RAMBASE) so the instructions right after csrw satp still fetch; the
+# entries from ROOT_INDEX(KERNEL_VA_BASE) on map physical 0.. at
+# KERNEL_VA_BASE (devices, then RAM).
 .section .data
 .balign 4096
 boot_pagetable:
-        .quad 0
-        .quad 0
-        .quad ((0x80000000 >> 12) << 10) | PTE_LEAF_RWX
-        .zero 8 * (256 - 3)
-        .quad ((0x00000000 >> 12) << 10) | PTE_LEAF_RWX
-        .quad ((0x40000000 >> 12) << 10) | PTE_LEAF_RWX
-        .quad ((0x80000000 >> 12) << 10) | PTE_LEAF_RWX
-        .quad ((0xC0000000 >> 12) << 10) | PTE_LEAF_RWX
-        .zero 8 * (512 - 260)
+        .zero 8 * ROOT_INDEX(RAMBASE)
+        .quad BOOT_LEAF(RAMBASE)
+        .zero 8 * (ROOT_INDEX(KERNEL_VA_BASE) - ROOT_INDEX(RAMBASE) - 1)
+        .quad BOOT_LEAF(0 * GIGAPAGE)
+        .quad BOOT_LEAF(1 * GIGAPAGE)
+        .quad BOOT_LEAF(2 * GIGAPAGE)
+        .quad BOOT_LEAF(3 * GIGAPAGE)
+        .zero 8 * (ROOT_ENTRIES - ROOT_INDEX(KERNEL_VA_BASE) - BOOT_HIGH_GIGAPAGES)
+boot_pagetable_end:
+.if boot_pagetable_end - boot_pagetable - ROOT_ENTRIES * 8
+.error "boot_pagetable must be exactly one page of root entries"
+.endif
 
 .section .bss
 .balign 16

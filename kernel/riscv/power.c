@@ -8,7 +8,6 @@
 #include "kernel/riscv/sbi.h"
 
 /* QEMU's "sifive,test" device: a write of one of these ends the machine. */
-#define TESTDEV_PASS 0x5555
 #define TESTDEV_FAIL 0x3333
 #define TESTDEV_CODE_SHIFT 16
 #define TESTDEV_MAX_CODE 255

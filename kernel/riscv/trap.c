@@ -36,7 +36,8 @@ void syscall(void);
 /* Which pid's FP registers each hart holds. The kernel never touches FP,
    so a process returning to user mode on the hart where it last ran in
    user mode, with no one else there since, still has its registers in
-   place and needs no restore. */
+   place and needs no restore. [c]: each hart reads and writes only its
+   own entry, with interrupts off (usertrapret). */
 static int fp_owner[NCPU];
 
 static const char *const cause_names[] = {

@@ -19,6 +19,7 @@ static void rr_init(void)
 
 static void rr_enqueue(struct proc *p)
 {
+  ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
   if (!p->on_runq) {
     p->on_runq = 1;
@@ -34,6 +35,7 @@ static void rr_enqueue(struct proc *p)
 
 static void rr_dequeue(struct proc *p)
 {
+  ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
   if (p->on_runq) {
     struct proc **pp = &head, *prev = 0;
