@@ -7,8 +7,9 @@
  *   0x0c000000  PLIC
  *   0x10000000  UART 16550
  *   0x10001000  virtio-mmio slots, one page each, 8 of them
- *   0x80000000  RAM; OpenSBI owns the first 512 KiB
- *   0x80200000  the kernel, where OpenSBI jumps
+ *   0x80000000  RAM (KERNBASE); OpenSBI owns the first 512 KiB
+ *   0x80200000  the kernel (KERNEL_LOAD), where OpenSBI jumps
+ *   PHYSTOP     the end of RAM on the default 128 MiB machine
  *
  * Virtual (Sv39):
  *   0 .. MAXVA                   user memory of the current process
@@ -29,8 +30,16 @@
 #define VIRTIO_SLOTS 8
 #define VIRTIO0_IRQ 1          /* slot k interrupts on IRQ 1 + k */
 
-#define RAMBASE     0x80000000L
-#define KERNBASE    0x80200000L  /* physical load address of the kernel */
+/*
+ * RAM, with xv6's names and meaning, for programs written for xv6 (its
+ * labs compute the RAM size as PHYSTOP - KERNBASE). The kernel itself
+ * never uses PHYSTOP: it takes the size of RAM from the device tree, and
+ * uses all of QEMU's -m.
+ */
+#define KERNBASE    0x80000000L                    /* start of RAM */
+#define PHYSTOP     (KERNBASE + 128 * 1024 * 1024) /* its end on the default machine */
+
+#define KERNEL_LOAD 0x80200000L  /* physical address the kernel is loaded and entered at */
 
 /* Start of the upper half of Sv39, where the kernel maps physical memory. */
 #define KERNEL_VA_BASE 0xFFFFFFC000000000L

@@ -1,9 +1,12 @@
 /*
- * riscv.h: Sv39 paging constants and page-table types.
+ * riscv.h: Sv39 paging constants and page-table types, and the register
+ * reads that work in user mode too.
  *
- * This header holds only constants and types, so user programs written for
- * xv6 (which include it for PGSIZE and MAXVA) compile against it. The
- * kernel's CSR accessors and register bit names live in kernel/riscv/csr.h.
+ * User programs written for xv6 include it for PGSIZE, MAXVA, PTE_* and
+ * r_sp(), so this header holds only what is safe there: constants, types
+ * and reads of sp, ra and the time counter (user mode may read `time`:
+ * the kernel opens it in scounteren). The kernel's CSR accessors and
+ * supervisor register bit names live in kernel/riscv/csr.h.
  */
 #ifndef KERNEL_RISCV_H
 #define KERNEL_RISCV_H
@@ -43,8 +46,34 @@
 #define MAXVA (1L << (9 + 9 + 9 + 12 - 1))
 
 #ifndef __ASSEMBLER__
+#include "kernel/types.h"
+
 typedef uint64 pte_t;
 typedef uint64 *pagetable_t; /* 512 PTEs */
+
+/* The stack pointer: xv6 programs find their stack page with it. */
+static inline uint64 r_sp(void)
+{
+  uint64 x;
+  asm volatile("mv %0, sp" : "=r"(x));
+  return x;
+}
+
+/* The return address register. */
+static inline uint64 r_ra(void)
+{
+  uint64 x;
+  asm volatile("mv %0, ra" : "=r"(x));
+  return x;
+}
+
+/* The time counter: 10 MHz on QEMU's virt machine (PLATFORM.md). */
+static inline uint64 r_time(void)
+{
+  uint64 x;
+  asm volatile("rdtime %0" : "=r"(x));
+  return x;
+}
 #endif
 
 #endif

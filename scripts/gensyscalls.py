@@ -3,10 +3,17 @@
 
 Usage: gensyscalls.py TABLE OUT_SYSCALL_H OUT_TABLE_H OUT_USYS_S
 
-TABLE (kernel/syscalls.tbl) has one "number name" line per call. Every file
-this writes is a build output; edit the table, never the outputs.
+TABLE (kernel/syscalls.tbl) has one "number name [alias...]" line per call.
+An alias is a second user-visible name for the same call (xv6 2024-25
+renamed sleep to pause): it gets a SYS_ number and a stub, but no entry of
+its own in the kernel's table. Stubs of calls numbered from FIRST_OWN up
+(ours, not xv6's) are weak symbols, so that a program defining a function
+of the same name links with its own. Every file this writes is a build
+output; edit the table, never the outputs.
 """
 import sys
+
+FIRST_OWN = 22   # xv6-riscv's calls are 1-21
 
 
 def read_table(path):
@@ -18,14 +25,14 @@ def read_table(path):
             if not line:
                 continue
             fields = line.split()
-            if len(fields) != 2 or not fields[0].isdigit():
-                sys.exit(f"{path}:{lineno}: expected 'number name', got {line!r}")
-            num, name = int(fields[0]), fields[1]
-            if num in seen_nums or name in seen_names:
+            if len(fields) < 2 or not fields[0].isdigit():
+                sys.exit(f"{path}:{lineno}: expected 'number name [alias...]', got {line!r}")
+            num, names = int(fields[0]), fields[1:]
+            if num in seen_nums or seen_names.intersection(names) or len(set(names)) < len(names):
                 sys.exit(f"{path}:{lineno}: duplicate number or name {line!r}")
             seen_nums.add(num)
-            seen_names.add(name)
-            calls.append((num, name))
+            seen_names.update(names)
+            calls.append((num, names[0], names[1:]))
     return calls
 
 
@@ -42,23 +49,26 @@ def main():
     banner = f"Generated from {table} by scripts/gensyscalls.py. Do not edit."
 
     lines = [f"/* {banner} */", "#ifndef KERNEL_SYSCALL_H", "#define KERNEL_SYSCALL_H", ""]
-    lines += [f"#define SYS_{name} {num}" for num, name in calls]
-    lines += ["", f"#define SYS_MAX {max(n for n, _ in calls)}", "", "#endif", ""]
+    for num, name, aliases in calls:
+        lines += [f"#define SYS_{n} {num}" for n in [name] + aliases]
+    lines += ["", f"#define SYS_MAX {max(n for n, _, _ in calls)}", "", "#endif", ""]
     write(out_h, "\n".join(lines))
 
     lines = [f"/* {banner} */", "/* Included by kernel/proc/syscall.c. */", ""]
-    lines += [f"int64 sys_{name}(void);" for _, name in calls]
+    lines += [f"int64 sys_{name}(void);" for _, name, _ in calls]
     lines += ["", "static const struct syscall_entry syscall_table[] = {"]
-    lines += [f'  [SYS_{name}] = {{ sys_{name}, "{name}" }},' for _, name in calls]
+    lines += [f'  [SYS_{name}] = {{ sys_{name}, "{name}" }},' for _, name, _ in calls]
     lines += ["};", ""]
     write(out_table, "\n".join(lines))
 
     lines = [f"# {banner}", "# Each stub puts its number in a7 and traps; a negative result",
              "# becomes -1 with errno set (see user/lib/errno.c).",
              '#include "kernel/syscall.h"', ""]
-    for _, name in calls:
-        lines += [f".global {name}", f"{name}:", f"  li a7, SYS_{name}", "  ecall",
-                  "  bltz a0, __syscall_error", "  ret", ""]
+    for num, name, aliases in calls:
+        for stub in [name] + aliases:
+            binding = ".weak" if num >= FIRST_OWN else ".global"
+            lines += [f"{binding} {stub}", f"{stub}:", f"  li a7, SYS_{name}", "  ecall",
+                      "  bltz a0, __syscall_error", "  ret", ""]
     write(out_usys, "\n".join(lines))
 
 

@@ -18,7 +18,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define WARMUP        5
 #define GETPID_OPS    100000

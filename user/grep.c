@@ -9,7 +9,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define BUF_SIZE 1024   /* longer lines are matched in pieces of this size */
 

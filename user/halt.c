@@ -3,7 +3,7 @@
  * status 0.
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 int
 main(int argc, char *argv[])

@@ -15,7 +15,7 @@
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "kernel/fs/file.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define RETRY_TICKS 10   /* pause before trying a failed fork again */
 

@@ -11,7 +11,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define SIG_PREFIX "SIG"   /* optional in a name: -SIGSTOP is -STOP */
 

@@ -2,7 +2,7 @@
  * ln: make a new name (a hard link) for an existing file.
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 int
 main(int argc, char *argv[])

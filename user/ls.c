@@ -9,7 +9,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
 #include "kernel/param.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 /* The last component of path, padded with spaces to DIRSIZ characters
    so the columns line up. */

@@ -2,7 +2,7 @@
  * mkdir: create each named directory.
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 int
 main(int argc, char *argv[])

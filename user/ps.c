@@ -16,7 +16,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define KIB 1024
 

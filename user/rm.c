@@ -4,7 +4,7 @@
  * are gone.
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 int
 main(int argc, char *argv[])

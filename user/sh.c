@@ -46,7 +46,7 @@
 #include "kernel/fcntl.h"
 #include "kernel/param.h"
 #include "kernel/errno.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define LINE_MAX    512   /* longest input line, terminator included */
 #define ARENA_SIZE  8192  /* bytes of parse tree per line */

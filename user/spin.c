@@ -7,7 +7,7 @@
  *               other work competing for the harts, it gets less CPU)
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define US_PER_SEC 1000000
 /* Loop iterations between two looks at the clock. Reading the clock is a

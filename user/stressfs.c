@@ -6,7 +6,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define NWORKERS  4
 #define NCHUNKS   20    /* chunks each worker writes */

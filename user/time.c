@@ -21,7 +21,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define US_PER_SEC    1000000
 #define CENTI_PER_SEC 100     /* times are shown in hundredths of seconds */

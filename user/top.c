@@ -24,7 +24,7 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/riscv.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define US_PER_SEC    1000000
 #define SEC_PER_MIN   60

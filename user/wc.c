@@ -5,7 +5,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define BUF_SIZE 512
 

@@ -4,7 +4,7 @@
  * (Ctrl-P shows it) until the parent exits and init reaps the orphan.
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define PARENT_SLEEP_TICKS 5
 

@@ -158,7 +158,9 @@ int dir_link(struct inode *dp, const char *name, uint inum)
  * Copy the next element of the path at *pathp into name (DIRSIZ + 1
  * bytes) and advance *pathp past it and the slashes after it, so that
  * **pathp == 0 means the element was the last. Returns 1 for an element,
- * 0 if the path has none left, -ENAMETOOLONG if it is longer than DIRSIZ.
+ * 0 if the path has none left. An element longer than DIRSIZ is cut to
+ * its first DIRSIZ characters, as xv6 does (POSIX allows this where
+ * _POSIX_NO_TRUNC is not set): programs written for xv6 rely on it.
  *
  *   "a/bb//c"  ->  name "a", rest "bb//c"
  *   "///"      ->  0
@@ -178,7 +180,7 @@ static int next_elem(const char **pathp, char *name)
     p++;
   int len = p - start;
   if (len > DIRSIZ)
-    return -ENAMETOOLONG;
+    len = DIRSIZ;
   memmove(name, start, len);
   name[len] = '\0';
   while (*p == '/')
@@ -211,12 +213,7 @@ static int walk(const char *path, int want_parent, char *name, struct inode **ip
     return -ENFILE;
 
   for (;;) {
-    int r = next_elem(&path, name);
-    if (r < 0) {
-      inode_put(ip);
-      return r;
-    }
-    if (r == 0)
+    if (next_elem(&path, name) == 0)
       break;
 
     inode_lock(ip);

@@ -84,11 +84,12 @@ int dir_link(struct inode *dp, const char *name, uint inum);
 
 /*
  * Path names. A name buffer must hold DIRSIZ + 1 bytes; it is always
- * NUL-terminated. fs_lookup and fs_lookup_parent return 0 and set *ipp to
- * an unlocked, referenced inode, or return -ENOENT, -ENOTDIR,
- * -ENAMETOOLONG (an element longer than DIRSIZ), -ENFILE (inode table full),
- * -EIO (a damaged directory or inode on the way, reported on the console)
- * or -EINVAL (fs_lookup_parent of a path with no last element, like "/").
+ * NUL-terminated. An element longer than DIRSIZ is cut to DIRSIZ
+ * characters, as in xv6. fs_lookup and fs_lookup_parent return 0 and set
+ * *ipp to an unlocked, referenced inode, or return -ENOENT, -ENOTDIR,
+ * -ENFILE (inode table full), -EIO (a damaged directory or inode on the
+ * way, reported on the console) or -EINVAL (fs_lookup_parent of a path
+ * with no last element, like "/").
  * Callers must be inside a transaction (inode_put may free an inode).
  */
 int fs_lookup(const char *path, struct inode **ipp);

@@ -49,7 +49,7 @@ void vm_kernel_init(uint64 ram_end)
   kmap(VIRTIO0, VIRTIO_SLOTS * PGSIZE, PTE_R | PTE_W);
 
   uint64 text_end = V2P(etext), rodata_end = V2P(erodata);
-  kmap(KERNBASE, text_end - KERNBASE, PTE_R | PTE_X);
+  kmap(KERNEL_LOAD, text_end - KERNEL_LOAD, PTE_R | PTE_X);
   kmap(text_end, rodata_end - text_end, PTE_R);
   kmap(rodata_end, ram_end - rodata_end, PTE_R | PTE_W);
 }

@@ -63,6 +63,7 @@ enum intr_cause {
 
 #ifndef __ASSEMBLER__
 #include "kernel/types.h"
+#include "kernel/riscv.h" /* r_time */
 
 #define CSR_READ(name)                                  \
   ({                                                    \
@@ -84,7 +85,6 @@ static inline void intr_on(void) { CSR_SET(sstatus, SSTATUS_SIE); }
 static inline void intr_off(void) { CSR_CLEAR(sstatus, SSTATUS_SIE); }
 static inline int intr_get(void) { return (CSR_READ(sstatus) & SSTATUS_SIE) != 0; }
 
-static inline uint64 r_time(void) { return CSR_READ(time); }
 static inline uint64 r_tp(void)
 {
   uint64 x;

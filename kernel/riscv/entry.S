@@ -72,15 +72,15 @@ high_addr:
         .quad high
 
 # Boot page table: 1 GiB leaf pages. One entry maps RAM where it is
-# (RAMBASE) so the instructions right after csrw satp still fetch; the
+# (KERNBASE) so the instructions right after csrw satp still fetch; the
 # entries from ROOT_INDEX(KERNEL_VA_BASE) on map physical 0.. at
 # KERNEL_VA_BASE (devices, then RAM).
 .section .data
 .balign 4096
 boot_pagetable:
-        .zero 8 * ROOT_INDEX(RAMBASE)
-        .quad BOOT_LEAF(RAMBASE)
-        .zero 8 * (ROOT_INDEX(KERNEL_VA_BASE) - ROOT_INDEX(RAMBASE) - 1)
+        .zero 8 * ROOT_INDEX(KERNBASE)
+        .quad BOOT_LEAF(KERNBASE)
+        .zero 8 * (ROOT_INDEX(KERNEL_VA_BASE) - ROOT_INDEX(KERNBASE) - 1)
         .quad BOOT_LEAF(0 * GIGAPAGE)
         .quad BOOT_LEAF(1 * GIGAPAGE)
         .quad BOOT_LEAF(2 * GIGAPAGE)

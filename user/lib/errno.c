@@ -8,9 +8,9 @@
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
-int errno;
+ULIB_EXTRA int errno;
 
 /*
  * Reached by a branch, not a call, from a system call stub whose result was
@@ -62,7 +62,7 @@ static char *const messages[] = {
 #define NMESSAGES ((int)(sizeof(messages) / sizeof(messages[0])))
 
 /* Returns a description of error number err (a positive errno value). */
-char *
+ULIB_EXTRA char *
 strerror(int err)
 {
   if (err <= 0 || err >= NMESSAGES || messages[err] == 0)

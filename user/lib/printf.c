@@ -2,7 +2,8 @@
  * printf.c: formatted output for user programs.
  *
  * printf(fmt, ...) writes to standard output, fprintf(fd, fmt, ...) to fd,
- * and snprintf(buf, size, fmt, ...) into a string. Conversions: %d %u %x
+ * and snprintf(buf, size, fmt, ...) (or vsnprintf, with a va_list) into a
+ * string. Conversions: %d %u %x
  * (int; with an l or ll prefix, long), %p (pointer, as 0x and 16 hex
  * digits), %s, %c and %%. Between the % and the conversion may stand the
  * flags - (left-justify) and 0 (pad a number with zeros after its sign)
@@ -19,7 +20,7 @@
 #include <stdarg.h>
 
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define OUTBUF_SIZE 256   /* longer output takes several writes */
 #define TO_STRING   (-1)  /* outbuf.fd of snprintf's buffer */
@@ -254,29 +255,57 @@ printf(const char *fmt, ...)
  * terminating it (if size > 0). Returns the length the whole output has,
  * as C's snprintf does: a result >= size means it was cut short.
  */
-int
-snprintf(char *buf, int size, const char *fmt, ...)
+static int
+to_string(char *buf, int size, const char *fmt, va_list ap)
 {
   struct outbuf out = { .fd = TO_STRING, .buf = buf, .size = size };
-  va_list ap;
 
-  va_start(ap, fmt);
   format(&out, fmt, ap);
-  va_end(ap);
   if (size > 0)
     buf[out.len] = '\0';
   return out.total;
 }
 
+ULIB_EXTRA int
+vsnprintf(char *buf, int size, const char *fmt, va_list ap)
+{
+  return to_string(buf, size, fmt, ap);
+}
+
+ULIB_EXTRA int
+snprintf(char *buf, int size, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = to_string(buf, size, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
+/* to_string with the arguments given directly. */
+static int
+string_of(char *buf, int size, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = to_string(buf, size, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
 /* us microseconds as minutes:seconds.hundredths, e.g. 0:12.34, in buf
    (DURATION_MAX bytes hold any). Returns buf. */
-char *
+ULIB_EXTRA char *
 fmt_duration(char *buf, int size, uint64 us)
 {
   uint64 centis = us / US_PER_CENTI;
   uint64 secs = centis / CENTI_PER_SEC;
 
-  snprintf(buf, size, "%lu:%02lu.%02lu",
+  string_of(buf, size, "%lu:%02lu.%02lu",
            secs / SEC_PER_MIN, secs % SEC_PER_MIN, centis % CENTI_PER_SEC);
   return buf;
 }

@@ -7,24 +7,24 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/errno.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
-int suspend(int pid)
+ULIB_EXTRA int suspend(int pid)
 {
   return sigsend(pid, SIGSTOP);
 }
 
-int resume(int pid)
+ULIB_EXTRA int resume(int pid)
 {
   return sigsend(pid, SIGCONT);
 }
 
-int tcsetpgrp(int fd, int pgid)
+ULIB_EXTRA int tcsetpgrp(int fd, int pgid)
 {
   return ioctl(fd, CON_SETPGRP, pgid);
 }
 
-int tcgetpgrp(int fd)
+ULIB_EXTRA int tcgetpgrp(int fd)
 {
   return ioctl(fd, CON_GETPGRP, 0);
 }
@@ -34,12 +34,12 @@ int tcgetpgrp(int fd)
 static const char state_letters[NPROCSTATE] = { PROC_STATES(STATE_LETTER) };
 static const char *const state_names[NPROCSTATE] = { PROC_STATES(STATE_NAME) };
 
-char proc_state_letter(int state)
+ULIB_EXTRA char proc_state_letter(int state)
 {
   return state >= 0 && state < NPROCSTATE ? state_letters[state] : '?';
 }
 
-const char *proc_state_name(int state)
+ULIB_EXTRA const char *proc_state_name(int state)
 {
   return state >= 0 && state < NPROCSTATE ? state_names[state] : "?";
 }
@@ -50,7 +50,7 @@ const char *proc_state_name(int state)
  * directory at all, /file. Returns only if both fail: -1, with errno
  * from the first try, or from the second if the first found nothing.
  */
-int execvp(const char *file, char **argv)
+ULIB_EXTRA int execvp(const char *file, char **argv)
 {
   char path[MAXPATH];
   int err;

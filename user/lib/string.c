@@ -6,7 +6,7 @@
  * initializers), so they must exist even in programs that never name them.
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 uint
 strlen(const char *s)
@@ -41,7 +41,7 @@ strcmp(const char *a, const char *b)
 }
 
 /* Like strcmp, but looks at no more than n characters. */
-int
+ULIB_EXTRA int
 strncmp(const char *a, const char *b, uint n)
 {
   for (; n > 0; n--, a++, b++) {

@@ -1,12 +1,12 @@
 /*
  * ulib.c: small helpers of the user library built on system calls:
- * reading a line (gets), stat by path, and parsing a decimal number
+ * reading a line (gets), stat by path, sbrklazy, and parsing a decimal number
  * (is_number to check an argument, atoi to convert it).
  */
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 /*
  * Reads standard input into buf until a newline or carriage return (kept
@@ -30,6 +30,14 @@ gets(char *buf, int max)
   }
   buf[n] = '\0';
   return buf;
+}
+
+/* The 2024-25 xv6 call for memory whose pages appear at first touch.
+   Every page of sbrk comes at once for now, so it is sbrk itself. */
+char *
+sbrklazy(int nbytes)
+{
+  return sbrk(nbytes);
 }
 
 /* fstat by path. Returns 0, or -1 (errno set) if path cannot be opened. */
@@ -68,7 +76,7 @@ atoi(const char *s)
 
 /* Is s a decimal number: digits only, at least one, no sign? What a
    program checks an argument with before handing it to atoi. */
-int
+ULIB_EXTRA int
 is_number(const char *s)
 {
   if (*s == '\0')

@@ -1,0 +1,52 @@
+/*
+ * ulib.h: the user library beyond xv6's, for this project's own
+ * programs. It includes user/user.h and adds:
+ *   - format checking of printf and fprintf (a mismatch is a compile
+ *     error in our programs; user.h leaves it out for xv6's);
+ *   - errno and strerror: why the last failing system call failed;
+ *   - snprintf, vsnprintf, fmt_duration; strncmp; is_number;
+ *   - the process API in textbook words: suspend, resume, tcsetpgrp,
+ *     tcgetpgrp, process-state names, and execvp.
+ *
+ * Every function defined for this header is a weak symbol (ULIB_EXTRA),
+ * as are the stubs of the system calls that xv6 does not have: a program
+ * that defines a function of the same name for itself (an xv6 program
+ * with its own is_number, say) gets its own, and links without error.
+ */
+#ifndef USER_ULIB_H
+#define USER_ULIB_H
+
+#include <stdarg.h>
+
+#include "kernel/types.h"
+#include "user/user.h"
+
+/* On each definition of a function this header declares. */
+#define ULIB_EXTRA __attribute__((weak))
+
+/* printf.c: %d %u %x %p %s %c, with flags - and 0 and a width (%-8s, %02d). */
+void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, int size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, int size, const char *fmt, va_list ap);
+#define DURATION_MAX 24             /* room for any fmt_duration */
+char *fmt_duration(char *buf, int size, uint64 us);  /* M:SS.cc, as ps shows CPU time */
+
+/* errno.c: why the last failing system call failed (kernel/errno.h). */
+extern int errno;
+char *strerror(int err);
+
+/* string.c and ulib.c */
+int strncmp(const char *a, const char *b, uint n);
+int is_number(const char *s);       /* digits only, at least one: atoi may take it */
+
+/* proc.c: the process API in textbook terms. */
+int suspend(int pid);               /* sigsend(pid, SIGSTOP) */
+int resume(int pid);                /* sigsend(pid, SIGCONT) */
+int tcsetpgrp(int fd, int pgid);    /* make pgid the console's foreground group */
+int tcgetpgrp(int fd);
+char proc_state_letter(int state);  /* R S T Z ... as ps shows them */
+const char *proc_state_name(int state);
+int execvp(const char *file, char **argv); /* exec, trying / too, as sh does */
+
+#endif
