@@ -284,19 +284,6 @@ snprintf(char *buf, int size, const char *fmt, ...)
   return n;
 }
 
-/* to_string with the arguments given directly. */
-static int
-string_of(char *buf, int size, const char *fmt, ...)
-{
-  va_list ap;
-  int n;
-
-  va_start(ap, fmt);
-  n = to_string(buf, size, fmt, ap);
-  va_end(ap);
-  return n;
-}
-
 /* us microseconds as minutes:seconds.hundredths, e.g. 0:12.34, in buf
    (DURATION_MAX bytes hold any). Returns buf. */
 ULIB_EXTRA char *
@@ -305,7 +292,7 @@ fmt_duration(char *buf, int size, uint64 us)
   uint64 centis = us / US_PER_CENTI;
   uint64 secs = centis / CENTI_PER_SEC;
 
-  string_of(buf, size, "%lu:%02lu.%02lu",
+  snprintf(buf, size, "%lu:%02lu.%02lu",
            secs / SEC_PER_MIN, secs % SEC_PER_MIN, centis % CENTI_PER_SEC);
   return buf;
 }
