@@ -114,13 +114,13 @@ gdb: .gdbinit
 print-gdbport:
 	@echo $(GDBPORT)
 
-# The QEMU command line, for scripts (tests/, grade/) that boot the kernel.
+# The QEMU command line, for scripts (grade/, grade/tests/) that boot the kernel.
 print-qemu:
 	@echo $(QEMU) $(QEMUOPTS)
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tests/run.py
+	$(PYTHON) grade/tests/run.py
 
 # The autograder for this kernel's own features (grade/grade_kernel.py);
 # GRADEFLAGS passes options, e.g. GRADEFLAGS="--list" or a test's name.
@@ -138,6 +138,6 @@ clean:
 	  $U/*.o $U/*.d $U/lib/*.o $U/lib/*.d $U/_* $U/*.asm $(GEN) \
 	  $U/bin/_* \
 	  mkfs/mkfs fs.img .gdbinit
-	rm -rf tests/logs grade/logs
+	rm -rf grade/tests/logs grade/logs
 
 -include $(KOBJS:.o=.d) $(ULIBOBJS:.o=.d) $(UPROGS:$U/_%=$U/%.d)

@@ -42,7 +42,7 @@ def qemu_command(cpus):
 def one_run(n, cpus, raw):
     """Boot, run bench once; return ({name: (value, unit, description)},
     seconds from QEMU's start to the prompt)."""
-    log = os.path.join(ROOT, "tests", "logs", f"bench-{n}.log")
+    log = os.path.join(ROOT, "grade", "logs", f"bench-{n}.log")
     with Console(qemu_command(cpus), cwd=ROOT, log_path=log) as qemu:
         qemu.expect(r"^\$ ", BOOT_TIMEOUT, no=[r"panic"])
         boot = time.monotonic() - qemu.started

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Run every test of the project and print `N passed, N failed`.
 
-Usage: tests/run.py [GROUP...]     (default: every group, in order)
+Usage: grade/tests/run.py [GROUP...]     (default: every group, in order)
 
-Each group is a module in tests/ that either has CASES, a list of
+Each group is a module in grade/tests/ that either has CASES, a list of
 (name, function) where the function raises AssertionError on failure, or
 run(report), which calls report(name, ok, detail) once per case it ran
 (usertests reports one case per in-kernel test). Exit status is 1 if any
@@ -17,7 +17,7 @@ import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-os.chdir(os.path.dirname(HERE))
+os.chdir(os.path.dirname(os.path.dirname(HERE)))
 
 GROUPS = ["test_host", "test_mkfs", "test_boot", "test_corrupt", "test_shell", "test_jobs", "test_gdb", "test_grade", "test_usertests"]
 

@@ -28,7 +28,7 @@ def run(report):
         summary = re.search(r"^usertests: (\d+) passed, (\d+) failed$", m.output, re.M)
         ok = summary is not None and seen > 0
         report(f"{label}: suite finished", ok,
-               f"no summary line (QEMU status {status}); see tests/logs/usertests-{label}.log")
+               f"no summary line (QEMU status {status}); see grade/tests/logs/usertests-{label}.log")
         if ok:
             want = 0 if summary[2] == "0" else 1
             report(f"{label}: QEMU exit status reports the result", status == want,

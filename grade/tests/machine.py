@@ -15,8 +15,8 @@ import signal
 import subprocess
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOGDIR = os.path.join(ROOT, "tests", "logs")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOGDIR = os.path.join(ROOT, "grade", "tests", "logs")
 
 
 class Timeout(AssertionError):

@@ -10,7 +10,7 @@ inodes' direct and indirect blocks, and the free-block bitmap.
 The on-disk constants are read from kernel/param.h and kernel/fs.h, so the
 tests follow the headers rather than repeating their numbers.
 
-Run from anywhere:  python3 tests/test_mkfs.py  (mkfs must be built first).
+Run from anywhere:  python3 grade/tests/test_mkfs.py  (mkfs must be built first).
 """
 import os
 import re
@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MKFS = os.path.join(REPO, "mkfs", "mkfs")
 
 
