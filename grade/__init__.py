@@ -28,14 +28,19 @@ Run it from the top of the kernel tree (`python3 my_grader.py`, or
 runner.py for the rest. The pieces:
 
   runner.py   @test, main(), Run (what a test function gets: boot, shell,
-              gdb, match, check, note), scoring and results.json
-  console.py  Console: a program on a pseudo-terminal; expect, run, send
+              gdb, match, check, note), qemu_command(), scoring and
+              results.json
+  console.py  Console: a program on a pseudo-terminal; expect, run, send,
+              wait_exit; PROMPT and SHELL_START
   gdb.py      Gdb: gdb's machine interface; break_at, cont, eval, cli
   errors.py   Fail and TimedOut
+  tests/      the kernel's own test suite (`make test`), written with
+              this library: python3 -m grade.tests [GROUP...]
 """
-from grade.console import Console
+from grade.console import PROMPT, SHELL_START, Console
 from grade.errors import Fail, TimedOut
 from grade.gdb import Gdb, Stop
-from grade.runner import PROMPT, Run, main, test
+from grade.runner import Run, main, qemu_command, test
 
-__all__ = ["Console", "Fail", "Gdb", "PROMPT", "Run", "Stop", "TimedOut", "main", "test"]
+__all__ = ["Console", "Fail", "Gdb", "PROMPT", "Run", "SHELL_START", "Stop", "TimedOut",
+           "main", "qemu_command", "test"]

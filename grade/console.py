@@ -17,6 +17,10 @@ runner sets from --timeout-scale) and is also cut short by the console's
 deadline (set by the runner to the end of the current test): whichever
 comes first raises TimedOut. Failure messages are one line; the runner
 adds the last lines of the output (tail()) and keeps the whole log.
+
+PROMPT and SHELL_START are the console conventions every script relies
+on (README: "Console conventions"): the shell's prompt at the start of a
+line, and init's line just before it starts the shell.
 """
 import codecs
 import os
@@ -30,6 +34,8 @@ import time
 from grade.errors import Fail, TimedOut
 
 DEFAULT_WAIT = 30   # seconds, for a wait given no timeout
+PROMPT = r"^\$ "                       # the shell's prompt, at the start of a line
+SHELL_START = r"init: starting sh\n"   # init, just before the shell's first prompt
 
 
 def wait_budget(timeout, scale, deadline):
@@ -277,7 +283,7 @@ class Console:
     def sendline(self, line):
         self.send(line + "\n")
 
-    def run(self, command, timeout=None, prompt=r"^\$ ", no=()):
+    def run(self, command, timeout=None, prompt=PROMPT, no=()):
         """Type a command line at a shell and wait for its next prompt.
         Returns what the command printed, without the echoed command line
         and without the prompt."""

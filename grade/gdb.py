@@ -2,10 +2,13 @@
 
 Gdb starts `gdb-multiarch --interpreter=mi`, loads the kernel's symbols
 and connects to QEMU's gdb stub (a kernel booted by `make qemu-gdb`, which
-waits, halted, for the debugger). A script can then set breakpoints by
-any location gdb understands, continue until one is hit, read the
-backtrace, evaluate C expressions in the kernel's terms, or type any gdb
-command and read what it printed:
+waits, halted, for the debugger). Given init, it sources that gdb script
+instead, which must connect: Run.gdb(gdbinit=True) passes a copy of the
+tree's .gdbinit, so that a test sees gdb as `make gdb` sets it up, helper
+commands included. A script can then set breakpoints by any location gdb
+understands, continue until one is hit, read the backtrace, evaluate C
+expressions in the kernel's terms, or type any gdb command and read what
+it printed:
 
     g.break_at("syscall")
     stop = g.cont()                  # waits for the stop; stop.func == "syscall"
@@ -142,7 +145,7 @@ class Stop:
 class Gdb:
     def __init__(self, port, symbols="kernel/kernel", cwd=None, host="127.0.0.1",
                  arch="riscv:rv64", log_path=None, connect_timeout=30, deadline=None,
-                 scale=1.0):
+                 scale=1.0, init=None):
         self.deadline = deadline    # as in Console
         self.scale = scale
         self.log_path = log_path
@@ -165,9 +168,12 @@ class Gdb:
             self.command("-gdb-set confirm off")
             self.command("-gdb-set pagination off")
             self.command("-gdb-set mi-async on")   # so -exec-interrupt works
-            self.cli(f"set architecture {arch}")
-            self.command(f"-file-exec-and-symbols {quote(symbols)}")
-            self.command(f"-target-select remote {host}:{port}", timeout=connect_timeout)
+            if init is not None:
+                self.cli(f"source {init}", timeout=connect_timeout)
+            else:
+                self.cli(f"set architecture {arch}")
+                self.command(f"-file-exec-and-symbols {quote(symbols)}")
+                self.command(f"-target-select remote {host}:{port}", timeout=connect_timeout)
         except BaseException:
             self.close()     # nobody else holds this half-made debugger
             raise
@@ -191,7 +197,10 @@ class Gdb:
             return
         if line[:1] in ("~", "@", "&"):
             if line[1:2] == '"':
-                text, _ = _cstring(line, 1)
+                try:
+                    text, _ = _cstring(line, 1)
+                except IndexError:   # cut short: gdb was killed mid-line
+                    return
                 if line[0] == "~":
                     self._stream.append(text)
             return

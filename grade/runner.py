@@ -21,6 +21,21 @@ A test may name a parent test: the parent runs first (once, even if only
 the child was asked for), its return value is the child's `t.parent`, and
 if it fails the child fails without running. This is how one long boot
 (say, a whole usertests run) is scored as several parts.
+
+A test fails by raising Fail (t.match, t.check and every wait do), or by
+a plain `assert` that does not hold: its message, or else the line of the
+assert, is the reason. Any other exception is a bug in the script and is
+reported with its traceback. call_limited() is that rule, with the time
+limit, for code that runs steps of its own (grade/tests/ does, for cases
+that share one boot).
+
+Booting. Run.boot() runs `make qemu`, with what the test adds in
+QEMUEXTRA, as an xv6 autograder does. A boot that must change the
+Makefile's command line rather than add to it (no disk at all) runs QEMU
+itself, with the command line `make print-qemu` prints (qemu_command()),
+so there is still one source for it. So does a boot that asks for
+direct=True: its wait_exit() is QEMU's own exit status, where through
+make any failure is make's 2.
 """
 import argparse
 import fnmatch
@@ -32,26 +47,79 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
 
-from grade.console import Console, close_all, tail
+from grade.console import PROMPT, SHELL_START, Console, close_all, tail
 from grade.errors import Fail, TimedOut
 from grade.gdb import Gdb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROMPT = r"^\$ "
-SHELL_START = r"init: starting sh\n"
 DEFAULT_TIMEOUT = 60     # seconds a test may take, unless it says otherwise
 ALARM_GRACE = 5          # the backstop alarm fires this long after a deadline
 BUILD_TIMEOUT = 900
 
-# QEMU arguments that make a boot leave fs.img alone: writes go to a
-# temporary overlay, and the image is not locked, so a boot works while
+# The disk's drive id in the Makefile's QEMU command line: `-drive
+# file=fs.img,...,id=x0` and the `-device virtio-blk-device,drive=x0` that
+# attaches it. The options below name the disk by it.
+DISK_ID = "x0"
+
+# QEMU arguments that make a boot leave its disk image alone: writes go to
+# a temporary overlay, and the image is not locked, so a boot works while
 # another QEMU (a student's `make qemu`, another grader) has fs.img open.
-# "x0" is the disk's drive id in the Makefile's QEMU command line.
-SNAPSHOT_ARGS = ["-snapshot", "-set", "drive.x0.file.locking=off"]
+SNAPSHOT_ARGS = ["-snapshot", "-set", f"drive.{DISK_ID}.file.locking=off"]
+
+
+def image_args(path):
+    """QEMU arguments that make the disk the image file at path, not fs.img."""
+    return ["-set", f"drive.{DISK_ID}.file={os.path.abspath(path)}"]
+
+
+def qemu_command(root=ROOT, cpus=None, mem=None, disk=True):
+    """QEMU's command line as the Makefile has it (`make print-qemu`), as a
+    list of arguments; without the disk if not disk. cpus and mem set
+    CPUS and MEM; QEMUEXTRA is left empty, whatever the environment says,
+    so that the caller adds its own arguments as a list."""
+    argv = ["make", "-s", "--no-print-directory", "print-qemu", "QEMUEXTRA="]
+    if cpus:
+        argv.append(f"CPUS={cpus}")
+    if mem:
+        argv.append(f"MEM={mem}")
+    try:
+        done = subprocess.run(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise Fail("make print-qemu did not finish in 60s")
+    if done.returncode != 0 or not done.stdout.strip():
+        raise Fail(f"make print-qemu failed (status {done.returncode}): {done.stderr.strip()}")
+    command = shlex.split(done.stdout.strip())
+    return command if disk else without_disk(command)
+
+
+def without_disk(command):
+    """A QEMU command line without its disk: the -drive option whose id is
+    DISK_ID and the -device option that attaches that drive."""
+    def names_disk(option, value):
+        fields = dict(f.split("=", 1) for f in value.split(",") if "=" in f)
+        key = "id" if option == "-drive" else "drive"
+        return fields.get(key) == DISK_ID
+
+    kept, dropped = [], 0
+    i = 0
+    while i < len(command):
+        if (command[i] in ("-drive", "-device") and i + 1 < len(command)
+                and names_disk(command[i], command[i + 1])):
+            dropped += 1
+            i += 2
+            continue
+        kept.append(command[i])
+        i += 1
+    if dropped != 2:
+        raise Fail(f"expected a -drive and a -device for disk {DISK_ID} in the QEMU "
+                   f"command line, found {dropped}: {' '.join(command)}")
+    return kept
 
 
 class Test:
@@ -137,6 +205,7 @@ class Run:
         self.consoles = []
         self.debuggers = []
         self.log_paths = []
+        self.temp_files = []    # removed by close()
         self._log_counts = {}   # suffix -> logs of that kind so far
         self._slug = test.slug
         self.leftover = []
@@ -158,38 +227,53 @@ class Run:
         return thing
 
     def boot(self, cpus=None, mem=None, append=None, gdb=False, extra=(), snapshot=True,
-             command=None):
+             image=None, disk=True, direct=False, command=None):
         """Start the kernel with `make qemu` (or `make qemu-gdb` if gdb) on
         a pseudo-terminal and return its Console. cpus defaults to the
         --cpus option (else the Makefile's default), mem to --mem. append
         is the kernel command line (`-append`); extra, more QEMU arguments.
-        With snapshot (the default) QEMU writes to a throw-away overlay of
-        fs.img, so every boot starts from the same file system and boots
-        do not lock each other out (see SNAPSHOT_ARGS). command
-        replaces the whole thing with another program (for testing a
-        script against a stand-in)."""
+        image is a disk image file to boot from instead of fs.img; disk=False
+        boots with no disk at all. With snapshot (the default) QEMU writes
+        to a throw-away overlay of the disk, so every boot starts from the
+        same file system and boots do not lock each other out (see
+        SNAPSHOT_ARGS); with snapshot=False the kernel's writes land in the
+        image, for a test that looks at it afterwards. direct runs QEMU
+        itself with the Makefile's command line (qemu_command()) rather
+        than through make, so that wait_exit() returns QEMU's own exit
+        status; disk=False implies it. command replaces the whole thing
+        with another program (for testing a script against a stand-in)."""
         global _boot_count
         _boot_count += 1
         gdbport = None
+        if not disk and image is not None:
+            raise ValueError("boot(): image= needs a disk")
+        direct = direct or not disk
+        if gdb and direct:
+            raise ValueError("boot(): a gdb boot goes through make qemu-gdb, with its disk")
         if command is None:
             qemu_name = f"grade.{os.getpid()}.{_boot_count}"
             qemu_args = ["-name", qemu_name]
-            if snapshot:
+            if disk and snapshot:
                 qemu_args += SNAPSHOT_ARGS
+            if image is not None:
+                qemu_args += image_args(image)
             if append is not None:
                 qemu_args += ["-append", append]
             qemu_args += list(extra)
-            command = ["make", "-s", "--no-print-directory", "qemu-gdb" if gdb else "qemu"]
             cpus = cpus or self.cpus
             mem = mem or self.settings.mem
-            if cpus:
-                command.append(f"CPUS={cpus}")
-            if mem:
-                command.append(f"MEM={mem}")
-            command.append("QEMUEXTRA=" + " ".join(shlex.quote(a) for a in qemu_args))
-            if gdb:
-                gdbport = free_port()
-                command.append(f"GDBPORT={gdbport}")
+            if direct:
+                command = qemu_command(self.root, cpus, mem, disk) + qemu_args
+            else:
+                command = ["make", "-s", "--no-print-directory", "qemu-gdb" if gdb else "qemu"]
+                if cpus:
+                    command.append(f"CPUS={cpus}")
+                if mem:
+                    command.append(f"MEM={mem}")
+                command.append("QEMUEXTRA=" + " ".join(shlex.quote(a) for a in qemu_args))
+                if gdb:
+                    gdbport = free_port()
+                    command.append(f"GDBPORT={gdbport}")
         else:
             qemu_name = None
         console = Console(command, cwd=self.root, log_path=self._log_path(".log"),
@@ -204,22 +288,54 @@ class Run:
     def shell(self, **boot_args):
         """Boot (as boot() does) and wait for the shell's first prompt."""
         console = self.boot(**boot_args)
-        console.expect(SHELL_START + r"\$ ", 60, no=[r"panic"])
+        console.expect(SHELL_START + PROMPT, 60, no=[r"panic"])
         return console
 
-    def gdb(self, console=None, symbols="kernel/kernel"):
+    def gdb(self, console=None, symbols="kernel/kernel", gdbinit=False):
         """Attach gdb to a console booted with gdb=True (the latest one by
-        default) and return the Gdb; the kernel is still halted."""
+        default) and return the Gdb; the kernel is still halted. With
+        gdbinit, gdb is set up by the tree's .gdbinit, as `make gdb` sets
+        it up (its symbols, settings and helper commands), pointed at this
+        boot's port, instead of by the library."""
         if console is None:
             candidates = [c for c in self.consoles if c.gdbport]
             if not candidates:
                 raise Fail("t.gdb(): no console was booted with gdb=True")
             console = candidates[-1]
+        init = self._gdbinit_copy(console.gdbport) if gdbinit else None
         g = Gdb(console.gdbport, symbols=symbols, cwd=self.root,
                 log_path=self._log_path(".gdb.log"), deadline=self.deadline,
-                scale=self.settings.timeout_scale)
+                scale=self.settings.timeout_scale, init=init)
         self.debuggers.append(self._adopt(g))
         return g
+
+    def _gdbinit_copy(self, port):
+        """A copy of the tree's .gdbinit whose `target remote` is port;
+        removed when the test ends."""
+        path = os.path.join(self.root, ".gdbinit")
+        try:
+            with open(path) as f:
+                text = f.read()
+        except OSError as e:
+            raise Fail(f"cannot read .gdbinit (make builds it): {e}")
+        text, n = re.subn(r"^(\s*target\s+remote\s+)\S+", rf"\g<1>127.0.0.1:{port}", text,
+                          flags=re.M)
+        if n != 1:
+            raise Fail(f".gdbinit should have one `target remote` line, it has {n}")
+        fd, copy = tempfile.mkstemp(prefix="grade-", suffix=".gdbinit")
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        self.temp_files.append(copy)
+        return copy
+
+    def set_timeout(self, seconds):
+        """From now on the test has seconds left (times --timeout-scale),
+        and so has every wait of the consoles and debuggers it opened: for
+        a script that runs several steps in one boot, each with its own
+        limit."""
+        self.deadline = time.monotonic() + seconds * self.settings.timeout_scale
+        for thing in self.consoles + self.debuggers:
+            thing.deadline = self.deadline
 
     # -- checking -----------------------------------------------------------
 
@@ -249,9 +365,15 @@ class Run:
 
     def close(self):
         """Kill every debugger and QEMU this test started; remember any
-        process that would not die."""
+        process that would not die. Remove the test's temporary files."""
         for thing in self.debuggers + self.consoles:
             self.leftover += thing.close() or []
+        for path in self.temp_files:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+        self.temp_files = []
 
     def last_console(self):
         return self.consoles[-1] if self.consoles else None
@@ -271,29 +393,52 @@ def _terminate(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def run_one(test, settings, parent_value=None):
-    """Run one test; fill in test.ok, reason, elapsed, value and output."""
-    run = Run(test, settings, parent_value)
-    for path in _old_logs(settings.logdir, test.slug):
-        os.remove(path)
+def _assert_reason(error):
+    """The reason a plain assert gives: its message, or where it is."""
+    if str(error):
+        return str(error)
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "an assertion failed"
+    where = frames[-1]
+    return f"assertion failed at {os.path.relpath(where.filename)}:{where.lineno}: {where.line}"
+
+
+def call_limited(fn, seconds):
+    """Call fn() as the runner calls a test function; return (ok, value,
+    reason). A Fail or a failed assert makes ok false with its message as
+    the reason; any other exception, with its traceback. In the main
+    thread an alarm after seconds raises TimedOut inside fn, a backstop
+    for code that waits other than through a Console or Gdb."""
     use_alarm = threading.current_thread() is threading.main_thread()
-    started = time.monotonic()
-    if use_alarm:
-        old_handler = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, test.timeout * settings.timeout_scale + ALARM_GRACE)
     try:
+        if use_alarm:
+            old_handler = signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
         try:
-            test.value = test.fn(run)
-            test.ok = True
+            return True, fn(), ""
         finally:
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 signal.signal(signal.SIGALRM, old_handler)
     except Fail as e:
-        test.ok, test.reason = False, str(e)
+        return False, None, str(e)
+    except AssertionError as e:
+        return False, None, _assert_reason(e)
     except Exception:
-        test.ok = False
-        test.reason = "the grading script raised an exception:\n" + traceback.format_exc().rstrip()
+        return False, None, ("the grading script raised an exception:\n"
+                             + traceback.format_exc().rstrip())
+
+
+def run_one(test, settings, parent_value=None):
+    """Run one test; fill in test.ok, reason, elapsed, value and output."""
+    run = Run(test, settings, parent_value)
+    for path in old_logs(settings.logdir, test.slug):
+        os.remove(path)
+    started = time.monotonic()
+    try:
+        test.ok, test.value, test.reason = call_limited(
+            lambda: test.fn(run), test.timeout * settings.timeout_scale + ALARM_GRACE)
     finally:
         run.close()
         close_all()   # anything started but not yet handed to the Run
@@ -318,7 +463,8 @@ def run_one(test, settings, parent_value=None):
     return test
 
 
-def _old_logs(logdir, slug):
+def old_logs(logdir, slug):
+    """The logs an earlier run of the test with this slug left in logdir."""
     if not os.path.isdir(logdir):
         return []
     pattern = re.compile(re.escape(slug) + r"(\.\d+)?(\.gdb)?\.log$")

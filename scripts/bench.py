@@ -16,35 +16,27 @@ them. Compare figures taken on the same machine.
 import argparse
 import os
 import re
-import shlex
 import statistics
-import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from grade.console import Console              # noqa: E402  (after the path is set)
-from grade.runner import SNAPSHOT_ARGS         # noqa: E402
+from grade.console import PROMPT, Console          # noqa: E402  (after the path is set)
+from grade.runner import SNAPSHOT_ARGS, qemu_command   # noqa: E402
 
 LINE = re.compile(r"^bench (\S+) (\d+\.\d+) (\S+)\s+(.*?)(?: \(\d+ times\))?$", re.M)
 BOOT_TIMEOUT = 120
 BENCH_TIMEOUT = 600
 
 
-def qemu_command(cpus):
-    out = subprocess.run(["make", "-s", "--no-print-directory", "print-qemu", f"CPUS={cpus}"],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return shlex.split(out.strip()) + SNAPSHOT_ARGS
-
-
 def one_run(n, cpus, raw):
     """Boot, run bench once; return ({name: (value, unit, description)},
     seconds from QEMU's start to the prompt)."""
     log = os.path.join(ROOT, "grade", "logs", f"bench-{n}.log")
-    with Console(qemu_command(cpus), cwd=ROOT, log_path=log) as qemu:
-        qemu.expect(r"^\$ ", BOOT_TIMEOUT, no=[r"panic"])
+    with Console(qemu_command(ROOT, cpus) + SNAPSHOT_ARGS, cwd=ROOT, log_path=log) as qemu:
+        qemu.expect(PROMPT, BOOT_TIMEOUT, no=[r"panic"])
         boot = time.monotonic() - qemu.started
         out = qemu.run("bench", BENCH_TIMEOUT)
     if raw:
