@@ -120,7 +120,7 @@ print-qemu:
 
 test: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) grade/tests/run.py
+	$(PYTHON) -m grade.tests
 
 # The autograder for this kernel's own features (grade/grade_kernel.py);
 # GRADEFLAGS passes options, e.g. GRADEFLAGS="--list" or a test's name.

@@ -5,30 +5,32 @@ the log header, a log too small) powers off with POWEROFF_BADDISK instead,
 without writing to the disk.
 
 Each case copies a fresh image, damages the copy with Python (through
-test_mkfs's independent parser of the image), boots it with CPUS=1 and
-types at the shell. Before the fixes these cases panicked (or, for a
-directory that names itself, hung).
+test_mkfs's independent parser of the image), boots it with CPUS=1 (QEMU
+run directly and writing to the copy, so that its exit status is its
+own) and types at the shell. Before the fixes these cases panicked (or,
+for a directory that names itself, hung).
 
-The fresh image is made here with mkfs from the same inputs as fs.img,
-rather than copied from fs.img, which a QEMU running meanwhile (make qemu,
-usertests) may be changing."""
+The fresh image is made here with mkfs from the same inputs as fs.img
+(tree.fs_inputs()), rather than copied from fs.img, which a QEMU running
+meanwhile (make qemu, usertests) may be changing. It is made once, by the
+first case that needs it, and so is the image holding a directory, which
+a boot makes; if making one fails, each case that needs it fails saying
+why."""
 import atexit
-import glob
 import os
 import re
 import shutil
 import struct
 import tempfile
 
-from machine import Machine, qemu_command
-from test_mkfs import (BSIZE, DINODE, DIRENT, IPB, MAXFILE, NDIRECT, ROOTINO,
-                       T_FILE, Image, header_constant, run_mkfs)
+from grade import PROMPT, SHELL_START
+from grade.tests.harness import Case
+from grade.tests.test_mkfs import (BSIZE, DINODE, DIRENT, IPB, MAXFILE, NDIRECT, ROOTINO,
+                                   T_FILE, Image, run_mkfs)
+from grade.tests.tree import README, expect_halt, expect_poweroff, fs_inputs
 
-PROMPT = r"init: starting sh\n\$ "
-POWEROFF_BADDISK = header_constant("riscv/power.h", "POWEROFF_BADDISK")
 LOG_HEADER = struct.Struct("<2I")  # count, home[0]
-README = "README.md"
-README_INUM = 2  # mkfs installs its first input, README.md, as inode 2
+README_INUM = 2  # mkfs installs its first input, the README, as inode 2
 
 
 # ---- Editing an image --------------------------------------------------------
@@ -94,32 +96,28 @@ _pristine = []
 
 
 def pristine():
-    """A fresh image built by mkfs from fs.img's inputs (see the Makefile),
-    made once."""
+    """A fresh image built by mkfs from fs.img's inputs, made once."""
     if not _pristine:
         tmp = tempfile.mkdtemp()
-        atexit.register(shutil.rmtree, tmp)
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
         img = os.path.join(tmp, "fs.img")
-        status, err = run_mkfs(img, README, *sorted(glob.glob("user/bin/_*")))
-        assert status == 0, f"mkfs failed: {err}"
-        assert Image(img).root_entries()[README] == README_INUM
+        status, err = run_mkfs(img, *fs_inputs())
+        assert status == 0, f"making the fresh image: mkfs failed: {err}"
+        inum = Image(img).root_entries().get(README)
+        assert inum == README_INUM, \
+            f"making the fresh image: /{README} is inode {inum}, the cases expect {README_INUM}"
         _pristine.append(img)
     return _pristine[0]
 
 
-_command = []
+def boot(t, img):
+    """Boot img itself (CPUS=1): the kernel's writes land in it, and QEMU
+    runs directly, so that its exit status is its own."""
+    return t.boot(cpus=1, image=img, snapshot=False, direct=True)
 
 
-def boot_command(img):
-    """QEMU's command line (CPUS=1) with img as the disk."""
-    if not _command:
-        _command.extend(qemu_command(1))
-    return [a.replace("file=fs.img", f"file={img}") for a in _command]
-
-
-def no_panic(m):
-    assert not re.search(r"^panic: ", m.output, re.M), \
-        f"the kernel panicked:\n{m.output[-600:]}"
+def no_panic(sh):
+    assert not re.search(r"^panic: ", sh.output, re.M), "the kernel panicked"
 
 
 def has(out, pattern):
@@ -127,68 +125,61 @@ def has(out, pattern):
     assert re.search(pattern, out, re.M), f"wanted /{pattern}/ in:\n{out}"
 
 
-def boots_damaged(name, damage, session, after=None, base=None):
-    """Boot a copy of base changed by damage(img); run session(m) at the
-    shell; check that the shell still answers, nothing panicked and halt
-    works; then run after(img) on the image the kernel left."""
-    tmp = tempfile.mkdtemp()
-    try:
+def boots_damaged(t, damage, session, after=None, base=None):
+    """Boot a copy of base (the fresh image) changed by damage(img); run
+    session(sh) at the shell; check that the shell still answers, nothing
+    panicked and halt powers off cleanly; then run after(img) on the image
+    the kernel left."""
+    with tempfile.TemporaryDirectory() as tmp:
         img = os.path.join(tmp, "fs.img")
         shutil.copy(base or pristine(), img)
         damage(img)
-        with Machine("corrupt-" + name, cmd=boot_command(img)) as m:
-            m.expect(PROMPT, 30)
-            session(m)
-            out = m.run("echo ok", 10)
-            assert out == "ok\n", f"the shell no longer answers: {out!r}"
-            no_panic(m)
-            m.send("halt\n")
-            assert m.wait_exit(10) == 0, "halt did not exit 0"
+        sh = boot(t, img)
+        sh.expect(SHELL_START + PROMPT, 30)
+        session(sh)
+        out = sh.run("echo ok", 10)
+        assert out == "ok\n", f"the shell no longer answers: {out!r}"
+        no_panic(sh)
+        sh.sendline("halt")
+        expect_halt(sh, 10)
         if after:
             after(img)
-    finally:
-        shutil.rmtree(tmp)
 
 
-def refused(name, damage, message):
+def refused(t, damage, message):
     """Boot a copy changed by damage(img): the kernel must print message,
     power off with POWEROFF_BADDISK, and leave the image as it found it."""
-    tmp = tempfile.mkdtemp()
-    try:
+    with tempfile.TemporaryDirectory() as tmp:
         img = os.path.join(tmp, "fs.img")
         shutil.copy(pristine(), img)
         damage(img)
         with open(img, "rb") as f:
             before = f.read()
-        with Machine("corrupt-" + name, cmd=boot_command(img)) as m:
-            m.expect(message, 30)
-            status = m.wait_exit(30)
-            no_panic(m)
-            assert status == POWEROFF_BADDISK, \
-                f"QEMU exited {status}, want POWEROFF_BADDISK ({POWEROFF_BADDISK})"
+        sh = boot(t, img)
+        sh.expect(message, 30)
+        expect_poweroff(sh, "POWEROFF_BADDISK")
+        no_panic(sh)
         with open(img, "rb") as f:
             assert f.read() == before, "the refused disk was written"
-    finally:
-        shutil.rmtree(tmp)
 
 
 _with_dir = []
 
 
-def image_with_dir():
+def image_with_dir(t):
     """A copy of the fresh image holding directory /d with file /d/f, made
     once by booting the kernel on it."""
     if not _with_dir:
         tmp = tempfile.mkdtemp()
-        atexit.register(shutil.rmtree, tmp)
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
         img = os.path.join(tmp, "fs.img")
         shutil.copy(pristine(), img)
-        with Machine("corrupt-make-dir", cmd=boot_command(img)) as m:
-            m.expect(PROMPT, 30)
-            m.run("mkdir d")
-            m.run("echo inside > d/f")
-            m.send("halt\n")
-            assert m.wait_exit(10) == 0, "halt did not exit 0"
+        sh = boot(t, img)
+        sh.expect(SHELL_START + PROMPT, 30)
+        sh.run("mkdir d")
+        sh.run("echo inside > d/f")
+        sh.sendline("halt")
+        expect_halt(sh, 10)
         _with_dir.append(img)
     return _with_dir[0]
 
@@ -199,23 +190,23 @@ def dir_inum(im):
 
 # ---- Block numbers outside the data area -------------------------------------
 
-def readme_unreadable(m, bad):
-    """cat of README.md fails with EIO and the kernel names the block."""
-    out = m.run(f"cat {README}")
+def readme_unreadable(sh, bad):
+    """cat of the README fails with EIO and the kernel names the block."""
+    out = sh.run(f"cat {README}")
     has(out, rf"^fs: inode {README_INUM}: block number {bad} is outside the data area")
     has(out, rf"^cat: {README}: input/output error$")
 
 
-def rm_readme(m, skipped):
-    """rm README.md works, skipping the bad block numbers, and it is gone."""
-    out = m.run(f"rm {README}")
+def rm_readme(sh, skipped):
+    """rm of the README works, skipping the bad block numbers, and it is gone."""
+    out = sh.run(f"rm {README}")
     has(out, rf"^fs: inode {README_INUM}: skipped {skipped} bad block numbers? "
              "while freeing its blocks$")
-    has(m.run("ls"), r"^cat\s")
-    has(m.run(f"ls {README}"), r"no such file or directory")
+    has(sh.run("ls"), r"^cat\s")
+    has(sh.run(f"ls {README}"), r"no such file or directory")
 
 
-def block_past_disk():
+def block_past_disk(t):
     """A direct block number beyond the disk: read gives EIO, rm frees the
     rest of the file."""
     bad = [0]
@@ -224,35 +215,35 @@ def block_past_disk():
         bad[0] = Image(img).size + 100
         patch_inode(img, README_INUM, addrs={0: bad[0]})
 
-    def session(m):
-        readme_unreadable(m, bad[0])
-        rm_readme(m, 1)
+    def session(sh):
+        readme_unreadable(sh, bad[0])
+        rm_readme(sh, 1)
 
     def after(img):
         im = Image(img)
-        assert im.inode(README_INUM)["type"] == 0, "README.md's inode was not freed"
-        assert not im.block_in_use(48), "README.md's good blocks were not freed"
-    boots_damaged("block-past-disk", damage, session, after)
+        assert im.inode(README_INUM)["type"] == 0, "the README's inode was not freed"
+        assert not im.block_in_use(48), "the README's good blocks were not freed"
+    boots_damaged(t, damage, session, after)
 
 
-def block_in_metadata():
+def block_in_metadata(t):
     """A direct block number naming the superblock: read gives EIO (not the
     superblock's bytes), and rm does not free or overwrite it."""
     def damage(img):
         patch_inode(img, README_INUM, addrs={0: 1})
 
-    def session(m):
-        readme_unreadable(m, 1)
-        rm_readme(m, 1)
+    def session(sh):
+        readme_unreadable(sh, 1)
+        rm_readme(sh, 1)
 
     def after(img):
         im, orig = Image(img), Image(pristine())
         assert im.block(1) == orig.block(1), "the superblock changed"
         assert im.block_in_use(1), "the superblock's bitmap bit was cleared"
-    boots_damaged("block-in-metadata", damage, session, after)
+    boots_damaged(t, damage, session, after)
 
 
-def indirect_past_disk():
+def indirect_past_disk(t):
     """An indirect block number beyond the disk: reading stops with EIO
     after the direct blocks; rm frees the direct blocks."""
     bad = [0]
@@ -261,18 +252,18 @@ def indirect_past_disk():
         bad[0] = Image(img).size + 7
         patch_inode(img, README_INUM, addrs={NDIRECT: bad[0]})
 
-    def session(m):
-        out = m.run(f"wc {README}")
+    def session(sh):
+        out = sh.run(f"wc {README}")
         has(out, rf"^fs: inode {README_INUM}: block number {bad[0]} is outside the data area")
         has(out, rf"^wc: {README}: input/output error$")
-        rm_readme(m, 1)
+        rm_readme(sh, 1)
 
     def after(img):
-        assert not Image(img).block_in_use(47), "README.md's direct blocks were not freed"
-    boots_damaged("indirect-past-disk", damage, session, after)
+        assert not Image(img).block_in_use(47), "the README's direct blocks were not freed"
+    boots_damaged(t, damage, session, after)
 
 
-def indirect_entry_names_log():
+def indirect_entry_names_log(t):
     """An entry of the indirect block naming the log header: EIO on read,
     and rm leaves the log header's block alone."""
     def damage(img):
@@ -280,59 +271,59 @@ def indirect_entry_names_log():
         ind = im.inode(README_INUM)["addrs"][NDIRECT]
         poke(img, ind * BSIZE, "<I", im.logstart)
 
-    def session(m):
-        out = m.run(f"wc {README}")
+    def session(sh):
+        out = sh.run(f"wc {README}")
         has(out, rf"^fs: inode {README_INUM}: block number 2 is outside the data area")
         has(out, rf"^wc: {README}: input/output error$")
-        rm_readme(m, 1)
+        rm_readme(sh, 1)
 
     def after(img):
         assert Image(img).block_in_use(Image(img).logstart), \
             "the log header's bitmap bit was cleared"
-    boots_damaged("indirect-names-log", damage, session, after)
+    boots_damaged(t, damage, session, after)
 
 
-def missing_block():
+def missing_block(t):
     """A file with no block where its size says there is data: EIO."""
     def damage(img):
         patch_inode(img, README_INUM, addrs={1: 0})
 
-    def session(m):
-        out = m.run(f"wc {README}")
+    def session(sh):
+        out = sh.run(f"wc {README}")
         has(out, rf"^fs: inode {README_INUM}: block 1 of its \d+ bytes is missing$")
         has(out, rf"^wc: {README}: input/output error$")
-        out = m.run(f"rm {README}")
+        out = sh.run(f"rm {README}")
         assert out == "", f"rm printed {out!r}"
-    boots_damaged("missing-block", damage, session)
+    boots_damaged(t, damage, session)
 
 
 # ---- The free-block bitmap ----------------------------------------------------
 
-def block_already_free():
+def block_already_free(t):
     """A file block the bitmap marks free: rm skips it instead of freeing
     it twice."""
     def damage(img):
         set_bitmap(img, Image(img).inode(README_INUM)["addrs"][0], False)
 
-    def session(m):
-        out = m.run(f"cat {README} | wc")
+    def session(sh):
+        out = sh.run(f"cat {README} | wc")
         has(out, r"^\d+ \d+ \d+")
-        rm_readme(m, 1)
-    boots_damaged("block-already-free", damage, session)
+        rm_readme(sh, 1)
+    boots_damaged(t, damage, session)
 
 
-def metadata_marked_free():
+def metadata_marked_free(t):
     """A bitmap that marks the metadata blocks free: new files still get
     only data blocks, and the superblock, log and inodes survive."""
     def damage(img):
         for bno in range(data_start(Image(img))):
             set_bitmap(img, bno, False)
 
-    def session(m):
-        m.run(f"cat {README} > copy")
-        want = m.run(f"wc {README}").split()[:3]
-        got = m.run("wc copy").split()[:3]
-        assert got == want, f"copy reads back as {got}, README.md as {want}"
+    def session(sh):
+        sh.run(f"cat {README} > copy")
+        want = sh.run(f"wc {README}").split()[:3]
+        got = sh.run("wc copy").split()[:3]
+        assert got == want, f"copy reads back as {got}, the README as {want}"
 
     def after(img):
         im, orig = Image(img), Image(pristine())
@@ -341,102 +332,101 @@ def metadata_marked_free():
         blocks, extra = im.block_numbers(copy)
         low = [b for b in blocks + extra if b < data_start(im)]
         assert not low, f"the new file got metadata blocks {low}"
-        assert im.read(copy) == orig.read(README_INUM), "the copy differs from README.md"
-    boots_damaged("metadata-marked-free", damage, session, after)
+        assert im.read(copy) == orig.read(README_INUM), "the copy differs from the README"
+    boots_damaged(t, damage, session, after)
 
 
 # ---- Inodes that directory entries name ---------------------------------------
 
-def entry_problem(name, damage, problem):
-    """README.md's entry leads to a bad inode: opening it fails with EIO and
+def entry_problem(t, damage, problem):
+    """The README's entry leads to a bad inode: opening it fails with EIO and
     a message, ls lists the rest, rm fails cleanly."""
-    def session(m):
-        out = m.run(f"cat {README}")
+    def session(sh):
+        out = sh.run(f"cat {README}")
         has(out, rf"^fs: directory {ROOTINO}: entry {README} names inode \d+, {problem}$")
         has(out, rf"^cat: cannot open {README}$")
-        out = m.run("ls")
+        out = sh.run("ls")
         has(out, rf"^ls: cannot stat ./{README}: input/output error$")
         has(out, r"^usertests\s")
-        out = m.run(f"rm {README}")
+        out = sh.run(f"rm {README}")
         has(out, rf"^rm: cannot remove {README}: input/output error$")
-    boots_damaged(name, damage, session)
+    boots_damaged(t, damage, session)
 
 
-def entry_names_free_inode():
+def entry_names_free_inode(t):
     """An entry naming a free inode."""
     def damage(img):
         im = Image(img)
         poke(img, dirent_offset(im, ROOTINO, README), "<H", free_inode(im))
-    entry_problem("entry-free-inode", damage, "which is free")
+    entry_problem(t, damage, "which is free")
 
 
-def entry_names_no_inode():
+def entry_names_no_inode(t):
     """An entry naming an inode number beyond the inode area."""
     def damage(img):
         poke(img, dirent_offset(Image(img), ROOTINO, README), "<H", 60000)
-    entry_problem("entry-no-inode", damage, r"but the disk has \d+ inodes")
+    entry_problem(t, damage, r"but the disk has \d+ inodes")
 
 
-def inode_bad_type():
+def inode_bad_type(t):
     """An inode of a type that does not exist."""
-    entry_problem("inode-bad-type", lambda img: patch_inode(img, README_INUM, type=9),
+    entry_problem(t, lambda img: patch_inode(img, README_INUM, type=9),
                   "which has an unknown type")
 
 
-def inode_too_large():
+def inode_too_large(t):
     """An inode whose size is beyond the largest file."""
-    entry_problem("inode-too-large",
-                  lambda img: patch_inode(img, README_INUM, size=MAXFILE * BSIZE + 1),
+    entry_problem(t, lambda img: patch_inode(img, README_INUM, size=MAXFILE * BSIZE + 1),
                   "which is larger than the largest file")
 
 
-def program_bad_inode():
+def program_bad_inode(t):
     """exec of a program whose inode is free fails; the shell goes on."""
     def damage(img):
         im = Image(img)
         poke(img, dirent_offset(im, ROOTINO, "wc"), "<H", free_inode(im))
 
-    def session(m):
-        out = m.run(f"wc {README}")
+    def session(sh):
+        out = sh.run(f"wc {README}")
         has(out, r"^fs: directory 1: entry wc names inode \d+, which is free$")
         has(out, r"^sh: wc: input/output error$")
-    boots_damaged("program-bad-inode", damage, session)
+    boots_damaged(t, damage, session)
 
 
-def program_bad_block():
+def program_bad_block(t):
     """exec of a program whose first block is outside the disk fails."""
     def damage(img):
         patch_inode(img, Image(img).root_entries()["wc"], addrs={0: Image(img).size + 1})
 
-    def session(m):
-        out = m.run(f"wc {README}")
+    def session(sh):
+        out = sh.run(f"wc {README}")
         has(out, r"is outside the data area")
         has(out, r"^sh: wc: not an executable$")
-    boots_damaged("program-bad-block", damage, session)
+    boots_damaged(t, damage, session)
 
 
 # ---- Directories ----------------------------------------------------------------
 
-def directory_unreadable():
+def directory_unreadable(t):
     """A directory whose block is outside the disk: lookups, creates and
     removal in it fail with EIO; the rest of the system works."""
     def damage(img):
         im = Image(img)
         patch_inode(img, dir_inum(im), addrs={0: im.size + 3})
 
-    def session(m):
-        out = m.run("cat d/f")
+    def session(sh):
+        out = sh.run("cat d/f")
         has(out, r"^fs: inode \d+: block number \d+ is outside the data area")
         has(out, r"^cat: cannot open d/f$")
-        has(m.run("echo x > d/g"), r"^sh: d/g: input/output error$")
-        has(m.run("mkdir d/e"), r"^mkdir: cannot create d/e: input/output error$")
-        has(m.run("rm d"), r"^rm: cannot remove d: input/output error$")
-        m.run("ls d")
-        has(m.run("ls"), r"^d\s")
-    boots_damaged("dir-unreadable", damage, session, base=image_with_dir())
+        has(sh.run("echo x > d/g"), r"^sh: d/g: input/output error$")
+        has(sh.run("mkdir d/e"), r"^mkdir: cannot create d/e: input/output error$")
+        has(sh.run("rm d"), r"^rm: cannot remove d: input/output error$")
+        sh.run("ls d")
+        has(sh.run("ls"), r"^d\s")
+    boots_damaged(t, damage, session, base=image_with_dir(t))
 
 
-def directory_names_itself():
+def directory_names_itself(t):
     """A directory entry other than "." naming its own directory: rm of it
     fails (it used to wait for ever on the directory's own lock)."""
     def damage(img):
@@ -447,74 +437,74 @@ def directory_names_itself():
         poke(img, at, DIRENT.format, d, b"loop")
         patch_inode(img, d, size=ino["size"] + DIRENT.size)
 
-    def session(m):
-        out = m.run("rm d/loop", 10)
+    def session(sh):
+        out = sh.run("rm d/loop", 10)
         has(out, r"^fs: directory \d+ names itself as loop; not removed$")
         has(out, r"^rm: cannot remove d/loop: input/output error$")
-        has(m.run("cat d/loop/loop/f"), r"^inside$")
-    boots_damaged("dir-names-itself", damage, session, base=image_with_dir())
+        has(sh.run("cat d/loop/loop/f"), r"^inside$")
+    boots_damaged(t, damage, session, base=image_with_dir(t))
 
 
 # ---- Damage that stops the boot ---------------------------------------------------
 
-def log_header_too_many():
+def log_header_too_many(t):
     """A log header that names more blocks than the log holds."""
     def damage(img):
         poke(img, Image(img).logstart * BSIZE, LOG_HEADER.format, 1000, 0)
-    refused("log-too-many", damage,
+    refused(t, damage,
             r"fs: disk 1: damaged log header: it names 1000 blocks, the log holds \d+\n")
 
 
-def log_header_bad_home():
+def log_header_bad_home(t):
     """A log header whose block would be installed over the superblock."""
     def damage(img):
         poke(img, Image(img).logstart * BSIZE, LOG_HEADER.format, 1, 1)
-    refused("log-bad-home", damage,
+    refused(t, damage,
             r"fs: disk 1: damaged log header: entry 0 names block 1, outside blocks")
 
 
-def log_too_small():
+def log_too_small(t):
     """A superblock whose log cannot hold one operation."""
     def damage(img):
         im = Image(img)
         nlog = 5
         poke(img, BSIZE + 4 * 4, "<3I", nlog, im.logstart, im.logstart + nlog)
-    refused("log-too-small", damage, r"log too small to hold one file-system operation")
+    refused(t, damage, r"log too small to hold one file-system operation")
 
 
-def init_bad_inode():
+def init_bad_inode(t):
     """/init's entry names a free inode: the boot stops with a message."""
     def damage(img):
         im = Image(img)
         poke(img, dirent_offset(im, ROOTINO, "init"), "<H", free_inode(im))
-    refused("init-bad-inode", damage, r"cannot run /init \(error 5\): is fs.img built by mkfs")
+    refused(t, damage, r"cannot run /init \(error 5\): is fs.img built by mkfs")
 
 
-def root_not_directory():
+def root_not_directory(t):
     """A root inode that is not a directory."""
-    refused("root-not-dir", lambda img: patch_inode(img, ROOTINO, type=T_FILE),
+    refused(t, lambda img: patch_inode(img, ROOTINO, type=T_FILE),
             r"fs: disk 1 is damaged: the root directory \(inode 1\) is not a directory\n")
 
 
 CASES = [
-    ("a block number past the disk: read EIO, rm works", block_past_disk),
-    ("a block number naming the superblock: read EIO, rm leaves it", block_in_metadata),
-    ("an indirect block past the disk: read EIO, rm works", indirect_past_disk),
-    ("an indirect entry naming the log: read EIO, rm leaves it", indirect_entry_names_log),
-    ("a missing block inside a file: read EIO", missing_block),
-    ("a file block marked free: rm skips it", block_already_free),
-    ("a bitmap marking metadata free: new files get data blocks", metadata_marked_free),
-    ("an entry naming a free inode: EIO", entry_names_free_inode),
-    ("an entry naming no inode: EIO", entry_names_no_inode),
-    ("an inode of unknown type: EIO", inode_bad_type),
-    ("an inode larger than the largest file: EIO", inode_too_large),
-    ("exec of a program with a free inode fails", program_bad_inode),
-    ("exec of a program with a bad block fails", program_bad_block),
-    ("a directory with a bad block: EIO inside it", directory_unreadable),
-    ("a directory naming itself: rm fails, no hang", directory_names_itself),
-    ("a log header naming too many blocks: refused", log_header_too_many),
-    ("a log header naming the superblock: refused", log_header_bad_home),
-    ("a log too small for one operation: refused", log_too_small),
-    ("a root inode that is not a directory: refused", root_not_directory),
-    ("an /init that cannot be run: refused", init_bad_inode),
+    Case("a block number past the disk: read EIO, rm works", block_past_disk),
+    Case("a block number naming the superblock: read EIO, rm leaves it", block_in_metadata),
+    Case("an indirect block past the disk: read EIO, rm works", indirect_past_disk),
+    Case("an indirect entry naming the log: read EIO, rm leaves it", indirect_entry_names_log),
+    Case("a missing block inside a file: read EIO", missing_block),
+    Case("a file block marked free: rm skips it", block_already_free),
+    Case("a bitmap marking metadata free: new files get data blocks", metadata_marked_free),
+    Case("an entry naming a free inode: EIO", entry_names_free_inode),
+    Case("an entry naming no inode: EIO", entry_names_no_inode),
+    Case("an inode of unknown type: EIO", inode_bad_type),
+    Case("an inode larger than the largest file: EIO", inode_too_large),
+    Case("exec of a program with a free inode fails", program_bad_inode),
+    Case("exec of a program with a bad block fails", program_bad_block),
+    Case("a directory with a bad block: EIO inside it", directory_unreadable),
+    Case("a directory naming itself: rm fails, no hang", directory_names_itself),
+    Case("a log header naming too many blocks: refused", log_header_too_many),
+    Case("a log header naming the superblock: refused", log_header_bad_home),
+    Case("a log too small for one operation: refused", log_too_small),
+    Case("a root inode that is not a directory: refused", root_not_directory),
+    Case("an /init that cannot be run: refused", init_bad_inode),
 ]

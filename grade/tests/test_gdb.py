@@ -1,146 +1,143 @@
-"""Debugging: `make qemu-gdb` waits for gdb, and gdb-multiarch in batch mode,
-with the .gdbinit that make generates, connects and drives the kernel:
-`break syscall` stops in the first system call with the trap path from
-user mode in the backtrace; the process helpers of scripts/gdb_helpers.py
-(kps, kbt, ktrapframe, kharts) describe the processes without changing
-any register; and `kuser` loads a user program's symbols so that gdb
-stops and steps in it.
+"""Debugging: `make qemu-gdb` waits for gdb, and gdb-multiarch, set up by
+the .gdbinit that make generates (pointed at this boot's port), connects
+and drives the kernel: `break syscall` stops in the first system call
+with the trap path from user mode in the backtrace; the process helpers
+of scripts/gdb_helpers.py (kps, kbt, ktrapframe, kharts) describe the
+processes without changing any register; and `kuser` loads a user
+program's symbols so that gdb stops and steps in it.
 
-One boot and one gdb session serve every case. QEMU listens on a port of
-its own and writes to a snapshot of fs.img, so the test does not collide
-with another QEMU or debugger on this machine.
-"""
-import os
+One boot and one gdb session (grade.gdb.Gdb, through gdb's machine
+interface) serve every case, in order. QEMU listens on a port of its own
+and writes to a snapshot of fs.img, so the test does not collide with
+another QEMU or debugger on this machine. Where the kernel stands is
+the state the cases share: a case that needs the kernel stopped at a
+given place (in sh's read, in ls's main) takes that from the case that
+put it there, and fails saying so if that case did not."""
 import re
-import socket
-import subprocess
-import tempfile
-import threading
 
-from machine import Machine
+from grade import PROMPT, SHELL_START
+from grade.tests.harness import Case, Session, Shared
 
-# Each step's output follows a line "@@ NAME" in gdb's output.
-STEPS = [
-    ("syscall", ["break syscall", "continue", "bt", "print ((struct cpu *)$tp)->proc->name"]),
-    ("regs before", ["delete", 'break sys_read if $kproc_is("sh")', "continue",
-                     "info registers pc sp s0 ra"]),
-    ("kps", ["kps"]),
-    ("kbt", ["kbt 1"]),
-    ("ktrapframe", ["ktrapframe 1"]),
-    ("kharts", ["kharts"]),
-    ("regs after", ["info registers pc sp s0 ra"]),
-    ("user", ["delete", "kuser ls main", "continue", "bt 1", "info registers priv"]),
-    ("user kps", ["kps"]),
-    ("user after", ["info registers priv", "step", "step"]),
+CONTINUE_TIMEOUT = 90    # seconds for the kernel to reach a breakpoint
+REGS = "info registers pc sp s0 ra"
+REG_LINE = re.compile(r"^(pc|sp|s0|ra)\s+(0x[0-9a-f]+)", re.M)
+
+
+def start(t):
+    sh = t.boot(cpus=2, gdb=True)
+    return Shared(sh=sh, gdb=t.gdb(sh, gdbinit=True))
+
+
+def first_syscall(t, s):
+    s.gdb.break_at("syscall")
+    stop = s.gdb.cont(timeout=CONTINUE_TIMEOUT)
+    assert stop.reason == "breakpoint-hit" and stop.func == "syscall", f"stopped at {stop}"
+    s.at_syscall = stop
+
+
+def trap_path(t, s):
+    s.need("at_syscall", "the kernel stopped in the first system call")
+    frames = s.gdb.backtrace()
+    assert "usertrap" in frames, f"no usertrap in the backtrace {frames}"
+
+
+def made_by_init(t, s):
+    s.need("at_syscall", "the kernel stopped in the first system call")
+    name = s.gdb.eval("((struct cpu *)$tp)->proc->name")
+    assert name.startswith('"init'), f"the current process is {name}"
+
+
+def stop_in_sh_read(t, s):
+    s.gdb.delete()
+    s.gdb.cli('break sys_read if $kproc_is("sh")')
+    stop = s.gdb.cont(timeout=CONTINUE_TIMEOUT)
+    assert stop.reason == "breakpoint-hit" and stop.func == "sys_read", f"stopped at {stop}"
+    s.regs_before = REG_LINE.findall(s.gdb.cli(REGS))
+    s.at_read = stop
+
+
+def kps_lists(t, s):
+    s.need("at_read", "the kernel stopped in sh's read")
+    out = s.gdb.cli("kps")
+    assert re.search(r"^\s*1\s+0\s+sleeping\s+init\b", out, re.M), out
+    assert re.search(r"^\s*2\s+1\s+running\s+sh\s+running on hart", out, re.M), out
+
+
+def kps_saved_pc(t, s):
+    s.need("at_read", "the kernel stopped in sh's read")
+    out = s.gdb.cli("kps")
+    assert re.search(r"^\s*1 .*0x[0-9a-f]+ in sched \(\)", out, re.M), out
+
+
+def kbt_init(t, s):
+    s.need("at_read", "the kernel stopped in sh's read")
+    out = s.gdb.cli("kbt 1")
+    frames = re.findall(r"^#\d+\s+0x[0-9a-f]+ in (\w+)", out, re.M)
+    assert frames[:1] == ["sched"] and "sys_wait" in frames and "usertrap" in frames, out
+
+
+def ktrapframe_init(t, s):
+    s.need("at_read", "the kernel stopped in sh's read")
+    out = s.gdb.cli("ktrapframe 1")
+    assert re.search(r"\bepc 0x0+[0-9a-f]{1,7}\b", out), out
+    assert re.search(r"\ba7 0x0+3\b", out), out
+
+
+def kharts(t, s):
+    s.need("at_read", "the kernel stopped in sh's read")
+    out = s.gdb.cli("kharts")
+    assert re.search(r"^hart \d: pid 2 \(sh\)", out, re.M), out
+    assert len(re.findall(r"^hart \d:", out, re.M)) == 2, out
+
+
+def registers_unchanged(t, s):
+    before = s.need("regs_before", "the registers at the stop in sh's read")
+    after = REG_LINE.findall(s.gdb.cli(REGS))
+    assert len(before) == 4 and after == before, f"before the helpers {before}, after {after}"
+
+
+def kuser_stops_in_ls(t, s):
+    s.gdb.delete()
+    s.gdb.cli("kuser ls main")
+    s.gdb.cont(wait=False)
+    s.sh.expect(SHELL_START + PROMPT, CONTINUE_TIMEOUT)
+    s.sh.sendline("ls")
+    stop = s.gdb.wait_stop(CONTINUE_TIMEOUT)
+    assert (stop.reason == "breakpoint-hit" and stop.func == "main"
+            and stop.file == "user/ls.c"), f"stopped at {stop}"
+    s.in_ls = stop
+
+
+def kps_in_user_mode(t, s):
+    s.need("in_ls", "the kernel stopped in ls's main")
+    out = s.gdb.cli("kps")
+    assert re.search(r"^\s*\d+\s+2\s+running\s+ls\b", out, re.M), out
+
+
+def step_in_user(t, s):
+    s.need("in_ls", "the kernel stopped in ls's main")
+    assert "prv:0" in s.gdb.cli("info registers priv"), "not in user mode in ls's main"
+    out = s.gdb.cli("step") + s.gdb.cli("step")
+    assert re.search(r"^\d+\s", out, re.M), f"step printed no source line: {out!r}"
+    priv = s.gdb.cli("info registers priv")
+    assert "prv:0" in priv, f"after stepping, not in user mode: {priv}"
+
+
+CASES = [
+    Session("gdb, 2 harts", start, [
+        Case("break syscall stops in the first system call", first_syscall, timeout=120),
+        Case("bt shows the trap path from user mode (usertrap)", trap_path),
+        Case("the first system call comes from init", made_by_init),
+        Case("a breakpoint on $kproc_is(\"sh\") stops in sh's read", stop_in_sh_read,
+             timeout=120),
+        Case("kps lists init and sh", kps_lists),
+        Case("kps shows a sleeping process's saved pc (in sched)", kps_saved_pc),
+        Case("kbt unwinds sleeping init: sched ... sys_wait ... usertrap", kbt_init),
+        Case("ktrapframe shows init's user registers (a7 = SYS_wait)", ktrapframe_init),
+        Case("kharts says which process each hart runs", kharts),
+        Case("the helpers leave the hart's registers unchanged", registers_unchanged),
+        Case("kuser ls main stops in ls's main", kuser_stops_in_ls, timeout=120),
+        Case("kps works while a hart is in user mode", kps_in_user_mode),
+        Case("stepping in the user program works, in user mode still", step_in_user),
+    ]),
 ]
-GDB_TIMEOUT = 180
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def gdb_args(gdbinit):
-    args = ["gdb-multiarch", "-q", "-batch", "-nx", "-x", gdbinit]
-    for name, commands in STEPS:
-        args += ["-ex", f"echo @@ {name}\\n"]
-        for c in commands:
-            args += ["-ex", c]
-    return args
-
-
-def sections(out):
-    """{step name: what gdb printed for it}."""
-    parts = re.split(r"^@@ (.+)$", out, flags=re.M)
-    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
-
-
-def run(report):
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        gdbinit = os.path.join(tmp, "gdbinit")
-        subprocess.run(["make", "-s", ".gdbinit"], check=True)
-        with open(".gdbinit") as f:
-            text = re.sub(r"(target remote 127\.0\.0\.1:)\d+", rf"\g<1>{port}", f.read())
-        with open(gdbinit, "w") as f:
-            f.write(text)
-
-        cmd = ["make", "-s", "--no-print-directory", "qemu-gdb", "CPUS=2", f"GDBPORT={port}",
-               "QEMUEXTRA=-snapshot -set drive.x0.file.locking=off"]
-        with Machine("gdb-qemu", cmd=cmd) as m:
-            m.expect(r"Now run 'gdb' in another window", 60)
-            gdb = subprocess.Popen(gdb_args(gdbinit), stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True,
-                                   start_new_session=True)
-            result = {}
-            reader = threading.Thread(target=lambda: result.setdefault(
-                "out", gdb.communicate()[0]), daemon=True)
-            reader.start()
-            try:
-                # Once the shell prompts, type a command for the kuser step.
-                m.expect(r"init: starting sh\n\$ ", 90)
-                m.send("ls\n")
-            except AssertionError as e:
-                report("the shell starts under gdb", False, str(e))
-            for _ in range(GDB_TIMEOUT * 5):   # keep draining the console meanwhile
-                if not reader.is_alive():
-                    break
-                m._pump(0.2)
-            if reader.is_alive():
-                os.killpg(gdb.pid, 9)
-                reader.join(10)
-                report("gdb session finished", False,
-                       f"gdb still running after {GDB_TIMEOUT}s:\n{result.get('out', '')[-1500:]}")
-    out = result.get("out", "")
-    s = sections(out)
-
-    def check(name, ok, detail_section):
-        report(name, ok, f"gdb printed:\n{s.get(detail_section, out)[-1500:]}")
-
-    sc = s.get("syscall", "")
-    check("break syscall stops in the first system call",
-          "Breakpoint 1, syscall" in sc, "syscall")
-    check("bt shows the trap path from user mode (usertrap)", "usertrap" in sc, "syscall")
-    check("the first system call comes from init", '"init' in sc, "syscall")
-
-    kps = s.get("kps", "")
-    check("kps lists init and sh",
-          re.search(r"^\s*1\s+0\s+sleeping\s+init\b", kps, re.M) is not None
-          and re.search(r"^\s*2\s+1\s+running\s+sh\s+running on hart", kps, re.M) is not None,
-          "kps")
-    check("kps shows a sleeping process's saved pc (in sched)",
-          re.search(r"^\s*1 .*0x[0-9a-f]+ in sched \(\)", kps, re.M) is not None, "kps")
-
-    kbt = s.get("kbt", "")
-    frames = re.findall(r"^#\d+\s+0x[0-9a-f]+ in (\w+)", kbt, re.M)
-    check("kbt unwinds sleeping init: sched ... sys_wait ... usertrap",
-          frames[:1] == ["sched"] and "sys_wait" in frames and "usertrap" in frames, "kbt")
-
-    ktf = s.get("ktrapframe", "")
-    check("ktrapframe shows init's user registers (a7 = SYS_wait)",
-          re.search(r"\bepc 0x0+[0-9a-f]{1,7}\b", ktf) is not None
-          and re.search(r"\ba7 0x0+3\b", ktf) is not None, "ktrapframe")
-
-    kh = s.get("kharts", "")
-    check("kharts says which process each hart runs",
-          re.search(r"^hart \d: pid 2 \(sh\)", kh, re.M) is not None
-          and len(re.findall(r"^hart \d:", kh, re.M)) == 2, "kharts")
-
-    before = s.get("regs before", "")
-    regs = re.findall(r"^(pc|sp|s0|ra)\s+(0x[0-9a-f]+)", before, re.M)
-    check("the helpers leave the hart's registers unchanged",
-          len(regs) == 4 and regs == re.findall(r"^(pc|sp|s0|ra)\s+(0x[0-9a-f]+)",
-                                                  s.get("regs after", ""), re.M),
-          "regs after")
-
-    user = s.get("user", "")
-    check("kuser ls main stops in ls's main",
-          re.search(r"Breakpoint \d+, main \(.*\) at user/ls\.c", user) is not None, "user")
-    check("kps works while a hart is in user mode",
-          re.search(r"^\s*\d+\s+2\s+running\s+ls\b", s.get("user kps", ""), re.M) is not None,
-          "user kps")
-    after = s.get("user after", "")
-    check("stepping in the user program works, in user mode still",
-          "prv:0" in after and re.search(r"^\d+\s", after, re.M) is not None, "user after")

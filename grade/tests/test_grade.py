@@ -10,7 +10,12 @@ script boots the real kernel, with a test that fails, one that times out
 and one that stops at a kernel breakpoint, and afterwards no QEMU it
 started may be alive. Every stand-in and every QEMU prints or carries its
 identity, so the check looks for exactly the processes the run started.
+
+A whole run of a script is a Session (harness.py): its start runs the
+script, and each case checks one thing about what the run printed. Runs
+that check one thing only are Cases of their own.
 """
+import atexit
 import json
 import os
 import re
@@ -20,8 +25,9 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, ROOT)
+from grade.gdb import parse_results
+from grade.runner import ROOT
+from grade.tests.harness import Case, Session, Shared
 
 # A stand-in for a kernel at its shell prompt. It announces its pid and
 # the pid of a helper it starts (to show that the whole process group is
@@ -93,6 +99,11 @@ def exits_early(t):
 def script_bug(t):
     t.shell(command=FAKE)
     return 1 // 0
+
+@test(1, "plain assert")
+def plain_assert(t):
+    sh = t.shell(command=FAKE)
+    assert sh.run("echo 1") == "2\n", "echo 1 did not print 2"
 
 @test(1, "child of a passing parent", parent=passes)
 def good_child(t):
@@ -178,6 +189,7 @@ class Scripts:
 
     def __init__(self):
         self.tmp = tempfile.TemporaryDirectory()
+        atexit.register(self.tmp.cleanup)
         self.dir = self.tmp.name
         self.fake_shell = self.write("fake_shell.py", FAKE_SHELL)
         self.write("fake_grader.py",
@@ -196,11 +208,18 @@ class Scripts:
         return subprocess.Popen([sys.executable, os.path.join(self.dir, script), "--no-build",
                                  "--logdir", logdir, *args],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
     def run(self, script, *args, timeout=600):
+        """Run a script to its end; return (its pid, exit status, output)."""
         p = self.start(script, *args)
-        out, _ = p.communicate(timeout=timeout)
+        try:
+            out, _ = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGTERM)
+            out, _ = p.communicate(timeout=60)
+            raise AssertionError(f"{script} {' '.join(args)} ran for more than {timeout}s; "
+                                 f"it printed:\n{out[-2500:]}")
         return p.pid, p.returncode, out
 
     def logs(self):
@@ -208,158 +227,267 @@ class Scripts:
         return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
 
+_scripts = []
+
+
+def scripts():
+    """The directory of scripts, made once for the whole group."""
+    if not _scripts:
+        _scripts.append(Scripts())
+    return _scripts[0]
+
+
 def block(out, name):
-    """What the run printed for test name, from its result line on."""
+    """What the run printed for test name: (OK or FAIL, the lines below)."""
     m = re.search(rf"^{re.escape(name)}: (OK|FAIL) \(.*?\)\n((?:    .*\n)*)", out, re.M)
     return (m[1], m[2]) if m else (None, "")
 
 
-def run(report):
-    s = Scripts()
-    try:
-        fake_cases(s, report)
-        command_line_cases(s, report)
-        signal_case(s, report)
-        mi_parser_cases(report)
-        qemu_cases(s, report)
-    finally:
-        s.tmp.cleanup()
+def printed(out):
+    return f"the run printed:\n{out[-2500:]}"
 
 
-def fake_cases(s, report):
+# ---- A run of the fake grader -----------------------------------------------
+
+FAKE_TESTS = ["passes", "wrong output", "forbidden output", "times out", "exits early",
+              "script bug", "plain assert", "child of a passing parent",
+              "child of a failing parent"]
+
+
+def fake_run(t):
+    s = scripts()
     results = os.path.join(s.dir, "results.json")
     _, status, out = s.run("fake_grader.py", "--results", results)
-    detail = f"the run printed:\n{out[-2500:]}"
+    return Shared(scripts=s, status=status, out=out, results=results,
+                  verdicts={n: block(out, n) for n in FAKE_TESTS})
 
-    def case(name, ok):
-        report(name, ok, detail)
 
-    verdicts = {n: block(out, n) for n in ["passes", "wrong output", "forbidden output",
-                                           "times out", "exits early", "script bug",
-                                           "child of a passing parent",
-                                           "child of a failing parent"]}
-    case("each test is announced with == Test NAME ==",
-         all(f"== Test {n} ==\n" in out for n in verdicts))
-    case("a passing test prints NAME: OK (time) and its notes",
-         verdicts["passes"][0] == "OK" and "a note from the test" in verdicts["passes"][1])
-    case("output that does not match fails, quoting the pattern and the console",
-         verdicts["wrong output"][0] == "FAIL"
-         and "/^goodbye$/" in verdicts["wrong output"][1]
-         and "| $ echo hello" in verdicts["wrong output"][1])
-    case("a no= pattern in the output fails the test",
-         verdicts["forbidden output"][0] == "FAIL"
-         and "panic: something broke" in verdicts["forbidden output"][1])
-    case("a test past its timeout fails as timed out",
-         verdicts["times out"][0] == "FAIL" and "ran out of time" in verdicts["times out"][1])
-    case("a console that exits early fails the wait, with its status",
-         verdicts["exits early"][0] == "FAIL" and "exited" in verdicts["exits early"][1])
-    case("an exception in the script fails that test only, with the traceback",
-         verdicts["script bug"][0] == "FAIL" and "ZeroDivisionError" in verdicts["script bug"][1]
-         and verdicts["child of a passing parent"][0] == "OK")
-    case("a child gets its parent's value; a failed parent fails its children",
-         verdicts["child of a passing parent"][0] == "OK"
-         and verdicts["child of a failing parent"][0] == "FAIL"
-         and "wrong output" in verdicts["child of a failing parent"][1])
-    case("Score: N/M and a non-zero exit for a partial score",
-         "\nScore: 4/13\n" in out and status == 1)
+def announced(t, r):
+    missing = [n for n in r.verdicts if f"== Test {n} ==\n" not in r.out]
+    assert not missing, f"not announced: {missing}; {printed(r.out)}"
 
+
+def verdict(r, name, want, *phrases):
+    """Fail unless test name ended want (OK or FAIL) with each phrase in
+    the lines below its result."""
+    got, below = r.verdicts[name]
+    assert got == want, f"{name!r} gave {got}, expected {want}; {printed(r.out)}"
+    for p in phrases:
+        assert p in below, f"{name!r}'s report lacks {p!r}; {printed(r.out)}"
+
+
+def passing_notes(t, r):
+    verdict(r, "passes", "OK", "a note from the test")
+
+
+def wrong_output(t, r):
+    verdict(r, "wrong output", "FAIL", "/^goodbye$/", "| $ echo hello")
+
+
+def forbidden_output(t, r):
+    verdict(r, "forbidden output", "FAIL", "panic: something broke")
+
+
+def timed_out(t, r):
+    verdict(r, "times out", "FAIL", "ran out of time")
+
+
+def exited_early(t, r):
+    verdict(r, "exits early", "FAIL", "exited")
+
+
+def script_bug(t, r):
+    verdict(r, "script bug", "FAIL", "ZeroDivisionError")
+    verdict(r, "child of a passing parent", "OK")
+
+
+def plain_assert(t, r):
+    verdict(r, "plain assert", "FAIL", "echo 1 did not print 2")
+    _, below = r.verdicts["plain assert"]
+    assert "raised an exception" not in below, f"reported as a bug in the script: {below}"
+
+
+def parents(t, r):
+    verdict(r, "child of a passing parent", "OK")
+    verdict(r, "child of a failing parent", "FAIL", "wrong output")
+
+
+def score(t, r):
+    assert "\nScore: 4/14\n" in r.out and r.status == 1, \
+        f"exit status {r.status}; {printed(r.out)}"
+
+
+def results_json(t, r):
     try:
-        with open(results) as f:
+        with open(r.results) as f:
             res = json.load(f)
-        shape = (res["score"] == 4 and res["max_score"] == 13 and len(res["tests"]) == 8
-                 and all(set(t) >= {"name", "score", "max_score", "output"} for t in res["tests"]))
-        by_name = {t["name"]: t for t in res["tests"]}
-        content = (by_name["passes"]["score"] == 3 and by_name["wrong output"]["score"] == 0
-                   and "/^goodbye$/" in by_name["wrong output"]["output"])
-    except (OSError, ValueError, KeyError) as e:
-        shape = content = False
-        detail = f"results.json: {e}"
-    case("--results writes Gradescope's results.json", shape and content)
+    except (OSError, ValueError) as e:
+        raise AssertionError(f"results.json: {e}")
+    assert res.get("score") == 4 and res.get("max_score") == 14, \
+        f"score {res.get('score')}/{res.get('max_score')}"
+    assert len(res.get("tests", [])) == 9, f"{len(res.get('tests', []))} tests in results.json"
+    assert all(set(x) >= {"name", "score", "max_score", "output"} for x in res["tests"]), res
+    by_name = {x["name"]: x for x in res["tests"]}
+    assert by_name["passes"]["score"] == 3 and by_name["wrong output"]["score"] == 0, by_name
+    assert "/^goodbye$/" in by_name["wrong output"]["output"], by_name["wrong output"]
 
-    logs = s.logs()
-    case("failing tests keep their console logs, passing tests do not",
-         "wrong-output.log" in logs and "times-out.log" in logs and "passes.log" not in logs)
-    pids = [int(p) for p in re.findall(r"fake: pid (\d+) helper (\d+)",
-                                       "".join(open(os.path.join(s.dir, "logs", f)).read()
-                                               for f in logs))
-            for p in p]
+
+def kept_logs(t, r):
+    logs = r.scripts.logs()
+    assert "wrong-output.log" in logs and "times-out.log" in logs and "passes.log" not in logs, \
+        f"logs left: {logs}"
+
+
+def nothing_left(t, r):
+    s = r.scripts
+    text = "".join(open(os.path.join(s.dir, "logs", f)).read() for f in s.logs())
+    pids = [int(p) for pair in re.findall(r"fake: pid (\d+) helper (\d+)", text) for p in pair]
     left = [p for p in pids if alive(p)]
-    case("every stand-in and what it started are gone after the run",
-         len(pids) >= 10 and not left)
+    assert len(pids) >= 10, f"only {len(pids)} stand-in pids in the logs"
+    assert not left, f"still running: {left}"
 
 
-def command_line_cases(s, report):
-    _, status, out = s.run("fake_grader.py", "--list")
-    report("--list lists every test with its points and does not run them",
-           status == 0 and re.search(r"^\s+3\s+passes\s+The stand-in echoes\.$", out, re.M)
-           and "== Test" not in out, out)
+# ---- The command line ---------------------------------------------------------
 
-    _, status, out = s.run("fake_grader.py", "passes")
-    report("a test chosen by name runs alone; a full score exits 0",
-           status == 0 and "\nScore: 3/3\n" in out and "wrong output" not in out, out)
-
-    _, status, out = s.run("fake_grader.py", "good_child")
-    report("a test chosen by function name brings its parent along",
-           status == 0 and "== Test passes ==" in out and "\nScore: 4/4\n" in out, out)
-
-    _, status, out = s.run("fake_grader.py", "no such test")
-    report("an unknown test name is a usage error (exit 2)", status == 2, out)
+def lists_tests(t):
+    _, status, out = scripts().run("fake_grader.py", "--list")
+    assert status == 0, f"exit status {status}: {out}"
+    assert re.search(r"^\s+3\s+passes\s+The stand-in echoes\.$", out, re.M), out
+    assert "== Test" not in out, f"--list ran tests: {out}"
 
 
-def signal_case(s, report):
+def one_by_name(t):
+    _, status, out = scripts().run("fake_grader.py", "passes")
+    assert status == 0 and "\nScore: 3/3\n" in out and "wrong output" not in out, \
+        f"exit status {status}: {out}"
+
+
+def brings_parent(t):
+    _, status, out = scripts().run("fake_grader.py", "good_child")
+    assert status == 0 and "== Test passes ==" in out and "\nScore: 4/4\n" in out, \
+        f"exit status {status}: {out}"
+
+
+def unknown_name(t):
+    _, status, out = scripts().run("fake_grader.py", "no such test")
+    assert status == 2, f"exit status {status}: {out}"
+
+
+def sigterm_kills_console(t):
     """SIGTERM to the grader while a test waits: the console is killed."""
-    p = s.start("fake_grader.py", "times out", "--timeout-scale", "100")
-    pids = []
-    deadline = time.monotonic() + 60
-    while not pids and time.monotonic() < deadline:
-        time.sleep(0.2)
-        for pid in os.listdir("/proc"):
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    argv = f.read().split(b"\0")
-                with open(f"/proc/{pid}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError):
-                continue
-            if ppid == p.pid and any(a.endswith(b"fake_shell.py") for a in argv):
-                pids.append(int(pid))
-    time.sleep(1)   # let it reach `hang`
-    p.send_signal(signal.SIGTERM)
-    out, _ = p.communicate(timeout=60)
+    p = scripts().start("fake_grader.py", "times out", "--timeout-scale", "100")
+    try:
+        pids = []
+        deadline = time.monotonic() + 60
+        while not pids and time.monotonic() < deadline:
+            time.sleep(0.2)
+            pids = [pid for pid in children(p.pid) if cmdline_ends(pid, b"fake_shell.py")]
+        assert pids, "the grader never started its stand-in"
+        time.sleep(1)   # let it reach `hang`
+        p.send_signal(signal.SIGTERM)
+        out, _ = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
     time.sleep(0.5)
-    report("SIGTERM to the grader kills the console it was waiting on",
-           bool(pids) and not any(alive(x) for x in pids),
-           f"stand-in pids {pids}; output:\n{out[-1500:]}")
+    left = [x for x in pids if alive(x)]
+    assert not left, f"stand-in pids {left} still running; output:\n{out[-1500:]}"
 
 
-def mi_parser_cases(report):
-    from grade.gdb import parse_results
+def children(ppid):
+    """Pids whose parent is ppid."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if int(f.read().rsplit(")", 1)[1].split()[1]) == ppid:
+                    found.append(int(pid))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def cmdline_ends(pid, suffix):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return any(a.endswith(suffix) for a in f.read().split(b"\0"))
+    except OSError:
+        return False
+
+
+def mi_parser(t):
     rec = parse_results('reason="breakpoint-hit",frame={addr="0x1",func="syscall",'
                         'args=[]},stack=[frame={level="0"},frame={level="1"}],'
                         'value="\\"init\\", \'\\\\000\' <repeats 11 times>"')
-    report("gdb's machine-interface records parse into dicts and lists",
-           rec["frame"]["func"] == "syscall" and rec["frame"]["args"] == []
-           and [f["frame"]["level"] for f in rec["stack"]] == ["0", "1"]
-           and rec["value"] == "\"init\", '\\000' <repeats 11 times>", repr(rec))
+    assert (rec["frame"]["func"] == "syscall" and rec["frame"]["args"] == []
+            and [f["frame"]["level"] for f in rec["stack"]] == ["0", "1"]
+            and rec["value"] == "\"init\", '\\000' <repeats 11 times>"), repr(rec)
 
 
-def qemu_cases(s, report):
-    pid, status, out = s.run("qemu_grader.py", "--cpus", "1", timeout=900)
-    detail = f"the run printed:\n{out[-2500:]}"
-    verdicts = {n: block(out, n)[0] for n in ["qemu passes", "qemu wrong output",
-                                               "qemu times out", "qemu stops at a breakpoint",
-                                               "qemu gdb times out"]}
-    report("with QEMU: a passing test passes", verdicts["qemu passes"] == "OK", detail)
-    report("with QEMU: wrong output fails", verdicts["qemu wrong output"] == "FAIL", detail)
-    report("with QEMU: a console wait past the test's timeout fails",
-           verdicts["qemu times out"] == "FAIL" and "ran out of time" in out, detail)
-    report("with QEMU: a kernel breakpoint through the gdb stub",
-           verdicts["qemu stops at a breakpoint"] == "OK", detail)
-    report("with QEMU: a gdb wait past the test's timeout fails",
-           verdicts["qemu gdb times out"] == "FAIL", detail)
-    report("with QEMU: Score 2/5, exit status 1", "\nScore: 2/5\n" in out and status == 1,
-           detail)
+# ---- A run that boots the real kernel -------------------------------------------
+
+QEMU_TESTS = ["qemu passes", "qemu wrong output", "qemu times out",
+              "qemu stops at a breakpoint", "qemu gdb times out"]
+
+
+def qemu_run(t):
+    pid, status, out = scripts().run("qemu_grader.py", "--cpus", "1", timeout=900)
     time.sleep(0.5)
-    left = qemus_of(pid)
-    report("with QEMU: no QEMU of the run is left, after failures and timeouts",
-           not left, f"still running: {left}")
+    return Shared(pid=pid, status=status, out=out, left=qemus_of(pid),
+                  verdicts={n: block(out, n) for n in QEMU_TESTS})
+
+
+def qemu_verdict(name, want, phrase=None):
+    def check(t, r):
+        verdict(r, name, want, *([phrase] if phrase else []))
+    return check
+
+
+def qemu_score(t, r):
+    assert "\nScore: 2/5\n" in r.out and r.status == 1, \
+        f"exit status {r.status}; {printed(r.out)}"
+
+
+def no_qemu_left(t, r):
+    assert not r.left, f"still running: {r.left}"
+
+
+CASES = [
+    Session("a run of the fake grader", fake_run, [
+        Case("each test is announced with == Test NAME ==", announced),
+        Case("a passing test prints NAME: OK (time) and its notes", passing_notes),
+        Case("output that does not match fails, quoting the pattern and the console",
+             wrong_output),
+        Case("a no= pattern in the output fails the test", forbidden_output),
+        Case("a test past its timeout fails as timed out", timed_out),
+        Case("a console that exits early fails the wait, with its status", exited_early),
+        Case("an exception in the script fails that test only, with the traceback", script_bug),
+        Case("a plain assert that fails is a failed check, with its message", plain_assert),
+        Case("a child gets its parent's value; a failed parent fails its children", parents),
+        Case("Score: N/M and a non-zero exit for a partial score", score),
+        Case("--results writes Gradescope's results.json", results_json),
+        Case("failing tests keep their console logs, passing tests do not", kept_logs),
+        Case("every stand-in and what it started are gone after the run", nothing_left),
+    ], timeout=300),
+    Case("--list lists every test with its points and does not run them", lists_tests),
+    Case("a test chosen by name runs alone; a full score exits 0", one_by_name),
+    Case("a test chosen by function name brings its parent along", brings_parent),
+    Case("an unknown test name is a usage error (exit 2)", unknown_name),
+    Case("SIGTERM to the grader kills the console it was waiting on", sigterm_kills_console,
+         timeout=120),
+    Case("gdb's machine-interface records parse into dicts and lists", mi_parser),
+    Session("a run of a grader that boots QEMU", qemu_run, [
+        Case("with QEMU: a passing test passes", qemu_verdict("qemu passes", "OK")),
+        Case("with QEMU: wrong output fails", qemu_verdict("qemu wrong output", "FAIL")),
+        Case("with QEMU: a console wait past the test's timeout fails",
+             qemu_verdict("qemu times out", "FAIL", "ran out of time")),
+        Case("with QEMU: a kernel breakpoint through the gdb stub",
+             qemu_verdict("qemu stops at a breakpoint", "OK")),
+        Case("with QEMU: a gdb wait past the test's timeout fails",
+             qemu_verdict("qemu gdb times out", "FAIL")),
+        Case("with QEMU: Score 2/5, exit status 1", qemu_score),
+        Case("with QEMU: no QEMU of the run is left, after failures and timeouts",
+             no_qemu_left),
+    ], timeout=960),
+]

@@ -2,6 +2,9 @@
 material depend on (SPEC.md: "Outputs at fixed paths")."""
 import os
 import re
+import subprocess
+
+from grade.tests.harness import Case
 
 XV6_NUMBERS = {
     "fork": 1, "exit": 2, "wait": 3, "pipe": 4, "read": 5, "kill": 6, "exec": 7,
@@ -11,7 +14,7 @@ XV6_NUMBERS = {
 }
 
 
-def syscall_numbers_match_xv6():
+def syscall_numbers_match_xv6(t):
     """The generated kernel/syscall.h keeps xv6's 21 numbers."""
     text = open("kernel/syscall.h").read()
     found = dict((m[0], int(m[1])) for m in re.findall(r"#define SYS_(\w+) (\d+)", text))
@@ -21,7 +24,7 @@ def syscall_numbers_match_xv6():
     assert not extra, f"new calls must number from 22: {extra}"
 
 
-def kernel_sym_format():
+def kernel_sym_format(t):
     """kernel/kernel.sym has one 'address name' line per symbol, 16 hex digits."""
     lines = open("kernel/kernel.sym").read().splitlines()
     assert len(lines) > 100, f"only {len(lines)} symbols"
@@ -32,24 +35,25 @@ def kernel_sym_format():
         assert want in names, f"symbol {want} missing"
 
 
-def outputs_exist():
+def outputs_exist(t):
     """Every output SPEC.md names is at its fixed path."""
     for path in ["kernel/kernel", "kernel/kernel.asm", "kernel/kernel.sym", "fs.img", ".gdbinit"]:
         assert os.path.exists(path), f"{path} missing after make"
 
 
-def gdbinit_connects():
+def gdbinit_connects(t):
     """.gdbinit sets the architecture, connects to GDBPORT and loads symbols."""
     text = open(".gdbinit").read()
-    port = os.popen("make -s print-gdbport").read().strip()
-    assert "riscv:rv64" in text
+    port = subprocess.run(["make", "-s", "--no-print-directory", "print-gdbport"],
+                          capture_output=True, text=True, timeout=30).stdout.strip()
+    assert "riscv:rv64" in text, ".gdbinit does not set the architecture riscv:rv64"
     assert f"target remote 127.0.0.1:{port}" in text, f"no target remote on {port}"
-    assert "kernel/kernel" in text
+    assert "kernel/kernel" in text, ".gdbinit does not load kernel/kernel"
 
 
 CASES = [
-    ("syscall numbers match xv6", syscall_numbers_match_xv6),
-    ("kernel.sym format", kernel_sym_format),
-    ("outputs at fixed paths", outputs_exist),
-    (".gdbinit connects to GDBPORT", gdbinit_connects),
+    Case("syscall numbers match xv6", syscall_numbers_match_xv6),
+    Case("kernel.sym format", kernel_sym_format),
+    Case("outputs at fixed paths", outputs_exist),
+    Case(".gdbinit connects to GDBPORT", gdbinit_connects),
 ]

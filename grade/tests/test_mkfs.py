@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Host-side tests of mkfs/mkfs, the file-system image builder.
 
 Each case runs ./mkfs/mkfs on files made in a temporary directory and
@@ -8,28 +7,21 @@ superblock, the root directory and file contents read back through the
 inodes' direct and indirect blocks, and the free-block bitmap.
 
 The on-disk constants are read from kernel/param.h and kernel/fs.h, so the
-tests follow the headers rather than repeating their numbers.
+tests follow the headers rather than repeating their numbers. The Image
+parser here is also how test_boot and test_corrupt read and damage images.
 
-Run from anywhere:  python3 grade/tests/test_mkfs.py  (mkfs must be built first).
+Run alone: python3 -m grade.tests mkfs  (mkfs must be built first).
 """
 import os
-import re
 import struct
 import subprocess
-import sys
 import tempfile
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MKFS = os.path.join(REPO, "mkfs", "mkfs")
+from grade.runner import ROOT
+from grade.tests.harness import Case
+from grade.tests.tree import header_constant
 
-
-def header_constant(header, name):
-    """The integer value of a plain `#define NAME number` in a kernel header."""
-    with open(os.path.join(REPO, "kernel", header)) as f:
-        text = f.read()
-    m = re.search(r"^#define\s+%s\s+(0x[0-9a-fA-F]+|\d+)\b" % name, text, re.M)
-    assert m, f"kernel/{header} does not #define {name} as a number"
-    return int(m.group(1), 0)
+MKFS = os.path.join(ROOT, "mkfs", "mkfs")
 
 
 FSSIZE = header_constant("param.h", "FSSIZE")
@@ -55,7 +47,7 @@ IPB = BSIZE // DINODE.size
 def run_mkfs(image, *inputs):
     """Run mkfs; return (exit status, stderr text)."""
     assert os.access(MKFS, os.X_OK), f"{MKFS} is not built (run: make mkfs/mkfs)"
-    proc = subprocess.run([MKFS, image, *inputs], cwd=REPO,
+    proc = subprocess.run([MKFS, image, *inputs], cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, timeout=60)
     return proc.returncode, proc.stderr
@@ -143,7 +135,7 @@ def expect_refusal(inputs, why, mention):
 
 # ---- Cases ----------------------------------------------------------------
 
-def test_good_build():
+def good_build(t):
     """A normal build: superblock, names, contents (direct + indirect), bitmap."""
     with tempfile.TemporaryDirectory() as d:
         big = pattern((NDIRECT + 5) * BSIZE + 123, seed=1)  # needs the indirect block
@@ -198,7 +190,7 @@ def test_good_build():
             f"{len(free)} data blocks free in the bitmap, want {img.nblocks - len(used)}"
 
 
-def test_no_files():
+def no_files(t):
     """No input files: a valid image whose root holds only '.' and '..'."""
     with tempfile.TemporaryDirectory() as d:
         image = os.path.join(d, "fs.img")
@@ -208,7 +200,7 @@ def test_no_files():
         assert sorted(entries) == [".", ".."], f"empty root should hold . and .., has {sorted(entries)}"
 
 
-def test_largest_file():
+def largest_file(t):
     """A file of exactly MAXFILE blocks fits and reads back whole."""
     with tempfile.TemporaryDirectory() as d:
         data = pattern(MAXFILE * BSIZE, seed=3)
@@ -219,13 +211,13 @@ def test_largest_file():
         assert img.read(img.root_entries()["max"]) == data, "largest file does not read back"
 
 
-def test_missing_input():
+def missing_input(t):
     """A missing input file is refused (exit status 1 expected, name in message)."""
     expect_refusal([lambda d: os.path.join(d, "no-such-file")], "a missing input file",
                    "no-such-file")
 
 
-def test_name_too_long():
+def name_too_long(t):
     """A name of DIRSIZ + 1 characters is refused; DIRSIZ exactly is accepted."""
     long_name = "n" * (DIRSIZ + 1)
     expect_refusal([lambda d: make_file(d, long_name, b"x")], "a name longer than DIRSIZ",
@@ -238,13 +230,13 @@ def test_name_too_long():
         assert ok in Image(image).root_entries(), f"{ok!r} missing from the root directory"
 
 
-def test_file_too_large():
+def file_too_large(t):
     """A file of MAXFILE blocks plus one byte is refused."""
     expect_refusal([lambda d: make_file(d, "huge", b"\0" * (MAXFILE * BSIZE + 1))],
                    "a file larger than MAXFILE*BSIZE", "huge")
 
 
-def test_too_many_files():
+def too_many_files(t):
     """One file more than the inodes allow is refused; exactly that many fit."""
     most = NINODES - 2  # inode 0 is unused and the root takes one
 
@@ -262,7 +254,7 @@ def test_too_many_files():
         assert len(entries) == most + 2, f"root has {len(entries)} entries, want {most + 2}"
 
 
-def test_disk_full():
+def disk_full(t):
     """Files that together exceed the data blocks are refused."""
     def files(d):
         size = MAXFILE * BSIZE
@@ -275,7 +267,7 @@ def test_disk_full():
         assert "blocks" in err, f"unclear message for a full disk: {err.strip()!r}"
 
 
-def test_duplicate_name():
+def duplicate_name(t):
     """Two inputs that map to the same name (a/x and b/_x) are refused."""
     def inputs(d):
         os.mkdir(os.path.join(d, "a"))
@@ -289,31 +281,13 @@ def test_duplicate_name():
 
 
 CASES = [
-    ("good build: superblock, root entries, contents, bitmap", test_good_build),
-    ("no input files: empty root", test_no_files),
-    ("file of exactly MAXFILE blocks", test_largest_file),
-    ("missing input file is refused", test_missing_input),
-    ("name longer than DIRSIZ is refused", test_name_too_long),
-    ("file larger than MAXFILE blocks is refused", test_file_too_large),
-    ("more files than inodes is refused", test_too_many_files),
-    ("more data than the disk holds is refused", test_disk_full),
-    ("duplicate name is refused", test_duplicate_name),
+    Case("good build: superblock, root entries, contents, bitmap", good_build),
+    Case("no input files: empty root", no_files),
+    Case("file of exactly MAXFILE blocks", largest_file),
+    Case("missing input file is refused", missing_input),
+    Case("name longer than DIRSIZ is refused", name_too_long),
+    Case("file larger than MAXFILE blocks is refused", file_too_large),
+    Case("more files than inodes is refused", too_many_files),
+    Case("more data than the disk holds is refused", disk_full),
+    Case("duplicate name is refused", duplicate_name),
 ]
-
-
-def main():
-    failed = 0
-    for name, case in CASES:
-        try:
-            case()
-        except AssertionError as e:
-            failed += 1
-            print(f"FAIL {name}: {e}")
-        else:
-            print(f"ok   {name}")
-    print(f"{len(CASES) - failed} passed, {failed} failed")
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,148 +1,177 @@
 """The shell and the console, typed at as a user would through a
 pseudo-terminal: commands, pipes, redirection, line editing, Ctrl-P,
 Ctrl-D, and mistakes (a command that does not exist, cat of a directory).
-One boot serves every case, in order."""
+
+One boot with three harts serves every case, in order (a Session, see
+harness.py). After a case fails, Ctrl-C and a marker line bring the shell
+back to a fresh prompt, so the next case starts clean."""
 import re
 
-from machine import Machine
+from grade import PROMPT, SHELL_START
+from grade.tests.harness import Case, Session, Shared, fresh_prompt
+from grade.tests.tree import README
 
-PROMPT = r"init: starting sh\n\$ "
+
+def start(t):
+    return Shared(sh=t.shell(cpus=3))
 
 
-def run(report):
-    with Machine("shell", cpus=3) as m:
-        m.expect(PROMPT, 30)
+def echo(t, s):
+    out = s.sh.run("echo hello world")
+    assert out == "hello world\n", f"got {out!r}"
 
-        def case(name, fn):
-            try:
-                fn()
-                report(name, True)
-            except AssertionError as e:
-                report(name, False, str(e))
 
-        def echo():
-            out = m.run("echo hello world")
-            assert out == "hello world\n", f"got {out!r}"
+def ls_root(t, s):
+    out = s.sh.run("ls")
+    for name in [README, "sh", "cat", "usertests", "console"]:
+        assert re.search(rf"^{re.escape(name)}\s", out, re.M), f"{name} not in ls:\n{out}"
 
-        def ls_root():
-            out = m.run("ls")
-            for name in ["README.md", "sh", "cat", "usertests", "console"]:
-                assert re.search(rf"^{re.escape(name)}\s", out, re.M), f"{name} not in ls:\n{out}"
 
-        def cat_readme():
-            out = m.run("cat README.md")
-            assert "make qemu" in out, "README.md content not shown"
+def cat_readme(t, s):
+    out = s.sh.run(f"cat {README}")
+    assert "make qemu" in out, f"{README}'s content not shown"
 
-        def pipeline():
-            out = m.run("echo one two three | wc")
-            assert out.split()[:3] == ["1", "3", "14"], f"wc said {out!r}"
 
-        def long_pipeline():
-            out = m.run("cat README.md | grep make | grep qemu | wc")
-            assert int(out.split()[0]) >= 1, f"got {out!r}"
+def pipeline(t, s):
+    out = s.sh.run("echo one two three | wc")
+    assert out.split()[:3] == ["1", "3", "14"], f"wc said {out!r}"
 
-        def redirect():
-            m.run("echo saved text > tfile")
-            out = m.run("cat < tfile")
-            assert out == "saved text\n", f"got {out!r}"
-            m.run("echo more >> tfile")
-            out = m.run("cat tfile")
-            assert out == "saved text\nmore\n", f"append gave {out!r}"
-            m.run("rm tfile")
 
-        def list_and_parens():
-            out = m.run("echo a ; echo b ; (echo c ; echo d) | wc")
-            assert out.startswith("a\nb\n"), f"got {out!r}"
-            assert out.split()[2:5] == ["2", "2", "4"], f"got {out!r}"
+def long_pipeline(t, s):
+    out = s.sh.run(f"cat {README} | grep make | grep qemu | wc")
+    assert re.match(r"\s*[1-9]\d* ", out), f"got {out!r}"
 
-        def background():
-            out = m.run("echo bg &")
-            m.expect(r"bg\n", 10)
-            out = m.run("echo fg")
-            assert "fg" in out
 
-        def cd_mkdir():
-            m.run("mkdir d1")
-            m.run("cd d1")
-            m.run("echo x > inner")
-            out = m.run("ls /d1")
-            assert "inner" in out, f"ls /d1 gave {out!r}"
-            m.run("cd ..")
-            out = m.run("cd nosuchdir")
-            assert "nosuchdir" in out, f"cd to a missing dir said {out!r}"
-            m.run("rm d1/inner")
-            m.run("rm d1")
+def redirect(t, s):
+    sh = s.sh
+    sh.run("echo saved text > tfile")
+    out = sh.run("cat < tfile")
+    assert out == "saved text\n", f"got {out!r}"
+    sh.run("echo more >> tfile")
+    out = sh.run("cat tfile")
+    assert out == "saved text\nmore\n", f"append gave {out!r}"
+    sh.run("rm tfile")
 
-        def not_found():
-            out = m.run("nosuchcommand arg")
-            assert "nosuchcommand" in out and "not found" in out, f"got {out!r}"
-            out = m.run("echo still here")
-            assert out == "still here\n"
 
-        def cat_directory():
-            out = m.run("cat /")
-            assert "directory" in out, f"cat / said {out!r}"
+def list_and_parens(t, s):
+    out = s.sh.run("echo a ; echo b ; (echo c ; echo d) | wc")
+    assert out.startswith("a\nb\n"), f"got {out!r}"
+    assert out.split()[2:5] == ["2", "2", "4"], f"got {out!r}"
 
-        def empty_line():
-            out = m.run("")
-            assert out.strip() == "", f"empty line printed {out!r}"
 
-        def backspace():
-            m.send("echo abX\x7fc\n")
-            m.expect(r"^abc$", 10)
-            m.expect(r"^\$ ", 10)
+def background(t, s):
+    sh = s.sh
+    sh.run("echo bg &")
+    sh.expect(r"bg\n", 10)
+    out = sh.run("echo fg")
+    assert "fg" in out, f"echo fg said {out!r}"
 
-        def kill_line():
-            m.send("echo wrong\x15echo right\n")
-            m.expect(r"^right$", 10)
-            m.expect(r"^\$ ", 10)
 
-        def ctrl_p():
-            m.send("\x10")
-            m.expect(r"1 sleeping\s+init", 10)
-            m.expect(r"sh", 10)
-            out = m.run("")  # the prompt comes back
-            assert "panic" not in out
+def cd_mkdir(t, s):
+    sh = s.sh
+    sh.run("mkdir d1")
+    sh.run("cd d1")
+    sh.run("echo x > inner")
+    out = sh.run("ls /d1")
+    assert re.search(r"^inner\s", out, re.M), f"ls /d1 gave {out!r}"
+    sh.run("cd ..")
+    out = sh.run("cd nosuchdir")
+    assert "nosuchdir" in out, f"cd to a missing dir said {out!r}"
+    sh.run("rm d1/inner")
+    sh.run("rm d1")
 
-        def ctrl_d_restarts_shell():
-            m.send("\x04")
-            m.expect(r"init: starting sh\n\$ ", 10)
-            out = m.run("echo back")
-            assert out == "back\n"
 
-        def ctrl_d_after_text():
-            m.send("cat\n")
-            m.expect(r"cat\n", 10)
-            m.send("abc\x04")
-            m.expect(r"abcabc", 10)  # the echo, then cat's copy
-            m.expect(r"\$ ", 10)     # the next read saw end of file: cat ended
+def not_found(t, s):
+    out = s.sh.run("nosuchcommand arg")
+    assert "nosuchcommand" in out and "not found" in out, f"got {out!r}"
+    out = s.sh.run("echo still here")
+    assert out == "still here\n", f"got {out!r}"
 
-        def grep_file():
-            out = m.run("grep ^# README.md")
-            assert out.startswith("#"), f"got {out!r}"
 
-        def kill_bad_pid():
-            out = m.run("kill 9999")
-            assert "9999" in out, f"kill of a missing pid said {out!r}"
+def cat_directory(t, s):
+    out = s.sh.run("cat /")
+    assert "directory" in out, f"cat / said {out!r}"
 
-        case("echo", echo)
-        case("ls lists the root directory", ls_root)
-        case("cat README.md", cat_readme)
-        case("pipe into wc", pipeline)
-        case("three-stage pipeline", long_pipeline)
-        case("redirection < > >>", redirect)
-        case("; lists and parentheses", list_and_parens)
-        case("& background command", background)
-        case("mkdir, cd, relative paths", cd_mkdir)
-        case("command not found", not_found)
-        case("cat of a directory", cat_directory)
-        case("empty line", empty_line)
-        case("backspace edits the line", backspace)
-        case("Ctrl-U kills the line", kill_line)
-        case("Ctrl-P lists processes", ctrl_p)
-        case("Ctrl-D ends sh, init restarts it", ctrl_d_restarts_shell)
-        case("Ctrl-D after text ends cat's input", ctrl_d_after_text)
-        case("grep with a regex", grep_file)
-        case("kill of a missing pid", kill_bad_pid)
-        out = m.run("echo done")
-        report("shell still alive at the end", out == "done\n", f"got {out!r}")
+
+def empty_line(t, s):
+    out = s.sh.run("")
+    assert out.strip() == "", f"empty line printed {out!r}"
+
+
+def backspace(t, s):
+    s.sh.send("echo abX\x7fc\n")
+    s.sh.expect(r"^abc$", 10)
+    s.sh.expect(PROMPT, 10)
+
+
+def kill_line(t, s):
+    s.sh.send("echo wrong\x15echo right\n")
+    s.sh.expect(r"^right$", 10)
+    s.sh.expect(PROMPT, 10)
+
+
+def ctrl_p(t, s):
+    sh = s.sh
+    sh.send("\x10")
+    sh.expect(r"^1 sleeping\s+init$", 10)
+    sh.expect(r"^\d+ \S+ sh\b", 10)
+    out = sh.run("")  # the prompt comes back
+    assert "panic" not in out, f"after Ctrl-P: {out!r}"
+
+
+def ctrl_d_restarts_shell(t, s):
+    s.sh.send("\x04")
+    s.sh.expect(SHELL_START + PROMPT, 10)
+    out = s.sh.run("echo back")
+    assert out == "back\n", f"the new shell said {out!r}"
+
+
+def ctrl_d_after_text(t, s):
+    sh = s.sh
+    sh.send("cat\n")
+    sh.expect(r"cat\n", 10)
+    sh.send("abc\x04")
+    # The echo, then cat's copy; then, as the next read saw end of file,
+    # cat ends and the prompt follows on the same line (no newline came).
+    sh.expect(r"abcabc" + PROMPT.removeprefix("^"), 10)
+
+
+def grep_file(t, s):
+    out = s.sh.run(f"grep ^# {README}")
+    assert out.startswith("#"), f"got {out!r}"
+
+
+def kill_bad_pid(t, s):
+    out = s.sh.run("kill 9999")
+    assert "9999" in out, f"kill of a missing pid said {out!r}"
+
+
+def still_alive(t, s):
+    out = s.sh.run("echo done")
+    assert out == "done\n", f"got {out!r}"
+
+
+CASES = [
+    Session("shell, 3 harts", start, [
+        Case("echo", echo),
+        Case("ls lists the root directory", ls_root),
+        Case(f"cat {README}", cat_readme),
+        Case("pipe into wc", pipeline),
+        Case("three-stage pipeline", long_pipeline),
+        Case("redirection < > >>", redirect),
+        Case("; lists and parentheses", list_and_parens),
+        Case("& background command", background),
+        Case("mkdir, cd, relative paths", cd_mkdir),
+        Case("command not found", not_found),
+        Case("cat of a directory", cat_directory),
+        Case("empty line", empty_line),
+        Case("backspace edits the line", backspace),
+        Case("Ctrl-U kills the line", kill_line),
+        Case("Ctrl-P lists processes", ctrl_p),
+        Case("Ctrl-D ends sh, init restarts it", ctrl_d_restarts_shell),
+        Case("Ctrl-D after text ends cat's input", ctrl_d_after_text),
+        Case("grep with a regex", grep_file),
+        Case("kill of a missing pid", kill_bad_pid),
+        Case("shell still alive at the end", still_alive),
+    ], resync=lambda s: fresh_prompt(s.sh)),
+]
