@@ -42,13 +42,17 @@ KOBJS := $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(KSRCS)))
 ULIBSRCS := $(wildcard $U/lib/*.c $U/lib/*.S) $U/lib/usys.S
 ULIBOBJS := $(sort $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(ULIBSRCS))))
 UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
+# Programs written the way xv6-riscv's are, built with the same flags: the
+# proof that such programs compile and run here unchanged (user/xv6/).
+XV6PROGS := $(patsubst $U/xv6/%.c,$U/xv6/_%,$(wildcard $U/xv6/*.c))
+ALLPROGS := $(UPROGS) $(XV6PROGS)
 
 .PHONY: all qemu qemu-gdb gdb test grade bench clean deps print-gdbport print-qemu
 .DEFAULT_GOAL := all
 # Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
 .SECONDARY:
 
-all: $K/kernel fs.img .gdbinit
+all: $K/kernel fs.img .gdbinit compile_commands.json
 
 deps:
 	@sh scripts/deps.sh
@@ -57,7 +61,7 @@ $(GEN) &: $K/syscalls.tbl scripts/gensyscalls.py
 	$(PYTHON) scripts/gensyscalls.py $K/syscalls.tbl $(GEN)
 
 # Every object may include generated headers.
-$(KOBJS) $(ULIBOBJS) $(UPROGS:$U/_%=$U/%.o): | $(GEN)
+$(KOBJS) $(ULIBOBJS) $(UPROGS:$U/_%=$U/%.o) $(XV6PROGS:$U/xv6/_%=$U/xv6/%.o): | $(GEN)
 
 $K/%.o: $K/%.c
 	$(CC) $(KCFLAGS) -c -o $@ $<
@@ -77,19 +81,31 @@ $U/%.o: $U/%.S
 $U/_%: $U/%.o $(ULIBOBJS) $U/user.ld
 	$(LD) $(LDFLAGS) -T $U/user.ld -o $@ $< $(ULIBOBJS)
 	$(OBJDUMP) -S $@ > $U/$*.asm
+$U/xv6/_%: $U/xv6/%.o $(ULIBOBJS) $U/user.ld
+	$(LD) $(LDFLAGS) -T $U/user.ld -o $@ $< $(ULIBOBJS)
+	$(OBJDUMP) -S $@ > $U/xv6/$*.asm
 
 mkfs/mkfs: mkfs/mkfs.c $K/fs.h $K/stat.h $K/param.h $K/types.h
 	gcc -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
 # fs.img gets copies without debug information (user/bin/); gdb reads the
 # symbols from user/_NAME itself.
-FSPROGS := $(patsubst $U/_%,$U/bin/_%,$(UPROGS))
+FSPROGS := $(patsubst $U/_%,$U/bin/_%,$(UPROGS)) $(patsubst $U/xv6/_%,$U/bin/xv6/_%,$(XV6PROGS))
 $U/bin/_%: $U/_%
 	@mkdir -p $U/bin
 	$(OBJCOPY) --strip-debug $< $@
+$U/bin/xv6/_%: $U/xv6/_%
+	@mkdir -p $U/bin/xv6
+	$(OBJCOPY) --strip-debug $< $@
 
+# README.md goes in as /README, where xv6's programs look for it.
 fs.img: mkfs/mkfs README.md $(FSPROGS)
-	mkfs/mkfs $@ README.md $(FSPROGS)
+	mkfs/mkfs $@ README=README.md $(FSPROGS)
+
+# For clangd and editors: how each file is compiled, from the flags above.
+compile_commands.json: Makefile scripts/compdb.py $(KSRCS) $(ULIBSRCS) $(wildcard $U/*.c $U/xv6/*.c)
+	$(PYTHON) scripts/compdb.py $@ $(CC) --flags="$(KCFLAGS)" $(KSRCS) \
+	  --flags="$(UCFLAGS)" $(ULIBSRCS) $(wildcard $U/*.c $U/xv6/*.c)
 
 .gdbinit: scripts/gdbinit.tmpl Makefile
 	sed "s/:GDBPORT/:$(GDBPORT)/" $< > $@
@@ -136,8 +152,9 @@ bench: deps
 clean:
 	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \
 	  $U/*.o $U/*.d $U/lib/*.o $U/lib/*.d $U/_* $U/*.asm $(GEN) \
-	  $U/bin/_* \
-	  mkfs/mkfs fs.img .gdbinit
+	  $U/xv6/*.o $U/xv6/*.d $U/xv6/_* $U/xv6/*.asm \
+	  mkfs/mkfs fs.img .gdbinit compile_commands.json
+	rm -rf $U/bin
 	rm -rf grade/tests/logs grade/logs
 
--include $(KOBJS:.o=.d) $(ULIBOBJS:.o=.d) $(UPROGS:$U/_%=$U/%.d)
+-include $(KOBJS:.o=.d) $(ULIBOBJS:.o=.d) $(UPROGS:$U/_%=$U/%.d) $(XV6PROGS:$U/xv6/_%=$U/xv6/%.d)

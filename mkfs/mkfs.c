@@ -1,7 +1,7 @@
 /*
  * mkfs.c: build a file-system image for the kernel, on the host.
  *
- *   mkfs/mkfs fs.img [file ...]
+ *   mkfs/mkfs fs.img [file | name=file ...]
  *
  * writes a fresh image of FSSIZE blocks in the format of kernel/fs.h:
  *
@@ -9,8 +9,9 @@
  *
  * with an empty log and a root directory holding ".", ".." and one entry
  * per input file. A file is named by its path's last element with one
- * leading '_' removed, so the build's user/_sh becomes /sh and README.md
- * stays /README.md.
+ * leading '_' removed, so the build's user/_sh becomes /sh; or, given as
+ * name=file, by name (the build installs README.md as /README, as xv6's
+ * image has it).
  *
  * Every input is checked before anything is written, and mkfs refuses
  * (a message on stderr, exit status 1) rather than build a damaged or
@@ -98,14 +99,35 @@ blocks_needed(uint size)
 
 /* ---- Checking the inputs ------------------------------------------- */
 
-/* The root-directory name for path: its last element less one leading '_'. */
+/*
+ * Split an argument into the file to read (*pathp) and its name in the
+ * root directory: "name=path" names it explicitly; otherwise the name is
+ * the path's last element less one leading '_'.
+ */
 static void
-name_for(const char *path, char *name)
+name_for(const char *arg, const char **pathp, char *name)
 {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  if (base[0] == '_')
-    base++;
+  const char *eq = strchr(arg, '=');
+  const char *slash = strchr(arg, '/');
+  char given[DIRSIZ + 1];
+  const char *base, *path = arg;
+
+  if (eq != 0 && (slash == 0 || eq < slash)) {
+    size_t len = eq - arg;
+    if (len > DIRSIZ)
+      die("%s: name '%.*s' is %zu characters long; at most %d fit in a "
+          "directory entry (DIRSIZ)", eq + 1, (int)len, arg, len, DIRSIZ);
+    memcpy(given, arg, len);
+    given[len] = '\0';
+    base = given;
+    path = eq + 1;
+  } else {
+    base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (base[0] == '_')
+      base++;
+  }
+  *pathp = path;
   if (base[0] == '\0')
     die("%s: gives an empty file name", path);
   if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
@@ -239,7 +261,7 @@ int
 main(int argc, char *argv[])
 {
   if (argc < 2) {
-    fprintf(stderr, "usage: mkfs/mkfs fs.img [file ...]\n");
+    fprintf(stderr, "usage: mkfs/mkfs fs.img [file | name=file ...]\n");
     return 2;
   }
   const char *out = argv[1];
@@ -260,8 +282,7 @@ main(int argc, char *argv[])
   if (inputs == 0)
     die("out of memory");
   for (int i = 0; i < nfiles; i++) {
-    inputs[i].path = argv[i + 2];
-    name_for(inputs[i].path, inputs[i].name);
+    name_for(argv[i + 2], &inputs[i].path, inputs[i].name);
     for (int j = 0; j < i; j++) {
       if (strcmp(inputs[i].name, inputs[j].name) == 0)
         die("%s and %s would both be named /%s", inputs[j].path,

@@ -1491,7 +1491,7 @@ static void test_exececho(void)
   expect_exec_fails("/nosuchprog", argv, ENOENT, "exec of a missing file");
   expect_exec_fails("/a-name-too-long-for-dirsiz", argv, ENOENT, "exec of a name over DIRSIZ (cut to a missing one)");
   expect_exec_fails("/echoXXXXXXXXXXXXXXXXX", argv, ENOENT, "exec of echo's name made long");
-  expect_exec_fails("/README.md/x", argv, ENOTDIR, "exec below a file");
+  expect_exec_fails("/README/x", argv, ENOTDIR, "exec below a file");
   expect_exec_fails("", argv, ENOENT, "exec of an empty path");
   expect_exec_fails("/", argv, ANY_ERRNO, "exec of a directory");
 }
@@ -1874,7 +1874,7 @@ static void test_rmcwd(void)
     EXPECT_ERR(chdir(".."), ENOENT);
     EXPECT_ERR(open("f", O_CREATE | O_RDWR), ENOENT);
     EXPECT_ERR(mkdir("x"), ENOENT);
-    EXPECT_ERR(open("../../README.md", O_RDONLY), ENOENT);
+    EXPECT_ERR(open("../../README", O_RDONLY), ENOENT);
     exit(0);
   }
   char c;
@@ -3389,7 +3389,7 @@ static void test_procerrors(void)
     fail("waitpid status into kernel memory");
   if (waitpid(pid, &st, 0) != pid)
     fail("the child was lost after EFAULT");
-  int fd = open("/README.md", O_RDONLY);
+  int fd = open("/README", O_RDONLY);
   if (ioctl(fd, CON_GETPGRP, 0) != -1 || errno != ENOTTY)
     fail("ioctl on a file");
   close(fd);

@@ -14,7 +14,7 @@ from grade.runner import ROOT
 # The README as the cases find it in fs.img (cat it, grep it, damage its
 # inode), and the file of the tree that the Makefile installs under that
 # name.
-README = "README.md"
+README = "README"
 README_SOURCE = "README.md"
 
 POWER_HEADER = "riscv/power.h"   # POWEROFF_*: QEMU's exit status for each way down
@@ -45,10 +45,13 @@ def poweroff_code(name):
 
 
 def fs_inputs():
-    """The files fs.img is made from, in the order the Makefile's fs.img
-    rule gives them to mkfs: the README, then every user program."""
-    programs = sorted(glob.glob(os.path.join(ROOT, "user", "bin", "_*")))
-    return [os.path.join(ROOT, README_SOURCE)] + programs
+    """mkfs's arguments for the files fs.img is made from, in the order the
+    Makefile's fs.img rule gives them: the README (as NAME=FILE), then
+    every user program, ours and then user/xv6's."""
+    bindir = os.path.join(ROOT, "user", "bin")
+    programs = (sorted(glob.glob(os.path.join(bindir, "_*"))) +
+                sorted(glob.glob(os.path.join(bindir, "xv6", "_*"))))
+    return [f"{README}={os.path.join(ROOT, README_SOURCE)}"] + programs
 
 
 def expect_exit(console, want, what, timeout=30):
