@@ -31,7 +31,7 @@ from grade.console import close_all          # noqa: E402  (after the path is se
 from grade.runner import Settings            # noqa: E402
 from grade.tests.harness import run_group    # noqa: E402
 
-GROUPS = ["host", "mkfs", "boot", "corrupt", "shell", "jobs", "gdb", "grade", "usertests"]
+GROUPS = ["host", "mkfs", "boot", "corrupt", "shell", "jobs", "xv6", "gdb", "grade", "usertests"]
 LOGDIR = os.path.join(HERE, "logs")
 
 
