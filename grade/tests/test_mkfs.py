@@ -280,6 +280,28 @@ def duplicate_name(t):
         assert "/x" in err, f"message for a duplicate name does not name it: {err.strip()!r}"
 
 
+def named_input(t):
+    """NAME=FILE installs FILE as /NAME (the build's README=README.md);
+    a long, empty or duplicate NAME is refused like any other name."""
+    with tempfile.TemporaryDirectory() as d:
+        text = b"# a readme\n"
+        src = make_file(d, "README.md", text)
+        image = os.path.join(d, "fs.img")
+        status, err = run_mkfs(image, f"README={src}", make_file(d, "_prog", b"p"))
+        assert status == 0, f"mkfs refused README=FILE: {err.strip()}"
+        img = Image(image)
+        entries = img.root_entries()
+        assert "README" in entries and "README.md" not in entries, \
+            f"README=FILE gave the entries {sorted(entries)}"
+        assert img.read(entries["README"]) == text, "/README does not hold the file's bytes"
+    long_name = "n" * (DIRSIZ + 1)
+    expect_refusal([lambda d: f"{long_name}={make_file(d, 'x', b'x')}"],
+                   "NAME=FILE with a NAME longer than DIRSIZ", long_name)
+    expect_refusal([lambda d: f"={make_file(d, 'x', b'x')}"], "an empty NAME", "empty")
+    expect_refusal([lambda d: f"x={make_file(d, 'y', b'y')}", lambda d: make_file(d, "_x", b"x")],
+                   "NAME=FILE naming the same file as another input", "/x")
+
+
 CASES = [
     Case("good build: superblock, root entries, contents, bitmap", good_build),
     Case("no input files: empty root", no_files),
@@ -290,4 +312,5 @@ CASES = [
     Case("more files than inodes is refused", too_many_files),
     Case("more data than the disk holds is refused", disk_full),
     Case("duplicate name is refused", duplicate_name),
+    Case("NAME=FILE names the file in the image", named_input),
 ]
