@@ -31,7 +31,7 @@ runner.py for the rest. The pieces:
               gdb, match, check, note), qemu_command(), scoring and
               results.json
   console.py  Console: a program on a pseudo-terminal; expect, run, send,
-              wait_exit; PROMPT and SHELL_START
+              wait_for, wait_exit; PROMPT and SHELL_START
   gdb.py      Gdb: gdb's machine interface; break_at, cont, eval, cli
   errors.py   Fail and TimedOut
   tests/      the kernel's own test suite (`make test`), written with

@@ -249,6 +249,23 @@ class Console:
         self.refuse(no, self.output[start:m.end()])
         return m
 
+    def wait_for(self, check, timeout=None, what="the output that was waited for"):
+        """Wait until check(text) returns a true value, text being the output
+        after the last match (check is called again each time more arrives,
+        so it must be quick); return that value and move past all of text.
+        For output that no regular expression describes well, such as the
+        lines of two processes that write to the console at once, which can
+        come mixed character by character. what names it in a failure."""
+        start = self.pos
+
+        def ready():
+            result = check(self.output[start:])
+            return (result, len(self.output)) if result else None
+
+        result, end = self._wait_until(ready, timeout, what)
+        self.pos = end
+        return result
+
     @staticmethod
     def refuse(patterns, text):
         """Fail if any of the regular expressions in patterns matches text."""

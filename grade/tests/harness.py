@@ -43,7 +43,7 @@ from grade.runner import ALARM_GRACE, Run, Test, call_limited, old_logs, run_one
 
 CASE_TIMEOUT = 30       # seconds, for a case that does not say
 SESSION_TIMEOUT = 120   # seconds for a session's start
-RESYNC_TIMEOUT = 15     # seconds to get a shell back to its prompt
+RESYNC_TIMEOUT = 30     # seconds to get a shell back to its prompt
 
 # Where a line that another process prints while the shell prompts may
 # begin: at the start of a line, or just after a prompt that came first.

@@ -10,20 +10,25 @@ it from the session's Shared, and fails saying so if that case did not
 get as far. After a failed case, Ctrl-C and a marker line bring the shell
 back to a fresh prompt.
 
-A state that a process passes through only briefly (a sleeper is
-runnable for a moment each tick; a zombie lasts until the shell's next
-prompt) is looked for a few times before a case fails. No case depends on
-how fast anything runs."""
+No case depends on how fast anything runs. A key that acts on the
+foreground job (Ctrl-Z, Ctrl-C) is pressed only once Ctrl-P lists the job
+running under its own name and the shell waiting for it: the shell hands
+the console to a job's group before it waits (user/sh.c), so from then on
+the key reaches the job. A state that a process passes through only briefly
+(a sleeper is runnable for a moment each tick; a zombie lasts until the
+shell's next prompt) is looked for a few times before a case fails. A
+background job that the shell's own lines could race on the console
+writes to a file instead."""
 import re
 import time
 
 from grade import PROMPT
-from grade.errors import Fail
+from grade.errors import Fail, TimedOut
 from grade.tests.harness import Case, Session, Shared, fresh_prompt
 
 TRIES = 5            # looks at a state that comes and goes, a second apart
-SETTLE = 1.0         # seconds for a command typed in to get going
-CTRL_C, CTRL_Z, DEL = "\x03", "\x1a", "\x7f"
+LISTINGS = 40        # Ctrl-P listings to wait for a job to run
+CTRL_C, CTRL_P, CTRL_Z, DEL = "\x03", "\x10", "\x1a", "\x7f"
 
 PS_ROW = re.compile(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S)\s+(\S+)\s+(\S+)\s+(\S+)$", re.M)
 
@@ -50,6 +55,25 @@ def until(sh, what, check):
             return rows
         time.sleep(1)
     raise Fail(f"ps never showed {what}; last rows: {rows}")
+
+
+def job_in_foreground(sh, name, states=("running", "runnable")):
+    """Press Ctrl-P until one listing shows the shell waiting (sleeping)
+    and, after it, a process called name in one of states. The shell
+    gives the console to a job's group before it waits for the job
+    (user/sh.c: enter_job, builtin_fg, wait_foreground), so from then on
+    Ctrl-C and Ctrl-Z reach the job. (The listing goes in process-table
+    order, and a job's slot comes after its shell's.)"""
+    listing = (rf"^\d+ sleeping sh\n(?:\d+ .*\n)*"
+               rf"\d+ (?:{'|'.join(states)}) {re.escape(name)}(?: on hart \d+)?$")
+    for _ in range(LISTINGS):
+        sh.send(CTRL_P)
+        try:
+            sh.expect(listing, 1)
+            return
+        except TimedOut:
+            continue   # this listing did not show it yet
+    raise Fail(f"Ctrl-P never listed the shell waiting for {name} ({' or '.join(states)})")
 
 
 def stop_foreground(sh, text):
@@ -150,7 +174,7 @@ def ctrl_z_stops_spin(t, s):
     sh = s.sh
     sh.sendline("spin")
     sh.expect(r"spin\n", 10)
-    time.sleep(SETTLE)
+    job_in_foreground(sh, "spin")
     stop_foreground(sh, "spin")
     rows = ps(sh)
     assert ("T", "spin") in rows.values(), f"no stopped spin in {rows}"
@@ -168,7 +192,7 @@ def fg_then_ctrl_c(t, s):
     sh = s.sh
     sh.sendline("fg")
     sh.expect(r"fg\nspin\n", 10)
-    time.sleep(SETTLE)
+    job_in_foreground(sh, "spin")
     sh.send(CTRL_C)
     sh.expect(r"\^C\n" + PROMPT, 10)
     assert sh.run("jobs") == "", "spin still a job after Ctrl-C"
@@ -217,7 +241,7 @@ def ctrl_z_then_fg_sleep(t, s):
     sh = s.sh
     sh.sendline("sleep 3")
     sh.expect(r"sleep 3\n", 10)
-    time.sleep(SETTLE / 2)
+    job_in_foreground(sh, "sleep", states=("sleeping",))
     stop_foreground(sh, "sleep 3")
     out = sh.run("fg", timeout=60)
     assert out == "sleep 3\n", f"fg said {out!r}"
@@ -241,8 +265,10 @@ def done_reported(t, s):
 def zombie_shows_z(t, s):
     # The shell reaps a background job only before a prompt, so an echo
     # that ends while a foreground sleep runs stays a zombie until then.
+    # It writes to a file: on the console its line could mix with the
+    # shell's [N] PID line, character by character.
     for _ in range(TRIES):
-        out = s.sh.run("echo z & sleep 1 ; ps")
+        out = s.sh.run("echo z > zfile & sleep 1 ; ps")
         pid = started(out)
         if re.search(rf"^\s*{pid}\s+\d+\s+\d+\s+Z\s+\S+\s+\S+\s+echo$", out, re.M):
             return
@@ -289,7 +315,7 @@ def stop_bg_fg_kill(t, s):
     sh = s.sh
     sh.sendline("spin")
     sh.expect(r"spin\n", 10)
-    time.sleep(SETTLE)
+    job_in_foreground(sh, "spin")
     stop_foreground(sh, "spin")
     out = sh.run("bg")
     assert re.search(r"^\[1\]  spin &$", out, re.M), f"bg said {out!r}"
@@ -298,7 +324,7 @@ def stop_bg_fg_kill(t, s):
     assert re.search(r"^\[1\]  Running  spin &$", out, re.M), out
     sh.sendline("fg")
     sh.expect(r"fg\nspin\n", 10)
-    time.sleep(SETTLE)
+    job_in_foreground(sh, "spin")
     sh.send(CTRL_C)
     sh.expect(r"\^C\n" + PROMPT, 10)
     assert sh.run("jobs") == "", "spin still a job after Ctrl-C"

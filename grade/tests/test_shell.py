@@ -4,12 +4,23 @@ Ctrl-D, and mistakes (a command that does not exist, cat of a directory).
 
 One boot with three harts serves every case, in order (a Session, see
 harness.py). After a case fails, Ctrl-C and a marker line bring the shell
-back to a fresh prompt, so the next case starts clean."""
+back to a fresh prompt, so the next case starts clean. Output that a
+background job prints while the shell prompts may come before the
+prompt, after it, or mixed character by character into the shell's own
+output (the console does not keep two processes' writes apart): the
+background case accepts each."""
 import re
+import time
 
 from grade import PROMPT, SHELL_START
 from grade.tests.harness import Case, Session, Shared, fresh_prompt
 from grade.tests.tree import README
+
+TRIES = 20          # looks at something that happens in its own time
+PAUSE = 0.5         # seconds between two looks
+# What the shell prints when it starts a background job: `[1] 4`, then
+# the next prompt.
+SHELL_JOB_LINE = re.compile(r"\[\d+\] \d+\n" + PROMPT.removeprefix("^"))
 
 
 def start(t):
@@ -59,12 +70,45 @@ def list_and_parens(t, s):
     assert out.split()[2:5] == ["2", "2", "4"], f"got {out!r}"
 
 
+def mixed_with_job(text, word):
+    """Is text the shell's `[N] PID` line and prompt, with a background
+    job's line (word and a newline) mixed in anywhere, even between two
+    characters? Two processes that write to the console at once can
+    interleave like that; the letters of word never occur in what the shell
+    prints, so they show where the job's line went."""
+    at = []
+    for c in word:
+        at.append(text.find(c, at[-1] + 1 if at else 0))
+        if at[-1] < 0:
+            return False
+    rest = "".join(c for i, c in enumerate(text) if i not in at)
+    after = at[-1] - (len(at) - 1)      # where the job's newline may start in rest
+    return any(rest[i] == "\n" and SHELL_JOB_LINE.fullmatch(rest[:i] + rest[i + 1:])
+               for i in range(after, len(rest)))
+
+
 def background(t, s):
+    """The shell prompts again at once, and the job's line comes before
+    the prompt, after it or mixed into the shell's own output; the
+    finished job is reported Done and leaves the job table, so that no
+    late report lands in a later case's output."""
     sh = s.sh
-    sh.run("echo bg &")
-    sh.expect(r"bg\n", 10)
+    sh.sendline("echo bg &")
+    sh.expect(r"echo bg &\n", 10)          # the console echoes the line as it is typed
+    sh.wait_for(lambda text: mixed_with_job(text, "bg"), 10,
+                "the job's line bg and the shell's [N] PID line and prompt")
+    seen = sh.output[:sh.pos]
     out = sh.run("echo fg")
-    assert "fg" in out, f"echo fg said {out!r}"
+    assert re.search(r"^fg$", out, re.M), f"echo fg said {out!r}"
+    seen += out
+    for _ in range(TRIES):
+        out = sh.run("jobs")
+        seen += out
+        if out == "":
+            break
+        time.sleep(PAUSE)
+    assert out == "", f"the background job is still listed: {out!r}"
+    assert re.search(r"^\[\d+\]  Done  echo bg$", seen, re.M), f"no Done line in {seen!r}"
 
 
 def cd_mkdir(t, s):
