@@ -239,8 +239,8 @@ class Run:
         SNAPSHOT_ARGS); with snapshot=False the kernel's writes land in the
         image, for a test that looks at it afterwards. direct runs QEMU
         itself with the Makefile's command line (qemu_command()) rather
-        than through make, so that wait_exit() returns QEMU's own exit
-        status; disk=False implies it. command replaces the whole thing
+        than through make (so it does not build first; main() has), and
+        wait_exit() returns QEMU's own exit status; disk=False implies it. command replaces the whole thing
         with another program (for testing a script against a stand-in)."""
         global _boot_count
         _boot_count += 1

@@ -47,10 +47,13 @@ RESYNC_TIMEOUT = 30     # seconds to get a shell back to its prompt
 
 # Where a line that another process prints while the shell prompts may
 # begin: at the start of a line, or just after a prompt that came first.
-AFTER_PROMPT = r"(?:^|(?<=\$ ))"
+AFTER_PROMPT = r"(?:^|(?<=" + PROMPT.removeprefix("^") + "))"
 
 
 class Case:
+    """One case: its name (the one-line statement of its intent), the
+    function that checks it, and its time limit in seconds."""
+
     def __init__(self, name, fn, timeout=CASE_TIMEOUT):
         self.name = name
         self.fn = fn
@@ -58,6 +61,8 @@ class Case:
 
 
 class Session:
+    """Cases run in order on what start(t) made; see the module comment."""
+
     def __init__(self, name, start, cases, resync=None, timeout=SESSION_TIMEOUT):
         self.name = name
         self.start = start

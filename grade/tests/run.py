@@ -40,7 +40,8 @@ def _terminate(signum, frame):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Run the kernel's test suite.")
+    parser = argparse.ArgumentParser(prog="python3 -m grade.tests",
+                                     description="Run the kernel's test suite.")
     parser.add_argument("groups", nargs="*", metavar="GROUP",
                         help=f"run only these groups (default: all of {' '.join(GROUPS)})")
     parser.add_argument("-v", "--verbose", action="store_true",
