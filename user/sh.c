@@ -815,9 +815,10 @@ builtin_fg(int argc, char **argv)
 
   if (j == 0)
     return 1;
-  fprintf(2, "%s\n", j->text);
-  /* The console first: the job may read as soon as it runs. */
+  /* The console first: the job may read as soon as it runs, and a key
+     typed once its line is shown must reach it, not us. */
   tcsetpgrp(0, j->pgid);
+  fprintf(2, "%s\n", j->text);
   continue_job(j);
   return wait_foreground(j);
 }

@@ -24,7 +24,8 @@
  * UART interrupt -> uart_intr -> console_intr -> wakes console_read.
  *
  * Locks: console_input.lock guards the input ring. It is a device
- * spinlock in the lock order of kernel/proc/proc.h.
+ * spinlock in the lock order of kernel/proc/proc.h. console_output, a
+ * sleep lock, makes each write() one piece (console_write).
  */
 #include "kernel/dev/console.h"
 #include "kernel/dev/uart.h"
@@ -32,6 +33,7 @@
 #include "kernel/param.h"
 #include "kernel/errno.h"
 #include "kernel/lib/spinlock.h"
+#include "kernel/lib/sleeplock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/ioctl.h"
 #include "kernel/mm/uaccess.h"
@@ -67,6 +69,9 @@ static struct {
   int fg_pgid;              /* [lock] foreground process group, 0 if none */
   int mode;                 /* [lock] CON_RAW, CON_NONBLOCK bits */
 } console_input;
+
+/* Held by a process for the whole of its write() to the console. */
+static struct sleeplock console_output;
 
 /* Printf's output, and the echo of typed characters. */
 void console_putc(int c)
@@ -151,21 +156,26 @@ out:
 /*
  * Write n bytes from src (a user address if user_src). Returns n, or the
  * bytes written before a bad address, or -EFAULT if there were none.
+ * Holding console_output for the whole write makes each write() reach
+ * the screen in one piece: lines that processes on several harts print
+ * at once do not mix character by character.
  */
 static int console_write(int user_src, uint64 src, int n)
 {
   char chunk[COPY_CHUNK];
   int done = 0;
 
+  sleeplock_acquire(&console_output);
   while (done < n) {
     int len = n - done < COPY_CHUNK ? n - done : COPY_CHUNK;
     if (uaccess_copyin(chunk, user_src, src + done, len) < 0)
-      return done > 0 ? done : -EFAULT;
+      break;
     for (int i = 0; i < len; i++)
       uart_putc(chunk[i]);
     done += len;
   }
-  return done;
+  sleeplock_release(&console_output);
+  return done > 0 || n == 0 ? done : -EFAULT;
 }
 
 /* Erase the last character of the line being typed, if there is one. */
@@ -319,6 +329,7 @@ static int console_ioctl(int request, uint64 arg)
 void console_init(void)
 {
   spin_init(&console_input.lock, "console_input.lock");
+  sleeplock_init(&console_output, "console_output");
   uart_init();
   devsw[CONSOLE].read = console_read;
   devsw[CONSOLE].write = console_write;

@@ -21,8 +21,8 @@
  * locks are held across sleeps, so they come before every spinlock; a
  * spinlock is never held while taking a sleep lock (sched() panics if a
  * process would sleep holding one).
- *   sleep locks: an inode's (a parent directory before its child), then
- *     a buffer's
+ *   sleep locks: console_output; an inode's (a parent directory before
+ *     its child), then a buffer's
  *   -> wait_lock, tick_lock, and the device and file-system spinlocks
  *      (console_input.lock, uart_tx_lock, disk.lock, cache_lock, log_lock,
  *      itable_lock, ftable_lock, pipe_lock); none of these nests in another
