@@ -327,7 +327,7 @@ Usage: kharts"""
 class KUser(gdb.Command):
     """Load a user program's symbols, and optionally break in it.
 Usage: kuser NAME [LOCATION]
-Loads user/_NAME (replacing the program loaded before: every program is
+Loads user/_NAME or user/xv6/_NAME (replacing the program loaded before: every program is
 linked at the same address). With LOCATION (main, or FILE:LINE), sets a
 breakpoint there that stops only in a process named NAME."""
 
@@ -341,15 +341,18 @@ breakpoint there that stops only in a process named NAME."""
         if not args:
             raise gdb.GdbError("usage: kuser NAME [LOCATION], e.g. kuser ls main")
         name = args[0]
-        path = os.path.abspath(f"user/_{name}")   # gdb names symbol files in full
-        if not os.path.exists(path):
-            raise gdb.GdbError(f"no {path}: is NAME a program in user/, built?")
+        # Our programs are user/_NAME, the xv6-style ones user/xv6/_NAME.
+        # gdb names symbol files in full.
+        candidates = [os.path.abspath(f"user/_{name}"), os.path.abspath(f"user/xv6/_{name}")]
+        path = next((c for c in candidates if os.path.exists(c)), None)
+        if path is None:
+            raise gdb.GdbError(f"no {candidates[0]}: is NAME a program in user/, built?")
         if KUser.loaded is not None:
             gdb.execute(f"remove-symbol-file {KUser.loaded}", from_tty=False)
             KUser.loaded = None
         gdb.execute(f"add-symbol-file {path}", from_tty=False)
         KUser.loaded = path
-        gdb.write(f"loaded the symbols of user/_{name}\n")
+        gdb.write(f"loaded the symbols of {os.path.relpath(path)}\n")
         if len(args) > 1:
             loc = args[1]
             if ":" not in loc and not loc.startswith("*"):
