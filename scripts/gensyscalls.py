@@ -7,8 +7,8 @@ TABLE (kernel/syscalls.tbl) has one "number name [alias...]" line per call.
 An alias is a second user-visible name for the same call (xv6 2024-25
 renamed sleep to pause): it gets a SYS_ number and a stub, but no entry of
 its own in the kernel's table. Stubs of calls numbered from FIRST_OWN up
-(ours, not xv6's) are weak symbols, so that a program defining a function
-of the same name links with its own. Every file this writes is a build
+(ours, not xv6's) and of aliases are weak symbols, so that a program
+defining a function of the same name links with its own. Every file this writes is a build
 output; edit the table, never the outputs.
 """
 import sys
@@ -66,7 +66,7 @@ def main():
              '#include "kernel/syscall.h"', ""]
     for num, name, aliases in calls:
         for stub in [name] + aliases:
-            binding = ".weak" if num >= FIRST_OWN else ".global"
+            binding = ".weak" if num >= FIRST_OWN or stub != name else ".global"
             lines += [f"{binding} {stub}", f"{stub}:", f"  li a7, SYS_{name}", "  ecall",
                       "  bltz a0, __syscall_error", "  ret", ""]
     write(out_usys, "\n".join(lines))

@@ -5,7 +5,7 @@
  * console or a pipe in a single write.
  */
 #include "kernel/types.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 #define BUF_SIZE 512
 

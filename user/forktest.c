@@ -6,7 +6,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 /* More forks than NPROC can possibly allow: reaching it means fork never
    failed. */

@@ -3,7 +3,7 @@
  */
 #include "kernel/types.h"
 #include "kernel/riscv.h"
-#include "user/user.h"
+#include "user/ulib.h"
 
 int main(void)
 {

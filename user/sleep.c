@@ -2,7 +2,7 @@
  * sleep: do nothing for the given number of seconds, without using the
  * CPU: the kernel takes the process off the run queue until enough timer
  * ticks (TICK_HZ a second) have passed. Ctrl-C ends it early; Ctrl-Z
- * stops it, and when continued the sleep starts again from the beginning.
+ * stops it, and when continued it sleeps only the time that was left.
  */
 #include "kernel/types.h"
 #include "kernel/param.h"

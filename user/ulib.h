@@ -1,6 +1,8 @@
 /*
- * ulib.h: the user library beyond xv6's, for this project's own
- * programs. It includes user/user.h and adds:
+ * ulib.h: this kernel's system calls and the user library beyond xv6's,
+ * for this project's own programs. It includes user/user.h and adds:
+ *   - the system calls xv6 does not have (README: system call table), and
+ *     the headers they need (kernel/signal.h, wait.h, procinfo.h, ioctl.h);
  *   - format checking of printf and fprintf (a mismatch is a compile
  *     error in our programs; user.h leaves it out for xv6's);
  *   - errno and strerror: why the last failing system call failed;
@@ -9,9 +11,12 @@
  *     tcgetpgrp, process-state names, and execvp.
  *
  * Every function defined for this header is a weak symbol (ULIB_EXTRA),
- * as are the stubs of the system calls that xv6 does not have: a program
- * that defines a function of the same name for itself (an xv6 program
- * with its own is_number, say) gets its own, and links without error.
+ * as are the stubs of the system calls that xv6 does not have (and of
+ * pause, sbrklazy and sys_sbrk, which older xv6 programs may define
+ * themselves): a program that defines a function of the same name for
+ * itself (an xv6 program with its own is_number, say) gets its own, and
+ * links without error. The flip side: one of our programs that defined
+ * such a name by mistake would replace the library's, silently.
  */
 #ifndef USER_ULIB_H
 #define USER_ULIB_H
@@ -19,10 +24,28 @@
 #include <stdarg.h>
 
 #include "kernel/types.h"
+#include "kernel/ioctl.h"
+#include "kernel/procinfo.h"
+#include "kernel/signal.h"
+#include "kernel/wait.h"
 #include "user/user.h"
 
 /* On each definition of a function this header declares. */
 #define ULIB_EXTRA __attribute__((weak))
+
+/* This kernel's system calls (README: system call table). */
+int poweroff(int code);   /* turn the machine off; QEMU exits with code */
+int freemem(void);        /* number of free physical pages */
+uint64 uptime_us(void);   /* microseconds since boot (fine-grained clock) */
+int waitpid(int pid, int *status, int options); /* kernel/wait.h */
+int sigsend(int pid, int sig);      /* pid > 0, 0 (own group), < -1 (group -pid) */
+int signal(int sig, int disposition); /* SIG_DFL or SIG_IGN; returns the old one */
+int setpgid(int pid, int pgid);
+int getpgid(int pid);
+int getppid(void);
+int procinfo(int pid, struct procinfo *buf, int max); /* pid -1: all */
+int hartinfo(struct hartinfo *buf, int max);
+int ioctl(int fd, int request, uint64 arg); /* kernel/ioctl.h */
 
 /* printf.c: %d %u %x %p %s %c, with flags - and 0 and a width (%-8s, %02d). */
 void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -32,8 +55,11 @@ int vsnprintf(char *buf, int size, const char *fmt, va_list ap);
 #define DURATION_MAX 24             /* room for any fmt_duration */
 char *fmt_duration(char *buf, int size, uint64 us);  /* M:SS.cc, as ps shows CPU time */
 
-/* errno.c: why the last failing system call failed (kernel/errno.h). */
-extern int errno;
+/* errno.c: why the last failing system call failed (kernel/errno.h).
+   The library's variable has a name of its own, so that an xv6 program
+   with an errno of its own (of any type) is left alone. */
+extern int ulib_errno;
+#define errno ulib_errno
 char *strerror(int err);
 
 /* string.c and ulib.c */

@@ -1,28 +1,25 @@
 /*
- * user.h: what a user program written for xv6-riscv calls: the system
- * calls (stubs in the generated user/lib/usys.S) and xv6's user library
- * (user/lib/), with xv6's prototypes, plus this kernel's own system calls.
+ * user.h: what a user program written for xv6-riscv calls, and nothing
+ * else: xv6's system calls (stubs in the generated user/lib/usys.S) and
+ * xv6's user library (user/lib/), with xv6's prototypes.
  *
  * Programs written for xv6 include "kernel/types.h" and "kernel/stat.h"
  * first and then this file, and compile unchanged; this header also
  * stands alone. Both generations of xv6-riscv are covered: the 2020-23
  * lab trees (printf has no format attribute here, so their format
  * mismatches are no error) and the 2024-25 tree (pause, sbrklazy,
- * SBRK_ERROR). A failing system call returns -1.
+ * sys_sbrk, SBRK_ERROR). A failing system call returns -1.
  *
- * The library's helpers beyond xv6's (errno, snprintf, is_number,
- * execvp, ...) are declared in user/ulib.h, which this project's own
- * programs include instead, so that none of their names can collide
- * with a function an xv6 program defines for itself.
+ * This kernel's own system calls and the library's helpers beyond xv6's
+ * (errno, snprintf, is_number, execvp, ...) are declared in user/ulib.h,
+ * which this project's own programs include instead. So no name this
+ * header brings in can collide with one an xv6 program defines for
+ * itself: its own signal(), struct procinfo or RUNNING.
  */
 #ifndef USER_USER_H
 #define USER_USER_H
 
 #include "kernel/types.h"
-#include "kernel/ioctl.h"
-#include "kernel/procinfo.h"
-#include "kernel/signal.h"
-#include "kernel/wait.h"
 
 struct stat;
 
@@ -52,21 +49,10 @@ int uptime(void);
 /* The 2024-25 xv6 names. */
 int pause(int ticks);            /* sleep(ticks) */
 char *sbrklazy(int nbytes);      /* sbrk whose pages may come at first touch */
+char *sys_sbrk(int nbytes, int how); /* sbrk (SBRK_EAGER) or sbrklazy (SBRK_LAZY) */
+#define SBRK_EAGER 1
+#define SBRK_LAZY  2
 #define SBRK_ERROR ((char *)-1)  /* what sbrk and sbrklazy return on failure */
-
-/* This kernel's system calls (README: system call table). */
-int poweroff(int code);   /* turn the machine off; QEMU exits with code */
-int freemem(void);        /* number of free physical pages */
-uint64 uptime_us(void);   /* microseconds since boot (fine-grained clock) */
-int waitpid(int pid, int *status, int options); /* kernel/wait.h */
-int sigsend(int pid, int sig);      /* pid > 0, 0 (own group), < -1 (group -pid) */
-int signal(int sig, int disposition); /* SIG_DFL or SIG_IGN; returns the old one */
-int setpgid(int pid, int pgid);
-int getpgid(int pid);
-int getppid(void);
-int procinfo(int pid, struct procinfo *buf, int max); /* pid -1: all */
-int hartinfo(struct hartinfo *buf, int max);
-int ioctl(int fd, int request, uint64 arg); /* kernel/ioctl.h */
 
 /* xv6's user library. */
 int stat(const char *path, struct stat *st);

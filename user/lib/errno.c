@@ -10,7 +10,7 @@
 #include "kernel/errno.h"
 #include "user/ulib.h"
 
-ULIB_EXTRA int errno;
+int ulib_errno;
 
 /*
  * Reached by a branch, not a call, from a system call stub whose result was

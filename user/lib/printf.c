@@ -266,6 +266,20 @@ to_string(char *buf, int size, const char *fmt, va_list ap)
   return out.total;
 }
 
+/* to_string with the arguments given directly, for the library's own use
+   (a program may replace the weak snprintf). */
+static int
+format_string(char *buf, int size, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = to_string(buf, size, fmt, ap);
+  va_end(ap);
+  return n;
+}
+
 ULIB_EXTRA int
 vsnprintf(char *buf, int size, const char *fmt, va_list ap)
 {
@@ -279,7 +293,7 @@ snprintf(char *buf, int size, const char *fmt, ...)
   int n;
 
   va_start(ap, fmt);
-  n = to_string(buf, size, fmt, ap);
+  n = vsnprintf(buf, size, fmt, ap);
   va_end(ap);
   return n;
 }
@@ -292,7 +306,7 @@ fmt_duration(char *buf, int size, uint64 us)
   uint64 centis = us / US_PER_CENTI;
   uint64 secs = centis / CENTI_PER_SEC;
 
-  snprintf(buf, size, "%lu:%02lu.%02lu",
+  format_string(buf, size, "%lu:%02lu.%02lu",
            secs / SEC_PER_MIN, secs % SEC_PER_MIN, centis % CENTI_PER_SEC);
   return buf;
 }

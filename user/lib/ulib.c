@@ -34,8 +34,16 @@ gets(char *buf, int max)
 
 /* The 2024-25 xv6 call for memory whose pages appear at first touch.
    Every page of sbrk comes at once for now, so it is sbrk itself. */
-char *
+ULIB_EXTRA char *
 sbrklazy(int nbytes)
+{
+  return sbrk(nbytes);
+}
+
+/* The 2024-25 xv6 call behind sbrk and sbrklazy; how is SBRK_EAGER or
+   SBRK_LAZY, the same thing here for now. */
+ULIB_EXTRA char *
+sys_sbrk(int nbytes, int how)
 {
   return sbrk(nbytes);
 }

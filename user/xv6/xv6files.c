@@ -1,7 +1,8 @@
 // xv6files: the file habits of xv6 programs: /README in the image, a
 // path element longer than DIRSIZ cut to DIRSIZ characters, directories
-// read as struct dirent, and a program that defines helpers whose names
-// this kernel's own library also uses (is_number, strerror, execvp).
+// read as struct dirent, and a program that defines names of its own that
+// this kernel's library or system calls also use (is_number, strerror,
+// execvp, signal, freemem, struct procinfo, RUNNING, errno).
 
 #include "kernel/types.h"
 #include "kernel/stat.h"
@@ -37,6 +38,27 @@ int
 execvp(int x)
 {
   return x + 1;
+}
+
+// Names of this kernel's system calls and headers, used for other things.
+struct procinfo {
+  int mine;
+};
+
+enum { RUNNING = 42 };
+
+int errno = 7;
+
+int
+signal(struct procinfo *pi)
+{
+  return pi->mine;
+}
+
+int
+freemem(int pages)
+{
+  return pages * 2;
 }
 
 // Is name in directory dir?
@@ -95,6 +117,9 @@ main(int argc, char *argv[])
   check(is_number('7') && !is_number('x'), "is_number is not ours");
   check(strcmp(strerror(), "my own strerror") == 0, "strerror is not ours");
   check(execvp(1) == 2, "execvp is not ours");
+  struct procinfo pi = { RUNNING };
+  check(signal(&pi) == 42 && freemem(3) == 6, "signal or freemem is not ours");
+  check(open("no-such-file", O_RDONLY) < 0 && errno == 7, "a failing call changed our errno");
 
   if(failed)
     exit(1);
