@@ -9,6 +9,7 @@
  * hart runs its scheduler forever.
  */
 #include "kernel/types.h"
+#include "kernel/errno.h"
 #include "kernel/proc/clock.h"
 #include "kernel/dev/fdt.h"
 #include "kernel/mm/kalloc.h"
@@ -66,10 +67,12 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
   timer_init(machine.timebase, machine.has_sstc, hartid);
   trap_inithart();
   console_init();
-  if (virtio_blk_init() < 0) {
-    /* No file system, so no init to run: nothing to do but stop. */
+  int err = virtio_blk_init();
+  if (err < 0) {
+    /* No file system, so no init to run: nothing to do but stop, saying
+       whether the disk is missing (-ENODEV) or misbehaves. */
     printf("boot: no usable disk; powering off\n");
-    machine_poweroff(POWEROFF_NODISK);
+    machine_poweroff(err == -ENODEV ? POWEROFF_NODISK : POWEROFF_BADDISK);
   }
   irq_inithart();
   bio_init();

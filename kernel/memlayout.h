@@ -2,7 +2,7 @@
  * memlayout.h: the physical memory map of QEMU's virt machine and the
  * kernel's virtual address layout.
  *
- * Physical (QEMU virt, PLATFORM.md):
+ * Physical (QEMU's virt machine, as QEMU 7.2 lays it out):
  *   0x00100000  test/power device ("sifive,test")
  *   0x0c000000  PLIC
  *   0x10000000  UART 16550
@@ -21,6 +21,8 @@
 #ifndef KERNEL_MEMLAYOUT_H
 #define KERNEL_MEMLAYOUT_H
 
+#include "kernel/riscv.h" /* PGSIZE */
+
 #define TESTDEV     0x00100000L
 #define PLIC        0x0c000000L
 #define PLIC_SIZE   0x00400000L
@@ -28,6 +30,7 @@
 #define UART0_IRQ   10
 #define VIRTIO0     0x10001000L
 #define VIRTIO_SLOTS 8
+#define VIRTIO_SLOT_SIZE PGSIZE /* each slot's registers fill one page */
 #define VIRTIO0_IRQ 1          /* slot k interrupts on IRQ 1 + k */
 
 /*
@@ -51,8 +54,8 @@
  */
 #define KSTACK_BASE  0xFFFFFFF000000000L
 #define KSTACK_PAGES 2
-#define KSTACK_SIZE  (KSTACK_PAGES * 4096)
-#define KSTACK(i)    (KSTACK_BASE + ((i) * (KSTACK_PAGES + 1) + 1) * 4096L)
+#define KSTACK_SIZE  (KSTACK_PAGES * PGSIZE)
+#define KSTACK(i)    (KSTACK_BASE + ((i) * (KSTACK_PAGES + 1) + 1) * PGSIZE)
 
 #ifndef __ASSEMBLER__
 /* Convert between a physical address and the kernel's virtual alias. */

@@ -34,7 +34,9 @@
 #define PTE2PA(pte) (((pte) >> PTE_PPN_SHIFT) << PGSHIFT)
 #define PTE_FLAGS(pte) ((pte) & 0x3FF)
 
-/* The three 9-bit page-table indexes of a virtual address. */
+/* The three 9-bit page-table indexes of a virtual address; a table
+   page holds PT_ENTRIES entries. */
+#define PT_ENTRIES 512
 #define PXMASK 0x1FF
 #define PXSHIFT(level) (PGSHIFT + (9 * (level)))
 #define PX(level, va) ((((uint64)(va)) >> PXSHIFT(level)) & PXMASK)
@@ -67,7 +69,8 @@ static inline uint64 r_ra(void)
   return x;
 }
 
-/* The time counter: 10 MHz on QEMU's virt machine (PLATFORM.md). */
+/* The time counter: 10 MHz on QEMU's virt machine (its device tree's
+   timebase-frequency). */
 static inline uint64 r_time(void)
 {
   uint64 x;

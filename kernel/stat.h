@@ -5,6 +5,8 @@
 #ifndef KERNEL_STAT_H
 #define KERNEL_STAT_H
 
+#include "kernel/types.h"
+
 #define T_DIR     1   /* directory */
 #define T_FILE    2   /* regular file */
 #define T_DEVICE  3   /* device special file */

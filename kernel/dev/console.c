@@ -21,7 +21,8 @@
  *
  * Call chain: read()/write() on fd 0/1/2 -> file_read/file_write ->
  * devsw[CONSOLE] -> console_read/console_write -> uart_putc;
- * UART interrupt -> uart_intr -> console_intr -> wakes console_read.
+ * UART interrupt -> irq_dispatch -> uart_intr -> console_intr -> wakes
+ * console_read.
  *
  * Locks: console_input.lock guards the input ring. It is a device
  * spinlock in the lock order of kernel/proc/proc.h. console_output, a
@@ -273,7 +274,7 @@ void console_intr(int c)
 
   switch (c) {
   case KEY_PROCDUMP:
-    /* proc_dump takes process locks and prints a lot: not under our lock. */
+    /* proc_dump prints a lot: not under our lock. */
     proc_dump();
     break;
   case KEY_INTR:

@@ -92,7 +92,8 @@ struct walk {
   uint64 cpu_reg;             /* its hart id */
 };
 
-/* Is the current node's parent (depth 2) the top-level node `name`? */
+/* Is the current node, or its ancestor at depth 2, the top-level node
+   `name` (/cpus, /chosen)? */
 static int under(const struct walk *w, const char *name)
 {
   return w->depth >= 2 && strcmp(w->path[1], name) == 0;

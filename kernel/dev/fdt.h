@@ -2,8 +2,8 @@
  * fdt.h: what the kernel learns from the flattened device tree that
  * OpenSBI hands over at boot (devicetree specification v0.4, chapter 5).
  */
-#ifndef KERNEL_FDT_H
-#define KERNEL_FDT_H
+#ifndef KERNEL_DEV_FDT_H
+#define KERNEL_DEV_FDT_H
 
 #include "kernel/types.h"
 #include "kernel/param.h"

@@ -11,7 +11,7 @@
 #ifndef KERNEL_DEV_IRQ_H
 #define KERNEL_DEV_IRQ_H
 
-#define NIRQ 64 /* interrupt lines the table can hold (QEMU virt uses 1..53) */
+#define NIRQ 128 /* interrupt lines the table can hold: more than the PLIC of QEMU's virt machine has */
 
 /* Call handler for every interrupt on line irq (1 .. NIRQ-1). Only at
    boot, on the boot hart, before irq_inithart. */

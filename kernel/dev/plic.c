@@ -33,7 +33,7 @@
 
 #define PLIC_THRESHOLD_ALL   0 /* a context takes every line with priority > 0 */
 
-/* Hart h's S-mode context; 2h is its M-mode one (PLATFORM.md). */
+/* Hart h's S-mode context; 2h is its M-mode one (QEMU's virt machine). */
 #define PLIC_S_CONTEXT(hart) (2 * (hart) + 1)
 
 static volatile uint32 *plic_reg(uint64 off)

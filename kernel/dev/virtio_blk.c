@@ -41,7 +41,6 @@
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 
-#define VIRTIO_SLOT_STRIDE 0x1000 /* each slot's registers fill one page */
 #define DISK_QUEUE 0              /* virtio-blk's only request queue */
 #define DESCS_PER_REQ 3           /* header, data, status */
 #define SECTORS_PER_BLOCK (BSIZE / VIRTIO_BLK_SECTOR_SIZE)
@@ -141,7 +140,7 @@ static uint64 read_capacity(void)
 static int find_disk(void)
 {
   for (int slot = 0; slot < VIRTIO_SLOTS; slot++) {
-    volatile uint32 *regs = P2V(VIRTIO0 + slot * VIRTIO_SLOT_STRIDE);
+    volatile uint32 *regs = P2V(VIRTIO0 + slot * VIRTIO_SLOT_SIZE);
     if (regs[VIRTIO_MMIO_MAGIC_VALUE / sizeof(uint32)] == VIRTIO_MAGIC &&
         regs[VIRTIO_MMIO_DEVICE_ID / sizeof(uint32)] == VIRTIO_DEVICE_ID_BLOCK)
       return slot;
@@ -212,7 +211,7 @@ int virtio_blk_init(void)
   int slot = find_disk();
   if (slot < 0)
     return no_disk("no virtio block device found (is fs.img attached?)");
-  disk.regs = (uint64)P2V(VIRTIO0 + slot * VIRTIO_SLOT_STRIDE);
+  disk.regs = (uint64)P2V(VIRTIO0 + slot * VIRTIO_SLOT_SIZE);
   uint32 version = reg_read(VIRTIO_MMIO_VERSION);
   if (version != VIRTIO_VERSION_MODERN) {
     printf("virtio_blk: the disk in slot %d uses virtio-mmio version %d\n",
@@ -314,6 +313,7 @@ static void set_desc(int i, uint64 pa, uint32 len, uint16 flags, uint16 next)
  */
 void virtio_blk_rw(struct buf *b, int write)
 {
+  KASSERT(sleeplock_holding(&b->lock));
   /* Not on a kernel stack, say: those lie outside the direct map. */
   KASSERT((uint64)b->data >= KERNEL_VA_BASE && (uint64)b->data < KSTACK_BASE);
   uint64 sector = (uint64)b->blockno * SECTORS_PER_BLOCK;

@@ -10,13 +10,10 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/errno.h"
-#include "kernel/stat.h"
 #include "kernel/fs.h"
-#include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
 #include "kernel/fs/bio.h"
 #include "kernel/fs/log.h"
-#include "kernel/fs/inode.h"
 #include "kernel/fs/internal.h"
 
 #define BITS_PER_BYTE    8

@@ -17,8 +17,6 @@
 #include "kernel/fs.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
-#include "kernel/fs/bio.h"
-#include "kernel/fs/log.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/internal.h"
 #include "kernel/proc/proc.h"

@@ -25,7 +25,8 @@ struct file *fdtable_remove(int fd);
 
 /* Give child a reference to each of parent's open files and its cwd. */
 void fdtable_fork(struct proc *parent, struct proc *child);
-/* Close every open file of p and release its cwd (p is the caller). */
+/* Close every open file of p and release its cwd: p is the caller, or a
+   child that fork is giving up on, which has never run. */
 void fdtable_exit(struct proc *p);
 
 #endif

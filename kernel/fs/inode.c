@@ -31,9 +31,6 @@
 #include "kernel/lib/sleeplock.h"
 #include "kernel/mm/uaccess.h"
 
-/* Largest file, in bytes. */
-#define MAXFILE_BYTES ((uint64)MAXFILE * BSIZE)
-
 /*
  * Freeing a file (inode_truncate, from unlink or the last close) rewrites
  * each bitmap block at most once thanks to log absorption, plus the inode's
@@ -309,9 +306,12 @@ static int use_slot(struct inode *ip, uint cur, int alloc, uint *bnop)
  * lies outside the data area (nothing is allocated over it). Locked;
  * inside a transaction when alloc is set.
  *
- * The indirect block is released before balloc runs, so this layer holds
- * at most one buffer at a time; the inode lock keeps the indirect block's
- * entries from changing meanwhile.
+ * The indirect block is released before block_alloc runs, so looking a
+ * block up holds at most one buffer at a time; the inode lock keeps the
+ * indirect block's entries from changing meanwhile. (inode_truncate does
+ * hold the indirect block while it frees the blocks it lists: the
+ * indirect block, then a bitmap block, is the one order two buffer
+ * locks nest in.)
  */
 static int block_for(struct inode *ip, uint bn, int alloc, uint *bnop)
 {

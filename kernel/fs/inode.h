@@ -5,7 +5,7 @@
  *
  *   path names     fs_lookup("/a/b")  walk directories from / or the cwd   dir.c
  *   directories    dir_lookup, dir_link: files holding struct dirent       dir.c
- *   inodes         inode_get/lock/read/write/put: files as byte arrays     inode.c
+ *   inodes         inode_lock/read/write/put: files as byte arrays         inode.c
  *   block alloc    block_alloc/block_free: the free-block bitmap           balloc.c
  *   log            log_write: crash-safe groups of block writes            log.c
  *   buffer cache   bio_read/bio_release: cached disk blocks                bio.c
@@ -22,8 +22,8 @@
  *   inode_put(ip);                last reference to an unlinked file frees it
  *   log_end_op();
  *
- * An in-memory inode is referenced with inode_get/inode_dup and released
- * with inode_put; its fields are read and changed only between
+ * An in-memory inode is referenced by a lookup (fs_lookup, dir_lookup),
+ * inode_alloc or inode_dup, and released with inode_put; its fields are read and changed only between
  * inode_lock and inode_unlock. Every function that writes the disk must
  * run inside a transaction (log_begin_op/log_end_op); that includes
  * inode_put, which may free an inode, and so every path lookup.

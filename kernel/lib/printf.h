@@ -5,8 +5,8 @@
  * It may be called from any context, including with interrupts off; lines
  * from different harts do not interleave.
  */
-#ifndef KERNEL_PRINTF_H
-#define KERNEL_PRINTF_H
+#ifndef KERNEL_LIB_PRINTF_H
+#define KERNEL_LIB_PRINTF_H
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

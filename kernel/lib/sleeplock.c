@@ -16,6 +16,9 @@ void sleeplock_init(struct sleeplock *sl, const char *name)
 
 void sleeplock_acquire(struct sleeplock *sl)
 {
+  /* It may sleep, and a spinlock must never be held across a sleep: the
+     lock order puts every sleep lock before every spinlock. */
+  KASSERT(spin_none_held());
   spin_acquire(&sl->lk);
   while (sl->locked)
     proc_sleep(sl, &sl->lk);

@@ -3,8 +3,8 @@
  * A process that finds the lock held sleeps instead of spinning, so the
  * holder may itself sleep. Only processes may take sleep locks.
  */
-#ifndef KERNEL_SLEEPLOCK_H
-#define KERNEL_SLEEPLOCK_H
+#ifndef KERNEL_LIB_SLEEPLOCK_H
+#define KERNEL_LIB_SLEEPLOCK_H
 
 #include "kernel/types.h"
 #include "kernel/lib/spinlock.h"

@@ -49,6 +49,14 @@ int spin_holding(struct spinlock *lk)
   return lk->locked && lk->cpu == mycpu();
 }
 
+int spin_none_held(void)
+{
+  intr_push();
+  int none = mycpu()->noff == 1; /* only the push just made */
+  intr_pop();
+  return none;
+}
+
 void intr_push(void)
 {
   int was_on = intr_get();

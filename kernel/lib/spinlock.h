@@ -8,10 +8,11 @@
  * the outermost pop runs and they were on before the first push.
  * Never sleep while holding a spinlock.
  */
-#ifndef KERNEL_SPINLOCK_H
-#define KERNEL_SPINLOCK_H
+#ifndef KERNEL_LIB_SPINLOCK_H
+#define KERNEL_LIB_SPINLOCK_H
 
 #include "kernel/types.h"
+#include "kernel/lib/printf.h" /* KASSERT, for ASSERT_HELD */
 
 struct cpu;
 
@@ -28,6 +29,7 @@ int spin_holding(struct spinlock *lk); /* held by this hart? */
 
 void intr_push(void);
 void intr_pop(void);
+int spin_none_held(void); /* does this hart hold no spinlock at all? */
 
 /* Assert that this hart holds lk. */
 #define ASSERT_HELD(lk) KASSERT(spin_holding(lk))

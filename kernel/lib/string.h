@@ -1,8 +1,8 @@
 /*
  * string.h: memory and string helpers for the kernel.
  */
-#ifndef KERNEL_STRING_H
-#define KERNEL_STRING_H
+#ifndef KERNEL_LIB_STRING_H
+#define KERNEL_LIB_STRING_H
 
 #include "kernel/types.h"
 

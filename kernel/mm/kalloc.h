@@ -5,8 +5,8 @@
  * handed out one 4096-byte page at a time. Pages are returned as kernel
  * virtual addresses (in the direct map, see memlayout.h).
  */
-#ifndef KERNEL_KALLOC_H
-#define KERNEL_KALLOC_H
+#ifndef KERNEL_MM_KALLOC_H
+#define KERNEL_MM_KALLOC_H
 
 #include "kernel/types.h"
 

@@ -26,8 +26,7 @@
 pagetable_t kernel_pagetable;
 
 /* Root-table index where the upper half starts. */
-#define ROOT_KERNEL_FIRST 256
-#define ROOT_ENTRIES 512
+#define ROOT_KERNEL_FIRST PX(2, KERNEL_VA_BASE)
 
 extern char etext[];   /* kernel.ld: end of text */
 extern char erodata[]; /* kernel.ld: end of read-only data */
@@ -46,7 +45,7 @@ void vm_kernel_init(uint64 ram_end)
   kmap(TESTDEV, PGSIZE, PTE_R | PTE_W);
   kmap(PLIC, PLIC_SIZE, PTE_R | PTE_W);
   kmap(UART0, PGSIZE, PTE_R | PTE_W);
-  kmap(VIRTIO0, VIRTIO_SLOTS * PGSIZE, PTE_R | PTE_W);
+  kmap(VIRTIO0, VIRTIO_SLOTS * VIRTIO_SLOT_SIZE, PTE_R | PTE_W);
 
   uint64 text_end = V2P(etext), rodata_end = V2P(erodata);
   kmap(KERNEL_LOAD, text_end - KERNEL_LOAD, PTE_R | PTE_X);
@@ -129,7 +128,7 @@ pagetable_t vm_user_create(void)
   pagetable_t pt = kalloc_zeroed();
   if (pt == 0)
     return 0;
-  for (int i = ROOT_KERNEL_FIRST; i < ROOT_ENTRIES; i++)
+  for (int i = ROOT_KERNEL_FIRST; i < PT_ENTRIES; i++)
     pt[i] = kernel_pagetable[i];
   return pt;
 }
@@ -154,7 +153,7 @@ static void unmap_range(pagetable_t pt, uint64 start, uint64 end)
 /* Is this page-table page all invalid entries? */
 static int table_empty(pagetable_t t)
 {
-  for (int i = 0; i < ROOT_ENTRIES; i++) {
+  for (int i = 0; i < PT_ENTRIES; i++) {
     if (t[i] & PTE_V)
       return 0;
   }
@@ -172,7 +171,7 @@ static void prune_tables(pagetable_t pt)
     if ((pt[i] & PTE_V) == 0)
       continue;
     pagetable_t l1 = P2V(PTE2PA(pt[i]));
-    for (int j = 0; j < ROOT_ENTRIES; j++) {
+    for (int j = 0; j < PT_ENTRIES; j++) {
       if ((l1[j] & PTE_V) == 0)
         continue;
       pagetable_t l0 = P2V(PTE2PA(l1[j]));
@@ -233,7 +232,7 @@ static void free_tables(pagetable_t pt, int level, int first, int last)
     KASSERT((pte & (PTE_R | PTE_W | PTE_X)) == 0); /* leaves were unmapped first */
     pagetable_t next = P2V(PTE2PA(pte));
     if (level > 1)
-      free_tables(next, level - 1, 0, ROOT_ENTRIES);
+      free_tables(next, level - 1, 0, PT_ENTRIES);
     else if (!table_empty(next))
       panic("vm_user_free: user pages beyond sz are still mapped (level-1 index %d)", i);
     kfree(next);

@@ -6,8 +6,8 @@
  * written only through vm_copyin, vm_copyout and vm_copyinstr, which check
  * that every page is mapped, user-accessible and (for writes) writable.
  */
-#ifndef KERNEL_VM_H
-#define KERNEL_VM_H
+#ifndef KERNEL_MM_VM_H
+#define KERNEL_MM_VM_H
 
 #include "kernel/types.h"
 #include "kernel/riscv.h"

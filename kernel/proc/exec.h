@@ -1,8 +1,8 @@
 /*
  * exec.h: replacing a process's program with one loaded from an ELF file.
  */
-#ifndef KERNEL_EXEC_H
-#define KERNEL_EXEC_H
+#ifndef KERNEL_PROC_EXEC_H
+#define KERNEL_PROC_EXEC_H
 
 /*
  * Load the ELF executable at path into a new address space for the

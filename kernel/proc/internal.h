@@ -32,7 +32,7 @@ void scheduler_init(void);
 void proc_make_runnable(struct proc *p);
 
 /* sleep.c */
-void sleep_init(void);
+void sleepq_init(void);
 
 /* userinit.c */
 void forkret(void);  /* where every new process starts, in the kernel */

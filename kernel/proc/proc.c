@@ -25,7 +25,6 @@
 #include "kernel/proc/internal.h"
 #include "kernel/proc/sleep.h"
 #include "kernel/proc/sysarg.h"
-#include "kernel/riscv/csr.h"
 
 struct proc proc[NPROC];
 struct proc *initproc;
@@ -48,7 +47,7 @@ void proc_init(void)
 {
   spin_init(&pid_lock, "pid_lock");
   spin_init(&wait_lock, "wait_lock");
-  sleep_init();
+  sleepq_init();
   scheduler_init();
 
   for (int i = 0; i < NPROC; i++) {

@@ -21,11 +21,14 @@
  * locks are held across sleeps, so they come before every spinlock; a
  * spinlock is never held while taking a sleep lock (sched() panics if a
  * process would sleep holding one).
- *   sleep locks: console_output; an inode's (a parent directory before
- *     its child), then a buffer's
+ *   a file-system transaction (log_begin_op, which may wait for the log)
+ *   -> sleep locks: console_output; an inode's (a parent directory before
+ *      its child), then a buffer's (an indirect block before a bitmap
+ *      block; a block's home before its log slot)
  *   -> wait_lock, tick_lock, and the device and file-system spinlocks
  *      (console_input.lock, uart_tx_lock, disk.lock, cache_lock, log_lock,
- *      itable_lock, ftable_lock, pipe_lock); none of these nests in another
+ *      itable_lock, ftable_lock, pipe_lock); none of these nests in
+ *      another; a sleep lock's own spinlock ("sleeplock") is one of them
  *   -> sleepq_lock (one bucket at a time)
  *   -> p->lock (one process at a time)
  *   -> runq_lock, pid_lock
@@ -73,7 +76,10 @@ struct proc {
   struct proc *rq_next;   /* [r] */
   int on_runq;            /* [r] */
 
-  /* Accounting, in time CSR units (see kernel/proc/clock.h). */
+  /* Accounting, in time CSR units (see kernel/proc/clock.h). Written by
+     the process's own thread and by its hart's scheduler loop while it
+     switches to or from it; status.c reads them unlocked, a snapshot that
+     may be a moment out of date. */
   uint64 utime;           /* [o] time spent in user mode */
   uint64 stime;           /* [o] time spent in the kernel */
   uint64 acct_mark;       /* [o] when utime or stime was last brought up to date */

@@ -20,7 +20,7 @@ static struct sleepq {
   struct proc *head; /* [lock] */
 } sleepq[NSLEEPQ];
 
-void sleep_init(void)
+void sleepq_init(void)
 {
   for (int i = 0; i < NSLEEPQ; i++)
     spin_init(&sleepq[i].lock, "sleepq_lock");
@@ -92,6 +92,8 @@ int proc_sleep_intr(void *chan, struct spinlock *lk)
 
 void proc_wakeup(void *chan)
 {
+  struct proc *me = myproc();
+  KASSERT(me == 0 || !spin_holding(&me->lock));
   struct sleepq *q = &sleepq[SQ_HASH(chan)];
   spin_acquire(&q->lock);
   struct proc *p = q->head;

@@ -12,7 +12,6 @@
 #include "kernel/proc/clock.h"
 #include "kernel/proc/internal.h"
 #include "kernel/proc/status.h"
-#include "kernel/riscv/csr.h"
 
 #define PROC_STATE_NAME(name, str, letter) [name] = str,
 static const char *const state_names[] = { PROC_STATES(PROC_STATE_NAME) };

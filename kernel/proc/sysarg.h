@@ -6,8 +6,8 @@
  * a result >= 0, or a negative error number from kernel/errno.h.
  * Arguments are a0..a5 of the saved user registers.
  */
-#ifndef KERNEL_SYSARG_H
-#define KERNEL_SYSARG_H
+#ifndef KERNEL_PROC_SYSARG_H
+#define KERNEL_PROC_SYSARG_H
 
 #include "kernel/types.h"
 
@@ -18,6 +18,9 @@
  * it never reaches user mode.
  */
 #define ERESTART 512
+
+/* The dispatcher: run the system call the trapframe asks for (usertrap). */
+void syscall(void);
 
 int argint(int n);                         /* argument n as an int */
 uint64 argaddr(int n);                     /* argument n as a user address (unchecked) */

@@ -18,7 +18,6 @@
 
 # The boot page table maps with root (level-2) leaves: 1 GiB pages.
 #define GIGAPAGE        (1L << PXSHIFT(2))
-#define ROOT_ENTRIES    512
 #define ROOT_INDEX(va)  (((va) >> PXSHIFT(2)) & PXMASK)
 #define BOOT_LEAF(pa)   ((((pa) >> PGSHIFT) << PTE_PPN_SHIFT) | \
                          PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
@@ -71,23 +70,26 @@ park:
 high_addr:
         .quad high
 
-# Boot page table: 1 GiB leaf pages. One entry maps RAM where it is
-# (KERNBASE) so the instructions right after csrw satp still fetch; the
-# entries from ROOT_INDEX(KERNEL_VA_BASE) on map physical 0.. at
-# KERNEL_VA_BASE (devices, then RAM).
+# Boot page table: 1 GiB leaf pages. One entry maps the gigapage the
+# kernel was loaded in where it is (KERNEL_LOAD's), so the instructions
+# right after csrw satp still fetch; the BOOT_HIGH_GIGAPAGES entries from
+# ROOT_INDEX(KERNEL_VA_BASE) on map physical 0.. at KERNEL_VA_BASE
+# (devices, then RAM).
+#define LOAD_GIGAPAGE   (KERNEL_LOAD & ~(GIGAPAGE - 1))
 .section .data
-.balign 4096
+.balign PGSIZE
 boot_pagetable:
-        .zero 8 * ROOT_INDEX(KERNBASE)
-        .quad BOOT_LEAF(KERNBASE)
-        .zero 8 * (ROOT_INDEX(KERNEL_VA_BASE) - ROOT_INDEX(KERNBASE) - 1)
-        .quad BOOT_LEAF(0 * GIGAPAGE)
-        .quad BOOT_LEAF(1 * GIGAPAGE)
-        .quad BOOT_LEAF(2 * GIGAPAGE)
-        .quad BOOT_LEAF(3 * GIGAPAGE)
-        .zero 8 * (ROOT_ENTRIES - ROOT_INDEX(KERNEL_VA_BASE) - BOOT_HIGH_GIGAPAGES)
+        .zero 8 * ROOT_INDEX(LOAD_GIGAPAGE)
+        .quad BOOT_LEAF(LOAD_GIGAPAGE)
+        .zero 8 * (ROOT_INDEX(KERNEL_VA_BASE) - ROOT_INDEX(LOAD_GIGAPAGE) - 1)
+        .set gigapage, 0
+        .rept BOOT_HIGH_GIGAPAGES
+        .quad BOOT_LEAF(gigapage * GIGAPAGE)
+        .set gigapage, gigapage + 1
+        .endr
+        .zero 8 * (PT_ENTRIES - ROOT_INDEX(KERNEL_VA_BASE) - BOOT_HIGH_GIGAPAGES)
 boot_pagetable_end:
-.if boot_pagetable_end - boot_pagetable - ROOT_ENTRIES * 8
+.if boot_pagetable_end - boot_pagetable - PT_ENTRIES * 8
 .error "boot_pagetable must be exactly one page of root entries"
 .endif
 

@@ -1,7 +1,7 @@
 /*
- * sbi.h: calls into OpenSBI, the M-mode firmware (SBI spec v1.0).
- * Only the extensions PLATFORM.md lists as present are used: TIME, IPI,
- * HSM and SRST. Each returns the SBI error code (0 = success).
+ * sbi.h: calls into OpenSBI, the M-mode firmware (SBI spec v1.0). Only
+ * extensions that OpenSBI 1.1 provides on QEMU's virt machine are used:
+ * TIME, IPI, HSM and SRST. Each returns the SBI error code (0 = success).
  */
 #ifndef KERNEL_RISCV_SBI_H
 #define KERNEL_RISCV_SBI_H

@@ -12,6 +12,7 @@
  * Locks: none; every field is per hart ([c] in cpu.h) or set at boot.
  */
 #include "kernel/param.h"
+#include "kernel/lib/printf.h"
 #include "kernel/proc/clock.h"
 #include "kernel/proc/cpu.h"
 #include "kernel/riscv/csr.h"
@@ -73,6 +74,7 @@ void timer_intr(void)
    process can be preempted. Interrupts off. */
 void timer_busy(void)
 {
+  KASSERT(!intr_get());
   if (!mycpu()->timer_armed)
     arm_next_tick();
 }

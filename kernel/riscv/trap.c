@@ -16,6 +16,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/signal.h"
+#include "kernel/proc/sysarg.h"
 #include "kernel/dev/irq.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/timer.h"
@@ -31,7 +32,6 @@ _Static_assert(offsetof(struct fpstate, fcsr) == 32 * 8, "fpu.S: fcsr after f0-f
 
 extern char uservec[], kernelvec[];
 void userret(struct trapframe *tf) __attribute__((noreturn));
-void syscall(void);
 
 /* Which pid's FP registers each hart holds. The kernel never touches FP,
    so a process returning to user mode on the hart where it last ran in
