@@ -39,7 +39,7 @@ KDIRS := riscv lib mm proc sched dev fs
 KSRCS := $(wildcard $K/*.c $(foreach d,$(KDIRS),$K/$d/*.c $K/$d/*.S))
 KOBJS := $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(KSRCS)))
 
-ULIBSRCS := $(wildcard $U/lib/*.c $U/lib/*.S) $U/lib/usys.S
+ULIBSRCS := $(sort $(wildcard $U/lib/*.c $U/lib/*.S) $U/lib/usys.S)
 ULIBOBJS := $(sort $(patsubst %.S,%.o,$(patsubst %.c,%.o,$(ULIBSRCS))))
 UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 # Programs written the way xv6-riscv's are, built with the same flags: the

@@ -18,10 +18,14 @@ import sys
 
 def entries(cc, args, root):
     flags = []
+    seen = set()
     for arg in args:
         if arg.startswith("--flags="):
             flags = shlex.split(arg[len("--flags="):])
             continue
+        if arg in seen:
+            continue
+        seen.add(arg)
         obj = os.path.splitext(arg)[0] + ".o"
         yield {
             "directory": root,
@@ -39,6 +43,7 @@ def main():
     try:
         with open(out) as f:
             if f.read() == text:
+                os.utime(out)   # up to date now: make need not run us again
                 return
     except OSError:
         pass

@@ -31,7 +31,20 @@ from grade.console import close_all          # noqa: E402  (after the path is se
 from grade.runner import Settings            # noqa: E402
 from grade.tests.harness import run_group    # noqa: E402
 
-GROUPS = ["host", "mkfs", "boot", "corrupt", "shell", "jobs", "xv6", "gdb", "grade", "usertests"]
+# The order groups run in: quick host checks first, the long usertests
+# last. A test_NAME.py not named here runs too, after these, so adding a
+# group is adding its file.
+ORDER = ["host", "mkfs", "boot", "corrupt", "shell", "jobs", "xv6", "gdb", "grade", "usertests"]
+
+
+def all_groups():
+    """Every group there is a grade/tests/test_NAME.py for, in ORDER."""
+    found = sorted(f[len("test_"):-len(".py")] for f in os.listdir(HERE)
+                   if f.startswith("test_") and f.endswith(".py"))
+    return [g for g in ORDER if g in found] + [g for g in found if g not in ORDER]
+
+
+GROUPS = all_groups()
 LOGDIR = os.path.join(HERE, "logs")
 
 
