@@ -4,7 +4,8 @@
 #   make qemu-gdb    boot, wait for gdb        make gdb     attach gdb
 #   make grade       run the autograder        make clean   remove outputs
 #
-# Variables: CPUS (default 3), MEM (128M), QEMUEXTRA, GDBPORT.
+# Variables: CPUS (default 3), MEM (128M), SCHED (boot policy), APPEND (kernel
+# command line), QEMUEXTRA, GDBPORT.
 
 K := kernel
 U := user
@@ -110,10 +111,16 @@ compile_commands.json: Makefile scripts/compdb.py $(KSRCS) $(ULIBSRCS) $(wildcar
 .gdbinit: scripts/gdbinit.tmpl Makefile
 	sed "s/:GDBPORT/:$(GDBPORT)/" $< > $@
 
+# The kernel command line: sched=NAME picks the scheduling policy at boot
+# (SCHED=NAME); the other words are init's arguments (APPEND=autotest runs
+# usertests and powers off).
+BOOTARGS = $(strip $(if $(SCHED),sched=$(SCHED)) $(APPEND))
+
 QEMUOPTS = -machine virt -bios default -kernel $K/kernel -m $(MEM) -smp $(CPUS) \
 	-nographic -global virtio-mmio.force-legacy=false \
 	-drive file=fs.img,if=none,format=raw,id=x0 \
-	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 $(QEMUEXTRA)
+	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 \
+	$(if $(BOOTARGS),-append "$(BOOTARGS)") $(QEMUEXTRA)
 
 qemu: deps
 	@$(MAKE) --no-print-directory all
@@ -132,7 +139,7 @@ print-gdbport:
 
 # The QEMU command line, for scripts (grade/, grade/tests/) that boot the kernel.
 print-qemu:
-	@echo $(QEMU) $(QEMUOPTS)
+	@echo '$(subst ','\'',$(QEMU) $(QEMUOPTS))'
 
 test: deps
 	@$(MAKE) --no-print-directory all

@@ -77,7 +77,7 @@ def image_args(path):
     return ["-set", f"drive.{DISK_ID}.file={os.path.abspath(path)}"]
 
 
-def qemu_command(root=ROOT, cpus=None, mem=None, disk=True):
+def qemu_command(root=ROOT, cpus=None, mem=None, disk=True, append=None):
     """QEMU's command line as the Makefile has it (`make print-qemu`), as a
     list of arguments; without the disk if not disk. cpus and mem set
     CPUS and MEM; QEMUEXTRA is left empty, whatever the environment says,
@@ -87,6 +87,8 @@ def qemu_command(root=ROOT, cpus=None, mem=None, disk=True):
         argv.append(f"CPUS={cpus}")
     if mem:
         argv.append(f"MEM={mem}")
+    if append is not None:
+        argv.append(f"APPEND={append}")
     try:
         done = subprocess.run(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, timeout=60)
@@ -231,7 +233,8 @@ class Run:
         """Start the kernel with `make qemu` (or `make qemu-gdb` if gdb) on
         a pseudo-terminal and return its Console. cpus defaults to the
         --cpus option (else the Makefile's default), mem to --mem. append
-        is the kernel command line (`-append`); extra, more QEMU arguments.
+        is the kernel command line (the Makefile's APPEND: init's arguments,
+        and sched=NAME for the boot policy); extra, more QEMU arguments.
         image is a disk image file to boot from instead of fs.img; disk=False
         boots with no disk at all. With snapshot (the default) QEMU writes
         to a throw-away overlay of the disk, so every boot starts from the
@@ -257,19 +260,19 @@ class Run:
                 qemu_args += SNAPSHOT_ARGS
             if image is not None:
                 qemu_args += image_args(image)
-            if append is not None:
-                qemu_args += ["-append", append]
             qemu_args += list(extra)
             cpus = cpus or self.cpus
             mem = mem or self.settings.mem
             if direct:
-                command = qemu_command(self.root, cpus, mem, disk) + qemu_args
+                command = qemu_command(self.root, cpus, mem, disk, append) + qemu_args
             else:
                 command = ["make", "-s", "--no-print-directory", "qemu-gdb" if gdb else "qemu"]
                 if cpus:
                     command.append(f"CPUS={cpus}")
                 if mem:
                     command.append(f"MEM={mem}")
+                if append is not None:
+                    command.append(f"APPEND={append}")
                 command.append("QEMUEXTRA=" + " ".join(shlex.quote(a) for a in qemu_args))
                 if gdb:
                     gdbport = free_port()

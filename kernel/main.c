@@ -17,6 +17,7 @@
 #include "kernel/riscv/power.h"
 #include "kernel/lib/printf.h"
 #include "kernel/proc/proc.h"
+#include "kernel/sched/sched.h"
 #include "kernel/mm/vm.h"
 #include "kernel/dev/console.h"
 #include "kernel/dev/irq.h"
@@ -65,6 +66,7 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
   proc_init();
   clock_init(machine.timebase);
   timer_init(machine.timebase, machine.has_sstc, hartid);
+  sched_init(machine.bootargs); /* after clock_init: slices are in its units */
   trap_inithart();
   console_init();
   int err = virtio_blk_init();

@@ -40,7 +40,14 @@ struct procinfo {
   uint64 start_us;    /* when it was created, in microseconds since boot */
   uint64 nsched;      /* times it was given a hart */
   int lastcpu;        /* hart it last ran on, -1 if never */
-  int pad;
+  /* Scheduling (kernel/schedinfo.h has the policies). */
+  int nice;           /* -20 .. 19, for prio */
+  int tickets;        /* its share, for lottery and stride */
+  int level;          /* its queue in mlfq (0 is the top) or prio; -1 in the others */
+  uint64 estimate_us; /* predicted length of its next CPU burst (sjf, stcf) */
+  uint64 expected_us; /* CPU time it declared it needs, 0 if none */
+  uint64 wait_us;     /* time spent runnable but not running */
+  uint64 first_us;    /* when it first ran, us since boot; 0 if it never has */
 };
 
 struct hartinfo {

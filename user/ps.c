@@ -11,8 +11,12 @@
  * minutes:seconds.hundredths; MEM is the process's user memory.
  *
  * `ps -l` adds the split of TIME into USER and SYS, the time since the
- * process was created (AGE), how many times it was given a hart (SCHED)
- * and the hart it last ran on (CPU, - if it never ran).
+ * process was created (AGE), how many times it was given a hart (SCHED),
+ * the hart it last ran on (CPU, - if it never ran), and what the
+ * scheduler knows of it: its nice value (NI), tickets (TIX), the queue
+ * it is on in mlfq or prio (LV, - in other policies), the time it has
+ * spent runnable but waiting for a hart (WAIT) and the predicted length
+ * of its next CPU burst in ms (EST, what sjf and stcf go by).
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -21,7 +25,9 @@
 #define KIB 1024
 
 #define CPU_MAX  12   /* the CPU column: a hart number or - */
-#define MORE_MAX 96   /* ps -l's columns, however wide the numbers */
+#define MORE_MAX 160  /* ps -l's columns, however wide the numbers */
+#define LEVEL_MAX 12  /* the LV column: a number or - */
+#define US_PER_MS 1000
 
 /* Static: the user stack is a single page. */
 static struct procinfo procs[NPROC];
@@ -37,8 +43,8 @@ print_header(int longform)
   char more[MORE_MAX] = "";
 
   if (longform)
-    snprintf(more, sizeof(more), "%8s %8s %8s %6s %3s ",
-             "USER", "SYS", "AGE", "SCHED", "CPU");
+    snprintf(more, sizeof(more), "%8s %8s %8s %6s %3s %3s %6s %2s %8s %5s ",
+             "USER", "SYS", "AGE", "SCHED", "CPU", "NI", "TIX", "LV", "WAIT", "EST");
   printf("%5s %5s %5s %s %8s %s%6s %s\n",
          "PID", "PPID", "PGID", "S", "TIME", more, "MEM", "NAME");
 }
@@ -47,17 +53,24 @@ static void
 print_proc(struct procinfo *p, uint64 now_us, int longform)
 {
   char time[DURATION_MAX], user[DURATION_MAX], sys[DURATION_MAX], age[DURATION_MAX];
-  char cpu[CPU_MAX] = "-";
+  char wait[DURATION_MAX], est[DURATION_MAX];
+  char cpu[CPU_MAX] = "-", level[LEVEL_MAX] = "-";
   char more[MORE_MAX] = "";
 
   if (longform) {
     if (p->lastcpu >= 0)
       snprintf(cpu, sizeof(cpu), "%d", p->lastcpu);
-    snprintf(more, sizeof(more), "%8s %8s %8s %6lu %3s ",
+    if (p->level >= 0)
+      snprintf(level, sizeof(level), "%d", p->level);
+    snprintf(est, sizeof(est), "%lu.%lu", p->estimate_us / US_PER_MS,
+             p->estimate_us % US_PER_MS / (US_PER_MS / 10));
+    snprintf(more, sizeof(more), "%8s %8s %8s %6lu %3s %3d %6d %2s %8s %5s ",
              fmt_duration(user, sizeof(user), p->utime_us),
              fmt_duration(sys, sizeof(sys), p->stime_us),
              fmt_duration(age, sizeof(age), now_us - p->start_us),
-             p->nsched, cpu);
+             p->nsched, cpu, p->nice, p->tickets, level,
+             fmt_duration(wait, sizeof(wait), p->wait_us),
+             est);
   }
   printf("%5d %5d %5d %c %8s %s%5luK %s\n",
          p->pid, p->ppid, p->pgid, proc_state_letter(p->state),

@@ -29,17 +29,6 @@
 #define POLL_TICKS    1       /* how long to sleep between looks at the child */
 #define SIGNAL_STATUS 128     /* exit status 128 + N: the command died of signal N */
 
-/* Runs argv[0], looking in / too when the name has no '/' (as sh does).
-   Only returns by exiting, with status 1 if nothing could be run. */
-__attribute__((noreturn)) static void
-exec_command(char **argv)
-{
-  execvp(argv[0], argv);
-  fprintf(2, "time: %s: %s\n", argv[0],
-          errno == ENOENT ? "command not found" : strerror(errno));
-  exit(1);
-}
-
 /* Prints "label S.CC" for a time in microseconds. */
 static void
 report(const char *label, uint64 us)
@@ -67,7 +56,7 @@ main(int argc, char *argv[])
     exit(1);
   }
   if (pid == 0)
-    exec_command(argv + 1);
+    exec_or_exit("time", argv + 1);
 
   /* Ctrl-C goes to the whole foreground group; let it end only the
      command, so that its times are still reported. The child was forked

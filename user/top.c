@@ -2,6 +2,7 @@
  * top: a live view of the processes and harts, redrawn every second.
  *
  *   top - up 0:05:12, 9 processes: 1 running, 7 sleeping, 1 stopped, 0 zombie
+ *   policy: rr quantum=10ms
  *   load: hart 0 98%, hart 1 2%, hart 2 0%
  *   memory: 120312 KiB free
  *
@@ -139,6 +140,16 @@ print_summary(int n, uint64 now)
          n, count[RUNNING] + count[RUNNABLE], count[SLEEPING], count[STOPPED], count[ZOMBIE]);
 }
 
+/* The scheduling policy in use: "policy: rr quantum=10ms". */
+static void
+print_policy(void)
+{
+  struct schedinfo si;
+
+  if (sched_info(-1, &si) == 0)
+    printf("policy: %s%s%s\n", si.name, si.params[0] ? " " : "", si.params);
+}
+
 /* Each hart's load: "load: hart 0 98%, hart 1 2%". */
 static void
 print_harts(int nharts)
@@ -188,6 +199,7 @@ draw(void)
     pcts[i] = cpu_percent(&procs[i], now);
   write(1, CLEAR_SCREEN, sizeof(CLEAR_SCREEN) - 1);
   print_summary(n, now);
+  print_policy();
   print_harts(nharts);
   printf("memory: %d KiB free\n\n", freemem() * (PGSIZE / KIB));
   remember(n, nharts, now);

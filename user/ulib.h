@@ -26,6 +26,7 @@
 #include "kernel/types.h"
 #include "kernel/ioctl.h"
 #include "kernel/procinfo.h"
+#include "kernel/schedinfo.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"
 #include "user/user.h"
@@ -46,6 +47,12 @@ int getppid(void);
 int procinfo(int pid, struct procinfo *buf, int max); /* pid -1: all */
 int hartinfo(struct hartinfo *buf, int max);
 int ioctl(int fd, int request, uint64 arg); /* kernel/ioctl.h */
+int sched_set(const char *spec);    /* "mlfq boost=500": switch policy (kernel/schedinfo.h) */
+int sched_info(int index, struct schedinfo *si); /* -1: the policy in use */
+int setpriority(int pid, int nice); /* nice -20..19; pid 0 is the caller */
+int getpriority(int pid, int *nice);
+int settickets(int tickets);        /* the caller's lottery and stride share */
+int setexpected(int ms);            /* the CPU time the caller expects to need */
 
 /* printf.c: %d %u %x %p %s %c, with flags - and 0 and a width (%-8s, %02d). */
 void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -74,5 +81,8 @@ int tcgetpgrp(int fd);
 char proc_state_letter(int state);  /* R S T Z ... as ps shows them */
 const char *proc_state_name(int state);
 int execvp(const char *file, char **argv); /* exec, trying / too, as sh does */
+/* execvp(argv[0], argv), and if that fails, "WHO: NAME: why" on stderr
+   and exit(1): how time, nice and tickets run their command. */
+void exec_or_exit(const char *who, char **argv) __attribute__((noreturn));
 
 #endif

@@ -3415,6 +3415,170 @@ static void test_accounting(void)
 }
 
 /* ======================================================================
+ * Scheduling policies: the calls that choose them, and switching while
+ * processes run.
+ * ====================================================================== */
+
+/* The policy in use as sched_set takes it: "rr quantum=10ms". */
+static void policy_spec(char *buf, int size)
+{
+  struct schedinfo si;
+  if (sched_info(-1, &si) < 0)
+    fail("sched_info(-1) failed (%s)", errname(errno));
+  snprintf(buf, size, "%s %s", si.name, si.params);
+}
+
+/* Bad policies and parameters are refused and change nothing; every
+   policy listed can be chosen and then shows its defaults. */
+static void test_schedcalls(void)
+{
+  char before[2 * SCHED_TEXT_LEN], after[2 * SCHED_TEXT_LEN];
+  struct schedinfo si, now;
+
+  policy_spec(before, sizeof before);
+  EXPECT_ERR(sched_set("nosuchpolicy"), EINVAL);
+  EXPECT_ERR(sched_set(""), EINVAL);
+  EXPECT_ERR(sched_set("rr quantum=0"), EINVAL);
+  EXPECT_ERR(sched_set("rr quantum=abc"), EINVAL);
+  EXPECT_ERR(sched_set("rr quantum=5,6"), EINVAL);
+  EXPECT_ERR(sched_set("rr quantum=99999999"), EINVAL);
+  EXPECT_ERR(sched_set("rr nosuch=1"), EINVAL);
+  EXPECT_ERR(sched_set("rr quantum"), EINVAL);
+  EXPECT_ERR(sched_set((char *)0), EFAULT);
+  EXPECT_ERR(sched_set((char *)KERNEL_ADDR), EFAULT);
+  policy_spec(after, sizeof after);
+  if (strcmp(before, after) != 0)
+    fail("a refused sched_set changed the policy from \"%s\" to \"%s\"", before, after);
+
+  EXPECT_ERR(sched_info(-2, &si), EINVAL);
+  EXPECT_ERR(sched_info(1000, &si), EINVAL);
+  EXPECT_ERR(sched_info(-1, (struct schedinfo *)KERNEL_ADDR), EFAULT);
+  EXPECT_ERR(sched_info(0, (struct schedinfo *)0), EFAULT);
+
+  int n;
+  for (n = 0; sched_info(n, &si) == 0; n++) {
+    EXPECT_EQ(sched_set(si.name), 0);
+    EXPECT_EQ(sched_info(-1, &now), 0);
+    if (strcmp(now.name, si.name) != 0 || strcmp(now.params, si.params) != 0 || !now.current)
+      fail("after sched_set(\"%s\") the policy is \"%s %s\", want its defaults \"%s\"",
+           si.name, now.name, now.params, si.params);
+  }
+  EXPECT(n >= 2);
+  EXPECT_EQ(sched_set("rr quantum=7"), 0);
+  EXPECT_EQ(sched_info(-1, &now), 0);
+  if (strcmp(now.params, "quantum=7ms") != 0)
+    fail("rr quantum=7 shows as \"%s\"", now.params);
+  /* Naming the policy in use keeps the parameters not given. */
+  EXPECT_EQ(sched_set("rr"), 0);
+  EXPECT_EQ(sched_info(-1, &now), 0);
+  EXPECT(strcmp(now.params, "quantum=7ms") == 0);
+  EXPECT_EQ(sched_set(before), 0);
+}
+
+/* nice, tickets and the expected CPU time: ranges, errors, inheritance. */
+static void test_nicecalls(void)
+{
+  int nice = 99;
+
+  EXPECT_ERR(setpriority(0, NICE_MAX + 1), EINVAL);
+  EXPECT_ERR(setpriority(0, NICE_MIN - 1), EINVAL);
+  EXPECT_ERR(setpriority(1 << 30, 0), ESRCH);
+  EXPECT_ERR(getpriority(1 << 30, &nice), ESRCH);
+  EXPECT_ERR(getpriority(0, (int *)KERNEL_ADDR), EFAULT);
+  EXPECT_EQ(getpriority(0, &nice), 0);
+  EXPECT_EQ(nice, 0);
+  EXPECT_EQ(setpriority(0, 5), 0);
+  EXPECT_EQ(getpriority(getpid(), &nice), 0);
+  EXPECT_EQ(nice, 5);
+
+  EXPECT_ERR(settickets(0), EINVAL);
+  EXPECT_ERR(settickets(-1), EINVAL);
+  EXPECT_ERR(settickets(TICKETS_MAX + 1), EINVAL);
+  EXPECT_EQ(settickets(300), 0);
+  EXPECT_ERR(setexpected(-1), EINVAL);
+  EXPECT_EQ(setexpected(250), 0);
+
+  struct procinfo me = info_of(getpid());
+  EXPECT_EQ(me.nice, 5);
+  EXPECT_EQ(me.tickets, 300);
+  EXPECT_EQ(me.expected_us, 250 * 1000);
+
+  /* A child inherits all three. */
+  int pid = fork();
+  if (pid == 0) {
+    struct procinfo c = info_of(getpid());
+    exit(c.nice == 5 && c.tickets == 300 && c.expected_us == 250 * 1000 ? 0 : 1);
+  }
+  int status;
+  EXPECT_EQ(wait(&status), pid);
+  if (status != 0)
+    fail("a child did not inherit nice, tickets and expected time");
+  /* Another process's nice can be changed; a zombie's cannot. */
+  pid = spawn_spinner();
+  EXPECT_EQ(setpriority(pid, -3), 0);
+  EXPECT_EQ(info_of(pid).nice, -3);
+  kill(pid);
+  wait(0);
+}
+
+#define SWITCH_PROCS  50
+#define SWITCHES      100
+#define SWITCH_RUN_US (2 * 1000 * 1000)  /* how long each child keeps working */
+#define SWITCH_BURST_US 2000             /* CPU between two short sleeps */
+
+/* A child of test_schedswitch: work in short bursts with a tick's sleep
+   between them, so that every policy queues it again and again. */
+static void switch_worker(void)
+{
+  uint64 end = uptime_us() + SWITCH_RUN_US;
+  while (uptime_us() < end) {
+    uint64 burst = uptime_us() + SWITCH_BURST_US;
+    while (uptime_us() < burst)
+      ;
+    pause(1);
+  }
+  exit(0);
+}
+
+/* 50 processes keep running while the policy changes 100 times, through
+   every policy there is: none is lost (each finishes), and the kernel's
+   own checks (a process is picked only off the queue, run only when
+   runnable) hold throughout. */
+static void test_schedswitch(void)
+{
+  char before[2 * SCHED_TEXT_LEN];
+  struct schedinfo si;
+  int pids[SWITCH_PROCS];
+
+  policy_spec(before, sizeof before);
+  for (int i = 0; i < SWITCH_PROCS; i++) {
+    pids[i] = fork();
+    if (pids[i] < 0)
+      fail("fork %d failed (%s)", i, errname(errno));
+    if (pids[i] == 0)
+      switch_worker();
+  }
+  int npolicies = 0;
+  while (sched_info(npolicies, &si) == 0)
+    npolicies++;
+  for (int k = 0; k < SWITCHES; k++) {
+    EXPECT_EQ(sched_info(k % npolicies, &si), 0);
+    if (sched_set(si.name) < 0)
+      fail("switch %d, to %s, failed (%s)", k, si.name, errname(errno));
+    pause(1);
+  }
+  EXPECT_EQ(sched_set(before), 0);
+  for (int i = 0; i < SWITCH_PROCS; i++) {
+    int status;
+    int pid = wait(&status);
+    if (pid < 0)
+      fail("only %d of %d children came back", i, SWITCH_PROCS);
+    if (status != 0)
+      fail("child %d exited with %d", pid, status);
+  }
+}
+
+/* ======================================================================
  * The table. One source of truth for names, order and intent.
  * ====================================================================== */
 
@@ -3542,6 +3706,11 @@ static const struct test tests[] = {
   TEST(procinfo, "the status call reports one process or all, never past the buffer"),
   TEST(procerrors, "bad pids, signals and pointers to the process calls give errors"),
   TEST(accounting, "user and system CPU time are charged to the process that used them"),
+
+  /* Scheduling policies */
+  TEST(schedcalls, "bad policy names and parameters are refused, changing nothing; each policy can be chosen"),
+  TEST(nicecalls, "nice, tickets and expected time are range-checked, shown by procinfo, inherited by fork"),
+  TEST(schedswitch, "50 processes all finish while the policy changes 100 times"),
 };
 
 /* Checked by main after the table, in the runner itself. */
@@ -3634,6 +3803,7 @@ static void collect_reasons(int fd, char *reason, int size)
 /* Run one test in a child process and print its result; returns 1 if it passed. */
 static int run_test(const struct test *t)
 {
+  char policy_before[2 * SCHED_TEXT_LEN], policy_after[2 * SCHED_TEXT_LEN];
   char reason[4 * REASON_MAX];
   char left[DIRSIZ + 1];
   int rp[2], gate[2];
@@ -3651,6 +3821,7 @@ static int run_test(const struct test *t)
     return 0;
   }
 
+  policy_spec(policy_before, sizeof policy_before);
   int pid = fork();
   if (pid == 0) {
     char go;
@@ -3703,6 +3874,14 @@ static int run_test(const struct test *t)
     close(rp[0]);
   }
 
+  /* A test that changes the policy puts it back; if one did not (it
+     failed half way), put it back here, so the next test is not run under
+     another policy. */
+  policy_spec(policy_after, sizeof policy_after);
+  int policy_left = strcmp(policy_before, policy_after) != 0;
+  if (policy_left)
+    sched_set(policy_before);
+
   int ok = 0;
   if (who != pid)
     say("test %s: FAIL: runner: wait returned %d, want %d\n", t->name, who, pid);
@@ -3719,6 +3898,8 @@ static int run_test(const struct test *t)
     say("test %s: FAIL: exit status %d\n", t->name, status);
   else if (some_entry(SCRATCH, left) != 0)
     say("test %s: FAIL: left %s behind in %s\n", t->name, left, SCRATCH);
+  else if (policy_left)
+    say("test %s: FAIL: left the policy at \"%s\"\n", t->name, policy_after);
   else
     ok = 1;
   if (ok)

@@ -10,6 +10,7 @@
 #include "kernel/param.h"
 #include "kernel/proc/clock.h"
 #include "kernel/proc/sleep.h"
+#include "kernel/sched/sched.h"
 #include "kernel/riscv/csr.h"
 
 #define US_PER_SEC 1000000
@@ -29,6 +30,7 @@ void clock_init(uint64 timebase)
 
 void clock_tick(void)
 {
+  sched_tick();
   spin_acquire(&tick_lock);
   ticks++;
   int wake = ticks >= next_wake;
@@ -50,6 +52,11 @@ uint64 clock_ticks(void)
 uint64 clock_to_us(uint64 t)
 {
   return t / (timebase_hz / US_PER_SEC);
+}
+
+uint64 clock_from_us(uint64 us)
+{
+  return us * (timebase_hz / US_PER_SEC);
 }
 
 uint64 clock_usec(void)

@@ -16,6 +16,7 @@ void clock_tick(void);        /* one more tick has passed (the tick hart) */
 uint64 clock_ticks(void);     /* ticks since boot */
 uint64 clock_usec(void);      /* microseconds since boot */
 uint64 clock_to_us(uint64 t); /* time CSR units to microseconds */
+uint64 clock_from_us(uint64 us); /* microseconds to time CSR units */
 /* Sleep nticks ticks. Returns 0, or -EINTR (killed) or -ERESTART (must
    stop), with the ticks still to sleep in *left. */
 int clock_sleep(uint64 nticks, uint64 *left);

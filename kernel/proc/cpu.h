@@ -28,7 +28,13 @@ struct cpu {
   int started;            /* [I] set once the hart has booted */
   uint64 start_time;      /* [I] time CSR value when it started */
   uint64 busy_time;       /* [c] time CSR units spent running processes */
-  int timer_armed;        /* [c] is this hart's tick on? (kernel/riscv/timer.c) */
+  /* The timer's deadlines (kernel/riscv/timer.c), in time CSR units. */
+  uint64 next_tick;       /* [c] when the next tick is due (tick hart), or never */
+  uint64 slice_end;       /* [c] when the running process's slice ends, or never */
+  uint64 armed_for;       /* [c] what the compare register holds, 0 if spent */
+  /* Set by any hart, cleared by this one: give up the hart at the next
+     chance, a more deserving process is waiting (sched_preempts). */
+  volatile int resched;
 };
 
 extern struct cpu cpus[NCPU];

@@ -7,6 +7,7 @@
 #define KERNEL_PROC_INTERNAL_H
 
 #include "kernel/proc/proc.h"
+#include "kernel/sched/policy.h"
 
 #define INIT_PID 1
 
@@ -26,10 +27,10 @@ void proc_free(struct proc *p);      /* p->lock held; the slot becomes UNUSED */
 int proc_pending_interrupt(struct proc *p);
 
 /* scheduler.c */
-void scheduler_init(void);
-/* Make p RUNNABLE, hand it to the policy and wake an idle hart to take
-   it. p->lock held. */
-void proc_make_runnable(struct proc *p);
+/* Make p RUNNABLE, hand it to the policy (why: enum sched_join) and wake
+   an idle hart to take it, or preempt a less deserving process. p->lock
+   held. */
+void proc_make_runnable(struct proc *p, enum sched_join why);
 
 /* sleep.c */
 void sleepq_init(void);

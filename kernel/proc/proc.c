@@ -25,6 +25,7 @@
 #include "kernel/proc/internal.h"
 #include "kernel/proc/sleep.h"
 #include "kernel/proc/sysarg.h"
+#include "kernel/sched/sched.h"
 
 struct proc proc[NPROC];
 struct proc *initproc;
@@ -48,7 +49,6 @@ void proc_init(void)
   spin_init(&pid_lock, "pid_lock");
   spin_init(&wait_lock, "wait_lock");
   sleepq_init();
-  scheduler_init();
 
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &proc[i];
@@ -181,6 +181,7 @@ int proc_fork(void)
   np->trapframe->a0 = 0; /* fork returns 0 in the child */
   np->fp = p->fp;
   fdtable_fork(p, np);
+  sched_fork(p, np);
   safestrcpy(np->name, p->name, sizeof(np->name));
 
   /*
@@ -206,7 +207,7 @@ int proc_fork(void)
   }
 
   spin_acquire(&np->lock);
-  proc_make_runnable(np);
+  proc_make_runnable(np, JOIN_NEW);
   spin_release(&np->lock);
   return pid;
 }
@@ -223,7 +224,7 @@ static void reparent(struct proc *p)
       pp->stopsig = 0; /* as SIGCONT: no stop may follow under init */
       if (pp->state == STOPPED) {
         pp->report = REPORT_NONE;
-        proc_make_runnable(pp);
+        proc_make_runnable(pp, JOIN_WAKE);
       }
       spin_release(&pp->lock);
       proc_wakeup(initproc);
@@ -436,6 +437,29 @@ int proc_getpgid(int pid)
   int pgid = p->pgid;
   spin_release(&p->lock);
   return pgid;
+}
+
+/* setpriority(pid, nice): pid 0 is the caller; any process may renice
+   any other. Returns 0, -ESRCH or -EINVAL (nice outside -20..19). */
+int proc_setnice(int pid, int nice)
+{
+  struct proc *p = find_locked(pid == 0 ? myproc()->pid : pid);
+  if (p == 0)
+    return -ESRCH;
+  int r = p->state == ZOMBIE ? -ESRCH : sched_setnice(p, nice);
+  spin_release(&p->lock);
+  return r;
+}
+
+/* getpriority(pid): pid's nice in *nice. Returns 0 or -ESRCH. */
+int proc_getnice(int pid, int *nice)
+{
+  struct proc *p = find_locked(pid == 0 ? myproc()->pid : pid);
+  if (p == 0)
+    return -ESRCH;
+  *nice = sched_getnice(p);
+  spin_release(&p->lock);
+  return 0;
 }
 
 /* getppid(): the caller's parent's pid (0 for init). */

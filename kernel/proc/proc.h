@@ -11,7 +11,7 @@
  *   [p]  p->lock (debug name "proc_lock")
  *   [w]  wait_lock (kernel/proc/proc.c)
  *   [q]  the lock of the sleep-queue bucket p is on (sleepq_lock, sleep.c)
- *   [r]  the scheduling policy's run-queue lock (runq_lock, kernel/sched/)
+ *   [r]  runq_lock, the run queue's lock (kernel/sched/sched.c)
  *   [o]  owned by the process itself: only its own kernel thread touches
  *        it, or another thread does so while the process cannot run
  *        (being created, or a zombie being reaped under [p])
@@ -44,6 +44,7 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/proc/cpu.h"
 #include "kernel/riscv/trap.h"
+#include "kernel/sched/entity.h"
 
 /* enum procstate (UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, STOPPED,
    ZOMBIE) is in kernel/procinfo.h, shared with user programs. */
@@ -72,9 +73,8 @@ struct proc {
   struct proc *sq_next;   /* [q] */
   struct proc **sq_pprev; /* [q] */
 
-  /* Run-queue linkage, owned by the scheduling policy. */
-  struct proc *rq_next;   /* [r] */
-  int on_runq;            /* [r] */
+  /* What the scheduler keeps about it (kernel/sched/entity.h). */
+  struct sched_entity sched; /* [r] */
 
   /* Accounting, in time CSR units (see kernel/proc/clock.h). Written by
      the process's own thread and by its hart's scheduler loop while it
@@ -115,6 +115,8 @@ void proc_setkilled(struct proc *p);
 int proc_setpgid(int pid, int pgid);
 int proc_getpgid(int pid);
 int proc_getppid(void);
+int proc_setnice(int pid, int nice);
+int proc_getnice(int pid, int *nice);
 int proc_grow(int64 n);
 
 /* The first process (userinit.c). */

@@ -10,15 +10,22 @@
  * process runs next is the policy's decision alone: nothing here names a
  * policy.
  *
- * A hart with nothing to run waits in wfi with its bit set in
- * idle_harts; proc_make_runnable sends one such hart an IPI.
+ * The scheduler charges a process for each turn and puts it back on the
+ * run queue itself when it is still runnable (a preempted or yielding
+ * process does not queue itself), so the policy always knows how long the
+ * turn was before it decides where the process goes.
  *
- * Locks: each p->lock; the policy's run-queue lock, inside it.
+ * A hart with nothing to run waits in wfi with its bit set in
+ * idle_harts; proc_make_runnable sends one such hart an IPI, or, with
+ * none idle, asks the policy whether the new process should take a
+ * running one's hart (preempt_for).
+ *
+ * Locks: each p->lock; runq_lock (kernel/sched/sched.c), inside it.
  */
 #include "kernel/lib/printf.h"
 #include "kernel/mm/vm.h"
 #include "kernel/proc/internal.h"
-#include "kernel/sched/policy.h"
+#include "kernel/sched/sched.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/hart.h"
 #include "kernel/riscv/timer.h"
@@ -29,11 +36,6 @@ struct cpu cpus[NCPU];
 /* Harts waiting in wfi for work: bit h is hart h. Changed only with
    atomic operations. */
 static volatile uint64 idle_harts;
-
-void scheduler_init(void)
-{
-  sched_policy->init();
-}
 
 struct cpu *mycpu(void)
 {
@@ -47,8 +49,9 @@ int cpuid(void)
 
 /* Wake one idle hart other than this one, if there is any. Its bit is
    claimed first, so that several processes made runnable at once wake
-   as many harts rather than all signalling the same one. */
-static void wake_idle_hart(void)
+   as many harts rather than all signalling the same one. Returns whether
+   it woke one. */
+static int wake_idle_hart(void)
 {
   uint64 me = mycpu()->hartid;
   for (uint64 h = 0; h < NCPU; h++) {
@@ -57,23 +60,41 @@ static void wake_idle_hart(void)
       continue;
     if (__sync_fetch_and_and(&idle_harts, ~bit) & bit) {
       hart_send_ipi(h);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+ * p has just become runnable and no hart is idle: if the policy says p
+ * deserves a hart more than a process running now, ask that hart to
+ * give it up (its resched flag; an IPI unless it is this hart, which
+ * looks at the flag on its way out of the trap it is in).
+ */
+static void preempt_for(struct proc *p)
+{
+  for (int h = 0; h < NCPU; h++) {
+    struct cpu *c = &cpus[h];
+    struct proc *running = c->proc;
+    if (!c->started || running == 0 || running == p || c->resched)
+      continue;
+    if (sched_preempts(p, running)) {
+      c->resched = 1;
+      if (c != mycpu())
+        hart_send_ipi(c->hartid);
       return;
     }
   }
 }
 
-/* Put p on the run queue. p->lock held. */
-static void enqueue(struct proc *p)
+void proc_make_runnable(struct proc *p, enum sched_join why)
 {
   ASSERT_HELD(&p->lock);
   p->state = RUNNABLE;
-  sched_policy->enqueue(p);
-}
-
-void proc_make_runnable(struct proc *p)
-{
-  enqueue(p);
-  wake_idle_hart();
+  sched_enqueue(p, why);
+  if (!wake_idle_hart())
+    preempt_for(p);
 }
 
 /*
@@ -99,15 +120,52 @@ void sched(void)
   mycpu()->intena = intena;
 }
 
+/* Give up the hart, staying runnable: the scheduler puts p back on the
+   run queue once it has charged it for its turn. */
 void proc_yield(void)
 {
   struct proc *p = myproc();
   spin_acquire(&p->lock);
-  /* No idle hart is woken: it would only take p from this one, which
-     looks for work next, and lose p's FP registers held here. */
-  enqueue(p);
+  p->state = RUNNABLE;
   sched();
   spin_release(&p->lock);
+}
+
+/* How p's turn ended, from the state it left the hart in. */
+static enum sched_left how_left(struct proc *p)
+{
+  if (p->state == RUNNABLE)
+    return LEFT_PREEMPTED;
+  return p->state == ZOMBIE ? LEFT_EXITED : LEFT_BLOCKED;
+}
+
+/* Run p, which is RUNNABLE and locked, until it gives the hart back. */
+static void run(struct cpu *c, struct proc *p)
+{
+  KASSERT(c->proc == 0);
+  sched_unqueue(p); /* in case it was queued again meanwhile */
+  p->state = RUNNING;
+  p->nsched++;
+  p->lastcpu = cpuid();
+  c->proc = p;
+  c->resched = 0;
+  timer_set_slice(sched_dispatch(p));
+  vm_switch(p->pagetable);
+  uint64 t0 = r_time();
+  p->acct_mark = t0;
+  swtch(&c->context, &p->context);
+  uint64 t1 = r_time();
+  p->stime += t1 - p->acct_mark;
+  c->busy_time += t1 - t0;
+  /* Back on the kernel's table: p's may be freed once we unlock. */
+  vm_switch(kernel_pagetable);
+  c->proc = 0;
+  /* Charge p for its turn before anyone can queue it again (a waker
+     needs p->lock), then put it back if it is still runnable. */
+  enum sched_left how = how_left(p);
+  sched_charge(p, t1 - t0, how);
+  if (how == LEFT_PREEMPTED)
+    sched_enqueue(p, JOIN_PREEMPT);
 }
 
 /*
@@ -123,12 +181,13 @@ void scheduler(void)
   uint64 hartbit = 1UL << c->hartid;
   for (;;) {
     intr_off();
-    struct proc *p = sched_policy->pick();
+    struct proc *p = sched_pick();
     if (p == 0) {
+      timer_set_slice(0); /* nothing runs: no slice to end */
       /* Announce idleness, then look once more: an enqueue that missed
-         the bit has already put its process where pick() will find it. */
+         the bit has already put its process where sched_pick will find it. */
       __sync_fetch_and_or(&idle_harts, hartbit);
-      p = sched_policy->pick();
+      p = sched_pick();
       if (p == 0)
         wfi();
       __sync_fetch_and_and(&idle_harts, ~hartbit);
@@ -138,24 +197,8 @@ void scheduler(void)
       }
     }
     spin_acquire(&p->lock);
-    if (p->state == RUNNABLE) {
-      sched_policy->dequeue(p); /* in case it was queued again meanwhile */
-      p->state = RUNNING;
-      p->nsched++;
-      p->lastcpu = cpuid();
-      c->proc = p;
-      timer_busy();
-      vm_switch(p->pagetable);
-      uint64 t0 = r_time();
-      p->acct_mark = t0;
-      swtch(&c->context, &p->context);
-      uint64 t1 = r_time();
-      p->stime += t1 - p->acct_mark;
-      c->busy_time += t1 - t0;
-      /* Back on the kernel's table: p's may be freed once we unlock. */
-      vm_switch(kernel_pagetable);
-      c->proc = 0;
-    }
+    if (p->state == RUNNABLE)
+      run(c, p);
     spin_release(&p->lock);
     intr_on();
   }

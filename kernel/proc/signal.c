@@ -56,7 +56,7 @@ static int deliver(struct proc *p, int sig, int *wake_parent)
     if (p->state == STOPPED) {
       p->report = REPORT_CONTINUED;
       *wake_parent = 1;
-      proc_make_runnable(p);
+      proc_make_runnable(p, JOIN_WAKE);
     }
     return 1;
   }
@@ -77,7 +77,7 @@ static int deliver(struct proc *p, int sig, int *wake_parent)
       return 1;
     p->stopsig = sig;
     if (p->state == SLEEPING)
-      proc_make_runnable(p); /* an interruptible sleep gives up */
+      proc_make_runnable(p, JOIN_WAKE); /* an interruptible sleep gives up */
     kick(p);
     return 1;
   default: /* SIGINT, SIGTERM, SIGKILL and the rest: terminate */
@@ -85,7 +85,7 @@ static int deliver(struct proc *p, int sig, int *wake_parent)
       p->killed = sig;
     p->stopsig = 0;
     if (p->state == SLEEPING || p->state == STOPPED)
-      proc_make_runnable(p);
+      proc_make_runnable(p, JOIN_WAKE);
     kick(p);
     return 1;
   }

@@ -102,7 +102,7 @@ void proc_wakeup(void *chan)
     spin_acquire(&p->lock);
     if (p->state == SLEEPING && p->chan == chan) {
       sq_unlink(p);
-      proc_make_runnable(p);
+      proc_make_runnable(p, JOIN_WAKE);
     }
     spin_release(&p->lock);
     p = next;

@@ -12,6 +12,7 @@
 #include "kernel/proc/clock.h"
 #include "kernel/proc/internal.h"
 #include "kernel/proc/status.h"
+#include "kernel/sched/sched.h"
 
 #define PROC_STATE_NAME(name, str, letter) [name] = str,
 static const char *const state_names[] = { PROC_STATES(PROC_STATE_NAME) };
@@ -56,6 +57,7 @@ static void fill_info(struct proc *p, struct procinfo *pi)
   pi->start_us = clock_to_us(p->ctime);
   pi->nsched = p->nsched;
   pi->lastcpu = p->lastcpu;
+  sched_fill_info(p, pi);
 }
 
 int proc_info(int pid, uint64 buf, int max)

@@ -7,6 +7,7 @@
 #include "kernel/errno.h"
 #include "kernel/mm/kalloc.h"
 #include "kernel/riscv/power.h"
+#include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/signal.h"
 #include "kernel/proc/status.h"
@@ -68,6 +69,23 @@ int64 sys_setpgid(void)
 int64 sys_getpgid(void)
 {
   return proc_getpgid(argint(0));
+}
+
+/* setpriority(pid, nice): see proc_setnice. */
+int64 sys_setpriority(void)
+{
+  return proc_setnice(argint(0), argint(1));
+}
+
+/* getpriority(pid, &nice): pid's nice value into *nice (a value that may
+   be negative, so not the return value). */
+int64 sys_getpriority(void)
+{
+  int nice;
+  int r = proc_getnice(argint(0), &nice);
+  if (r < 0)
+    return r;
+  return uaccess_copyout(1, argaddr(1), &nice, sizeof(nice));
 }
 
 int64 sys_getppid(void)

@@ -17,6 +17,7 @@
 #include "kernel/proc/exec.h"
 #include "kernel/proc/internal.h"
 #include "kernel/riscv/power.h"
+#include "kernel/sched/sched.h"
 
 /* The first process. It starts in the kernel (forkret), mounts the file
    system and execs /init with the kernel command line as arguments. */
@@ -28,11 +29,19 @@ void proc_userinit(void)
   initproc = p;
   p->pgid = p->pid;
   safestrcpy(p->name, "init", sizeof(p->name));
-  proc_make_runnable(p);
+  sched_entity_init(p);
+  proc_make_runnable(p, JOIN_NEW);
   spin_release(&p->lock);
 }
 
-/* Split the kernel command line into init's argv. */
+/* Is word (up to a space) one the kernel takes for itself? */
+static int kernel_word(const char *word)
+{
+  return strncmp(word, "sched=", 6) == 0;
+}
+
+/* Split the kernel command line into init's argv, leaving out the words
+   the kernel itself takes (sched=NAME, read by sched_init). */
 static void start_init(void)
 {
   static char args[BOOTARGS_MAX];
@@ -45,7 +54,8 @@ static void start_init(void)
       *s++ = '\0';
     if (*s == '\0')
       break;
-    argv[argc++] = s;
+    if (!kernel_word(s))
+      argv[argc++] = s;
     while (*s && *s != ' ')
       s++;
   }

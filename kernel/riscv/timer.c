@@ -1,15 +1,17 @@
 /*
- * timer.c: the tick, from the supervisor timer (kernel/riscv/timer.h).
+ * timer.c: ticks and time slices, from the supervisor timer
+ * (kernel/riscv/timer.h).
  *
- * Each hart asks for its next interrupt one tick ahead: with the Sstc
- * extension by writing stimecmp directly (about 0.1 us under QEMU), else
- * through SBI set_timer (about 1.3 us). Writing the compare value also
- * clears the pending timer interrupt. The tick hart passes each tick on
- * to the clock (kernel/proc/clock.c). The other harts tick only while
- * they run processes (for preemption), so an idle machine takes one
- * interrupt per tick in all.
+ * Each hart has one compare register: with the Sstc extension it writes
+ * stimecmp directly (about 0.1 us under QEMU), else it asks SBI
+ * set_timer (about 1.3 us). Writing it also clears a pending timer
+ * interrupt. A hart arms it for the earlier of its two deadlines: the
+ * next tick (the tick hart only) and the end of the running process's
+ * slice. Ticks are counted from when they were due, not from when the
+ * interrupt was taken, so a late interrupt costs uptime() nothing.
  *
- * Locks: none; every field is per hart ([c] in cpu.h) or set at boot.
+ * Locks: none; the deadlines are per hart ([c] in cpu.h) and used with
+ * interrupts off, the rest is set at boot.
  */
 #include "kernel/param.h"
 #include "kernel/lib/printf.h"
@@ -39,42 +41,51 @@ static void set_timer(uint64 when)
     sbi_set_timer(when);
 }
 
-static void arm_next_tick(void)
+/* Arm the compare register for this hart's earlier deadline. */
+static void arm(struct cpu *c)
 {
-  set_timer(r_time() + tick_interval);
-  mycpu()->timer_armed = 1;
+  uint64 when = c->slice_end;
+  if (c->next_tick < when)
+    when = c->next_tick;
+  if (when != c->armed_for) {
+    set_timer(when);
+    c->armed_for = when;
+  }
 }
 
 void timer_inithart(void)
 {
-  arm_next_tick();
+  struct cpu *c = mycpu();
+  c->next_tick = c->hartid == tick_hartid ? r_time() + tick_interval : TIMER_NEVER;
+  c->slice_end = TIMER_NEVER;
+  c->armed_for = 0;
+  arm(c);
   CSR_SET(sie, SIE_STIE);
 }
 
-/* Timer interrupt on this hart. */
-void timer_intr(void)
-{
-  struct cpu *c = mycpu();
-  if (c->hartid != tick_hartid) {
-    /* An idle hart needs no tick: it is woken by an IPI when there is
-       work, and timer_busy() starts its tick again. */
-    if (c->proc == 0) {
-      set_timer(TIMER_NEVER);
-      c->timer_armed = 0;
-    } else {
-      arm_next_tick();
-    }
-    return;
-  }
-  arm_next_tick();
-  clock_tick();
-}
-
-/* This hart is about to run a process: make sure its tick is on, so the
-   process can be preempted. Interrupts off. */
-void timer_busy(void)
+void timer_set_slice(uint64 slice)
 {
   KASSERT(!intr_get());
-  if (!mycpu()->timer_armed)
-    arm_next_tick();
+  struct cpu *c = mycpu();
+  c->slice_end = slice ? r_time() + slice : TIMER_NEVER;
+  arm(c);
+}
+
+int timer_intr(void)
+{
+  struct cpu *c = mycpu();
+  uint64 now = r_time();
+  int ended = 0;
+  /* The compare register fired: it is spent until written again. */
+  c->armed_for = 0;
+  while (c->next_tick <= now) {
+    c->next_tick += tick_interval;
+    clock_tick();
+  }
+  if (c->slice_end <= now) {
+    c->slice_end = TIMER_NEVER;
+    ended = 1;
+  }
+  arm(c);
+  return ended;
 }

@@ -1,7 +1,12 @@
 /*
- * timer.h: the supervisor timer, which interrupts each hart TICK_HZ
- * times a second (kernel/riscv/timer.c). Each interrupt may preempt the
- * running process; on the tick hart it also advances the clock.
+ * timer.h: the supervisor timer (kernel/riscv/timer.c).
+ *
+ * One hart, the tick hart, takes an interrupt every tick (TICK_HZ a
+ * second) and passes it to the clock. Besides, each hart may have a
+ * slice deadline: the moment the process it runs has used up its time
+ * slice, set by the scheduler at every dispatch. A hart with neither
+ * (an idle hart, or one running a process that may run until it blocks)
+ * takes no timer interrupts at all.
  */
 #ifndef KERNEL_RISCV_TIMER_H
 #define KERNEL_RISCV_TIMER_H
@@ -9,8 +14,12 @@
 #include "kernel/types.h"
 
 void timer_init(uint64 timebase, int use_sstc, uint64 tick_hart);
-void timer_inithart(void);  /* start this hart's tick */
-void timer_intr(void);      /* the timer interrupt, from the trap handler */
-void timer_busy(void);      /* before running a process on this hart */
+void timer_inithart(void);
+/* The running process may run for slice time units from now (0: no
+   limit). Interrupts off. */
+void timer_set_slice(uint64 slice);
+/* The timer interrupt, from the trap handler. Returns 1 if the running
+   process's slice has ended (it should be preempted), else 0. */
+int timer_intr(void);
 
 #endif

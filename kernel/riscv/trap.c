@@ -74,7 +74,8 @@ void trap_inithart(void)
   CSR_WRITE(sstatus, (CSR_READ(sstatus) & ~SSTATUS_FS) | SSTATUS_FS_INITIAL);
 }
 
-enum intr_kind { NOT_AN_INTERRUPT, DEVICE_INTR, TIMER_INTR };
+/* SLICE_ENDED: a timer interrupt that ended the running process's slice. */
+enum intr_kind { NOT_AN_INTERRUPT, DEVICE_INTR, TIMER_INTR, SLICE_ENDED };
 
 /* Handle an interrupt if scause is one. */
 static enum intr_kind handle_interrupt(uint64 scause)
@@ -86,16 +87,28 @@ static enum intr_kind handle_interrupt(uint64 scause)
     irq_dispatch();
     return DEVICE_INTR;
   case IRQ_S_TIMER:
-    timer_intr();
-    return TIMER_INTR;
+    return timer_intr() ? SLICE_ENDED : TIMER_INTR;
   case IRQ_S_SOFT:
-    /* An IPI: its only job is to end a wfi in the scheduler. */
+    /* An IPI: it ends a wfi in the scheduler, or makes the running
+       process look at its hart's resched flag (should_yield). */
     CSR_CLEAR(sip, SIP_SSIP);
     return DEVICE_INTR;
   default:
     printf("trap: unexpected interrupt, scause %p\n", (void *)scause);
     return DEVICE_INTR;
   }
+}
+
+/* Should the process give up its hart now: its slice has ended, or the
+   policy wants the hart for someone more deserving? */
+static int should_yield(enum intr_kind kind)
+{
+  if (kind == SLICE_ENDED)
+    return 1;
+  intr_push();
+  int r = mycpu()->resched;
+  intr_pop();
+  return r;
 }
 
 void usertrap(void)
@@ -126,7 +139,7 @@ void usertrap(void)
     proc_setkilled(p);
   }
 
-  if (kind == TIMER_INTR)
+  if (should_yield(kind))
     proc_yield();
   usertrapret();
 }
@@ -191,7 +204,7 @@ void kerneltrap(void)
   }
 
   /* Preempt a process's kernel thread, but not the scheduler. */
-  if (kind == TIMER_INTR && myproc() != 0)
+  if (myproc() != 0 && should_yield(kind))
     proc_yield();
 
   /* proc_yield may have run other traps: put back this one's state. */

@@ -1,76 +1,70 @@
 /*
- * rr.c: round-robin scheduling policy (kernel/sched/policy.h).
+ * rr.c: round robin (kernel/sched/policy.h).
  *
- * One FIFO run queue shared by all harts, guarded by runq_lock. A process
- * joins at the tail when it becomes runnable (including when the timer
- * preempts it after its one-tick quantum) and harts take from the head.
+ * One FIFO for the whole machine: a process joins at the tail whenever it
+ * becomes runnable (new, woken, or preempted at the end of its slice),
+ * harts take from the head, and every turn lasts at most `quantum` ms.
+ * With n runnable processes, each waits at most (n - 1) quanta for its
+ * next turn.
  */
 #include "kernel/sched/policy.h"
+#include "kernel/sched/queue.h"
 #include "kernel/proc/proc.h"
-#include "kernel/lib/printf.h"
 
-static struct spinlock runq_lock;
-static struct proc *head, *tail; /* [runq_lock] linked through p->rq_next */
+enum { QUANTUM };
 
-static void rr_init(void)
+static const struct sched_param params[] = {
+  [QUANTUM] = { "quantum", "ms", 1, 1, 1000, 1 },
+};
+
+static const struct sched_config defaults = {
+  .count = { [QUANTUM] = 1 },
+  .value = { [QUANTUM] = { 10 } },
+};
+
+static struct fifo runq;  /* [runq_lock] */
+static uint64 quantum;    /* [runq_lock] in time units */
+
+static void rr_start(const struct sched_config *cfg)
 {
-  spin_init(&runq_lock, "runq_lock");
+  fifo_init(&runq);
+  quantum = sched_ms(cfg->value[QUANTUM][0]);
 }
 
-static void rr_enqueue(struct proc *p)
+static void rr_enqueue(struct proc *p, enum sched_join why)
 {
-  ASSERT_HELD(&p->lock);
-  spin_acquire(&runq_lock);
-  if (!p->on_runq) {
-    p->on_runq = 1;
-    p->rq_next = 0;
-    if (tail)
-      tail->rq_next = p;
-    else
-      head = p;
-    tail = p;
-  }
-  spin_release(&runq_lock);
+  fifo_push(&runq, p);
 }
 
 static void rr_dequeue(struct proc *p)
 {
-  ASSERT_HELD(&p->lock);
-  spin_acquire(&runq_lock);
-  if (p->on_runq) {
-    struct proc **pp = &head, *prev = 0;
-    while (*pp != p) {
-      prev = *pp;
-      pp = &(*pp)->rq_next;
-    }
-    *pp = p->rq_next;
-    if (tail == p)
-      tail = prev;
-    p->on_runq = 0;
-  }
-  spin_release(&runq_lock);
+  fifo_remove(&runq, p);
 }
 
 static struct proc *rr_pick(void)
 {
-  spin_acquire(&runq_lock);
-  struct proc *p = head;
-  if (p) {
-    head = p->rq_next;
-    if (head == 0)
-      tail = 0;
-    p->on_runq = 0;
-  }
-  spin_release(&runq_lock);
-  return p;
+  return fifo_pop(&runq);
 }
 
-static const struct sched_policy rr = {
-  .name = "round-robin",
-  .init = rr_init,
+static uint64 rr_slice(struct proc *p)
+{
+  return quantum;
+}
+
+static void rr_charge(struct proc *p, uint64 ran, enum sched_left how)
+{
+}
+
+const struct sched_policy policy_rr = {
+  .name = "rr",
+  .about = "round robin: one queue, turns of at most quantum ms",
+  .params = params,
+  .nparams = sizeof(params) / sizeof(params[0]),
+  .defaults = &defaults,
+  .start = rr_start,
   .enqueue = rr_enqueue,
   .dequeue = rr_dequeue,
   .pick = rr_pick,
+  .slice = rr_slice,
+  .charge = rr_charge,
 };
-
-const struct sched_policy *const sched_policy = &rr;

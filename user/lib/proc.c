@@ -2,7 +2,7 @@
  * proc.c: the process API in the words textbooks use, on top of the
  * system calls: suspend and resume a process, hand the console to a
  * process group, name process states, and run a program by name
- * (execvp).
+ * (execvp, exec_or_exit).
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -66,4 +66,12 @@ ULIB_EXTRA int execvp(const char *file, char **argv)
   }
   errno = err;
   return -1;
+}
+
+ULIB_EXTRA void exec_or_exit(const char *who, char **argv)
+{
+  execvp(argv[0], argv);
+  fprintf(2, "%s: %s: %s\n", who, argv[0],
+          errno == ENOENT ? "command not found" : strerror(errno));
+  exit(1);
 }
