@@ -48,6 +48,22 @@ struct procinfo {
   uint64 expected_us; /* CPU time it declared it needs, 0 if none */
   uint64 wait_us;     /* time spent runnable but not running */
   uint64 first_us;    /* when it first ran, us since boot; 0 if it never has */
+  uint64 ready_us;    /* when it last became runnable, us since boot */
+};
+
+/*
+ * What waitstat() tells of the child it reports, like the resource usage
+ * BSD's wait4 gives: procinfo cannot see a child once it is reaped.
+ */
+struct waitinfo {
+  int pid;
+  int pad;
+  uint64 utime_us;    /* CPU time in user mode */
+  uint64 stime_us;    /* CPU time in the kernel */
+  uint64 wait_us;     /* time spent runnable but not running */
+  uint64 start_us;    /* when it was created, us since boot */
+  uint64 first_us;    /* when it first ran, 0 if it never did */
+  uint64 end_us;      /* when it exited; 0 for a stop or continue report */
 };
 
 struct hartinfo {

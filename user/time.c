@@ -11,11 +11,8 @@
  * The report goes to standard error, so it does not mix with the
  * command's output; the exit status is the command's.
  *
- * The CPU times come from procinfo, which knows a process only until it
- * is reaped, and waitpid reaps as it reports. So time does not wait in
- * waitpid: it looks at the child once a tick until the child is a zombie,
- * reads its times, and only then reaps it. real is therefore measured to
- * within one tick (1/TICK_HZ s).
+ * The times come from waitstat, which reaps the child and says what it
+ * used, as BSD's wait4 does; real runs from the fork to the child's exit.
  *
  * Only the one process is counted, not any children it has.
  */
@@ -26,7 +23,6 @@
 #define US_PER_SEC    1000000
 #define CENTI_PER_SEC 100     /* times are shown in hundredths of seconds */
 #define US_PER_CENTI  (US_PER_SEC / CENTI_PER_SEC)
-#define POLL_TICKS    1       /* how long to sleep between looks at the child */
 #define SIGNAL_STATUS 128     /* exit status 128 + N: the command died of signal N */
 
 /* Prints "label S.CC" for a time in microseconds. */
@@ -41,8 +37,8 @@ report(const char *label, uint64 us)
 int
 main(int argc, char *argv[])
 {
-  struct procinfo pi;
-  uint64 start, end;
+  struct waitinfo wi;
+  uint64 start;
   int pid, status;
 
   if (argc < 2) {
@@ -63,16 +59,12 @@ main(int argc, char *argv[])
      before this, so it keeps the default action. */
   signal(SIGINT, SIG_IGN);
 
-  memset(&pi, 0, sizeof(pi));   /* what is reported if procinfo fails */
-  while (procinfo(pid, &pi, 1) == 1 && pi.state != ZOMBIE)
-    sleep(POLL_TICKS);
-  end = uptime_us();
-  if (waitpid(pid, &status, 0) < 0) {
-    fprintf(2, "time: waitpid: %s\n", strerror(errno));
+  if (waitstat(pid, &status, 0, &wi) < 0) {
+    fprintf(2, "time: waitstat: %s\n", strerror(errno));
     exit(1);
   }
-  report("real", end - start);
-  report("user", pi.utime_us);
-  report("sys", pi.stime_us);
+  report("real", wi.end_us - start);
+  report("user", wi.utime_us);
+  report("sys", wi.stime_us);
   return WIFEXITED(status) ? WEXITSTATUS(status) : SIGNAL_STATUS + WTERMSIG(status);
 }

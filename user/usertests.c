@@ -3425,7 +3425,7 @@ static void policy_spec(char *buf, int size)
   struct schedinfo si;
   if (sched_info(-1, &si) < 0)
     fail("sched_info(-1) failed (%s)", errname(errno));
-  snprintf(buf, size, "%s %s", si.name, si.params);
+  snprintf(buf, size, "%s%s%s", si.name, si.params[0] ? " " : "", si.params);
 }
 
 /* Bad policies and parameters are refused and change nothing; every

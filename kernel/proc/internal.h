@@ -6,6 +6,7 @@
 #ifndef KERNEL_PROC_INTERNAL_H
 #define KERNEL_PROC_INTERNAL_H
 
+#include "kernel/procinfo.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/policy.h"
 
@@ -25,6 +26,10 @@ void proc_free(struct proc *p);      /* p->lock held; the slot becomes UNUSED */
 /* What a pending signal asks of p, as an error for the call it is in:
    -EINTR (killed), -ERESTART (to stop) or 0. p->lock held. */
 int proc_pending_interrupt(struct proc *p);
+
+/* status.c */
+/* p's times as waitstat reports them. wait_lock and p->lock held. */
+void proc_waitinfo(struct proc *p, struct waitinfo *wi);
 
 /* scheduler.c */
 /* Make p RUNNABLE, hand it to the policy (why: enum sched_join) and wake

@@ -118,6 +118,7 @@ found:
   p->pid = alloc_pid();
   p->state = USED;
   p->utime = p->stime = p->nsched = 0;
+  p->etime = 0;
   p->ctime = r_time();
   p->lastcpu = -1;
   p->fp_hart = -1;
@@ -249,6 +250,7 @@ __attribute__((noreturn)) static void exit_common(int status, int termsig)
   p->xstate = status;
   p->termsig = termsig;
   p->report = REPORT_NONE;
+  p->etime = r_time();
   p->state = ZOMBIE;
   spin_release(&wait_lock);
 
@@ -287,10 +289,11 @@ static int wait_matches(struct proc *c, struct proc *p, int pid)
  * and with WUNTRACED a stop, with WCONTINUED a continue. Each change is
  * reported once. The status goes to user address status_addr unless it
  * is 0: as xv6's wait() (exit code, -1 if killed) if xv6_status is set,
- * else in waitpid's encoding (kernel/wait.h). Returns the child's pid,
- * 0 (WNOHANG and nothing to report), -ECHILD, -EINTR or -EFAULT.
+ * else in waitpid's encoding (kernel/wait.h). If info_addr is not 0, the
+ * child's times go there too, as a struct waitinfo. Returns the child's
+ * pid, 0 (WNOHANG and nothing to report), -ECHILD, -EINTR or -EFAULT.
  */
-int proc_wait(int pid, uint64 status_addr, int options, int xv6_status)
+int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 info_addr)
 {
   struct proc *p = myproc();
   spin_acquire(&wait_lock);
@@ -321,7 +324,11 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status)
         continue;
       }
       int cpid = c->pid;
-      if (status_addr != 0 && vm_copyout(p->pagetable, status_addr, &status, sizeof(status)) < 0) {
+      struct waitinfo wi;
+      if (info_addr != 0)
+        proc_waitinfo(c, &wi);
+      if ((status_addr != 0 && vm_copyout(p->pagetable, status_addr, &status, sizeof(status)) < 0) ||
+          (info_addr != 0 && vm_copyout(p->pagetable, info_addr, &wi, sizeof(wi)) < 0)) {
         spin_release(&c->lock);
         spin_release(&wait_lock);
         return -EFAULT;

@@ -85,6 +85,7 @@ struct proc {
   uint64 acct_mark;       /* [o] when utime or stime was last brought up to date */
   int in_user;            /* [o] running in user mode since acct_mark? */
   uint64 ctime;           /* [o] when it was created */
+  uint64 etime;           /* [p] when it exited, 0 until then */
   uint64 nsched;          /* [p] times scheduled */
   int lastcpu;            /* [p] hart it last ran on, -1 if never */
 
@@ -107,7 +108,7 @@ void proc_init(void);
 int proc_fork(void);
 void proc_exit(int status) __attribute__((noreturn));
 void proc_exit_killed(void) __attribute__((noreturn));
-int proc_wait(int pid, uint64 status_addr, int options, int xv6_status);
+int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 info_addr);
 int proc_killed(struct proc *p);
 /* Is p killed or due to stop? (It acts on that in signal_check.) */
 int proc_signal_pending(struct proc *p);

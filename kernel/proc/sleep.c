@@ -4,7 +4,8 @@
  * Sleeping processes wait on hashed sleep queues instead of being found
  * by a scan of the whole table: proc_wakeup(chan) looks at one bucket,
  * the one SQ_HASH(chan) picks, and wakes the processes there that sleep
- * on chan.
+ * on chan, in the order they went to sleep (a bucket is a FIFO), so that
+ * processes released together reach the run queue in that order.
  *
  * Locks: each bucket's sleepq_lock guards its list (p->sq_next,
  * p->sq_pprev of the processes on it); it is taken before p->lock.
@@ -17,20 +18,27 @@
 #define SQ_HASH(chan) ((((uint64)(chan)) >> 3) % NSLEEPQ)
 static struct sleepq {
   struct spinlock lock;
-  struct proc *head; /* [lock] */
+  struct proc *head;   /* [lock] the first to have gone to sleep */
+  struct proc **tailp; /* [lock] where the next sleeper is linked in */
 } sleepq[NSLEEPQ];
 
 void sleepq_init(void)
 {
-  for (int i = 0; i < NSLEEPQ; i++)
+  for (int i = 0; i < NSLEEPQ; i++) {
     spin_init(&sleepq[i].lock, "sleepq_lock");
+    sleepq[i].head = 0;
+    sleepq[i].tailp = &sleepq[i].head;
+  }
 }
 
-static void sq_unlink(struct proc *p)
+static void sq_unlink(struct sleepq *q, struct proc *p)
 {
+  ASSERT_HELD(&q->lock);
   *p->sq_pprev = p->sq_next;
   if (p->sq_next)
     p->sq_next->sq_pprev = p->sq_pprev;
+  else
+    q->tailp = p->sq_pprev;
   p->sq_next = 0;
   p->sq_pprev = 0;
 }
@@ -58,11 +66,11 @@ static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
     return intr; /* lk still held */
   }
   spin_release(lk);
-  p->sq_next = q->head;
-  p->sq_pprev = &q->head;
-  if (q->head)
-    q->head->sq_pprev = &p->sq_next;
-  q->head = p;
+  /* At the tail: a wakeup wakes sleepers in the order they went to sleep. */
+  p->sq_next = 0;
+  p->sq_pprev = q->tailp;
+  *q->tailp = p;
+  q->tailp = &p->sq_next;
   p->chan = chan;
   p->state = SLEEPING;
   spin_release(&q->lock);
@@ -74,7 +82,7 @@ static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
   /* Woken by a signal rather than proc_wakeup: still queued. */
   spin_acquire(&q->lock);
   if (p->sq_pprev)
-    sq_unlink(p);
+    sq_unlink(q, p);
   spin_release(&q->lock);
   spin_acquire(lk);
   return 0;
@@ -101,7 +109,7 @@ void proc_wakeup(void *chan)
     struct proc *next = p->sq_next;
     spin_acquire(&p->lock);
     if (p->state == SLEEPING && p->chan == chan) {
-      sq_unlink(p);
+      sq_unlink(q, p);
       proc_make_runnable(p, JOIN_WAKE);
     }
     spin_release(&p->lock);

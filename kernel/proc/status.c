@@ -60,6 +60,20 @@ static void fill_info(struct proc *p, struct procinfo *pi)
   sched_fill_info(p, pi);
 }
 
+void proc_waitinfo(struct proc *p, struct waitinfo *wi)
+{
+  struct procinfo pi;
+  fill_info(p, &pi);
+  memset(wi, 0, sizeof(*wi));
+  wi->pid = p->pid;
+  wi->utime_us = pi.utime_us;
+  wi->stime_us = pi.stime_us;
+  wi->wait_us = pi.wait_us;
+  wi->start_us = pi.start_us;
+  wi->first_us = pi.first_us;
+  wi->end_us = p->etime ? clock_to_us(p->etime) : 0;
+}
+
 int proc_info(int pid, uint64 buf, int max)
 {
   if (max <= 0 || (pid <= 0 && pid != -1))

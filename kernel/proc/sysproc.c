@@ -28,7 +28,7 @@ int64 sys_exit(void)
 /* wait(&status): any child's exit, with xv6's status (-1 if killed). */
 int64 sys_wait(void)
 {
-  return proc_wait(-1, argaddr(0), 0, 1);
+  return proc_wait(-1, argaddr(0), 0, 1, 0);
 }
 
 /* waitpid(pid, &status, options): see proc_wait and kernel/wait.h. */
@@ -37,7 +37,17 @@ int64 sys_waitpid(void)
   int options = argint(2);
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
     return -EINVAL;
-  return proc_wait(argint(0), argaddr(1), options, 0);
+  return proc_wait(argint(0), argaddr(1), options, 0, 0);
+}
+
+/* waitstat(pid, &status, options, &info): waitpid, and the child's times
+   (struct waitinfo, kernel/procinfo.h) into *info. */
+int64 sys_waitstat(void)
+{
+  int options = argint(2);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED))
+    return -EINVAL;
+  return proc_wait(argint(0), argaddr(1), options, 0, argaddr(3));
 }
 
 /* kill(pid): xv6's kill, which is SIGKILL to one process. */

@@ -422,6 +422,7 @@ void sched_fill_info(struct proc *p, struct procinfo *pi)
     wait += r_time() - se->runnable_since;
   pi->wait_us = clock_to_us(wait);
   pi->first_us = se->first_run ? clock_to_us(se->first_run) : 0;
+  pi->ready_us = clock_to_us(se->runnable_since);
   spin_release(&runq_lock);
 }
 
