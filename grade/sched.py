@@ -12,7 +12,8 @@ kernel, read its statistics, and compute what OSTEP's simulator would say.
         t.check(agrees(got, want, slack_ms=20), f"got {got}, want {want}")
 
 run_schedtest returns a Stats: .policy (the line schedtest printed),
-.jobs (one dict per job: response, turnaround, wait, in ms) and .average.
+.jobs (one dict per job: response, turnaround, wait, in ms), .average
+and .levels (each job's level at the end under mlfq or prio, else None).
 simulate implements the textbook's fcfs/fifo, sjf, stcf and rr for CPU-only
 jobs with arrival times (scheduler.py's rules: at a tie, the job that
 arrived first, then the lower job number), one hart.
@@ -24,13 +25,15 @@ from grade.errors import Fail
 _JOB = re.compile(r"^\s*Job\s+(\d+) -- Response: ([\d.]+)\s+Turnaround ([\d.]+)\s+Wait ([\d.]+)$", re.M)
 _AVG = re.compile(r"^\s*Average -- Response: ([\d.]+)\s+Turnaround ([\d.]+)\s+Wait ([\d.]+)$", re.M)
 _POLICY = re.compile(r"^policy: (.*)$", re.M)
+_LEVELS = re.compile(r"^Levels at the end:((?: \d+)+)$", re.M)
 
 
 class Stats:
-    def __init__(self, policy, jobs, average):
+    def __init__(self, policy, jobs, average, levels=None):
         self.policy = policy
         self.jobs = jobs
         self.average = average
+        self.levels = levels
 
     def __repr__(self):
         rows = ", ".join(f"job {i}: R {j['response']:.1f} T {j['turnaround']:.1f} W {j['wait']:.1f}"
@@ -49,7 +52,9 @@ def parse_stats(text):
         raise Fail(f"no statistics in schedtest's output:\n{text[-800:]}")
     policy = _POLICY.search(text)
     average = {"response": float(avg[1]), "turnaround": float(avg[2]), "wait": float(avg[3])}
-    return Stats(policy[1].strip() if policy else "", [jobs[i] for i in sorted(jobs)], average)
+    levels = _LEVELS.search(text)
+    return Stats(policy[1].strip() if policy else "", [jobs[i] for i in sorted(jobs)], average,
+                 [int(x) for x in levels[1].split()] if levels else None)
 
 
 def run_schedtest(sh, args, timeout=120):
@@ -114,6 +119,28 @@ def simulate(policy, lengths, arrivals=None, quantum=10):
              "wait": end[i] - arrivals[i] - lengths[i]} for i in range(n)]
     average = {k: sum(j[k] for j in jobs) / n for k in ("response", "turnaround", "wait")}
     return Stats(policy, jobs, average)
+
+
+def fluid(lengths, tickets):
+    """The completion time of each job under ideal proportional share on
+    one hart (what lottery approaches and stride nearly attains): at every
+    moment the runnable jobs share the CPU in proportion to their tickets.
+    All start at 0. A list of times in ms, in job order."""
+    left = [float(x) for x in lengths]
+    done = [None] * len(lengths)
+    now = 0.0
+    while None in done:
+        live = [i for i in range(len(left)) if done[i] is None]
+        total = sum(tickets[i] for i in live)
+        # The next to finish: the least left per its share.
+        step = min(left[i] * total / tickets[i] for i in live)
+        for i in live:
+            left[i] -= step * tickets[i] / total
+        now += step
+        for i in live:
+            if left[i] <= 1e-9:
+                done[i] = now
+    return done
 
 
 def agrees(got, want, slack_ms=20):

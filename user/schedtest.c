@@ -25,6 +25,9 @@
  *   -t T0,...           each job's tickets (lottery, stride)
  *   -n N0,...           each job's nice value (prio)
  *
+ * Under a policy with levels (mlfq, prio), a last line gives the level
+ * each job was at when it finished: "Levels at the end: 2 0".
+ *
  * Times are in ms. Response is the time from a job's arrival to its first
  * run, turnaround from arrival to completion, wait the time it spent
  * runnable but not running (the kernel counts it). Each job declares its
@@ -66,6 +69,8 @@ struct result {
   uint64 first;              /* when it first ran after that */
   uint64 end;                /* when it finished */
   uint64 wait;               /* runnable but not running, from arrival to end */
+  int level;                 /* its queue when it finished (mlfq, prio), else -1 */
+  int pad2;
 };
 
 static struct job jobs[MAXJOBS];
@@ -229,7 +234,9 @@ run_job(int i, int start_fd, int result_fd)
     burn();
   }
   r.end = uptime_us();
-  r.wait = self().wait_us - wait0;
+  pi = self();
+  r.wait = pi.wait_us - wait0;
+  r.level = pi.level;
   write(result_fd, &r, sizeof(r));
   exit(0);
 }
@@ -261,6 +268,12 @@ report(void)
   printf("\n  Average -- Response: %s  Turnaround %s  Wait %s\n\n",
          ms(a, sizeof a, sum_resp / njobs), ms(b, sizeof b, sum_turn / njobs),
          ms(c, sizeof c, sum_wait / njobs));
+  if (results[0].level >= 0) {
+    printf("Levels at the end:");
+    for (int i = 0; i < njobs; i++)
+      printf(" %d", results[i].level);
+    printf("\n");
+  }
 }
 
 int

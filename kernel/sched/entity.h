@@ -34,6 +34,8 @@ struct sched_entity {
   uint64 allot_used;        /* mlfq: time used at this level, across runs */
   uint64 pass;              /* stride: its pass value */
   uint64 enq_time;          /* when it joined its queue (prio's aging) */
+  uint64 run_start;         /* when its current turn began (stcf's remaining time) */
+  uint epoch;               /* mlfq: the boost its level dates from */
   uint gen;                 /* the policy generation the fields above are for */
   int queued;               /* on the run queue */
 

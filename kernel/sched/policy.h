@@ -40,6 +40,7 @@
 #define KERNEL_SCHED_POLICY_H
 
 #include "kernel/types.h"
+#include "kernel/schedtrace.h"
 
 struct proc;
 
@@ -101,6 +102,12 @@ struct sched_policy {
 
 /* The switchboard's services to policies (sched.c). */
 extern uint sched_gen;                /* bumped at every switch */
+/* Are p's policy fields stale (from another policy, or none)? If so they
+   are now the current policy's, to be set afresh: returns 1 once. */
+int sched_fresh(struct proc *p);
+/* The CPU time p still needs: what it declared (setexpected) less what it
+   has used, or else its burst estimate less its current burst. */
+uint64 sched_remaining(struct proc *p);
 uint64 sched_ms(uint64 ms);           /* milliseconds in time units */
 uint64 sched_now(void);               /* the time CSR */
 /* The shared burst estimator's weight (sjf's and stcf's alpha), in

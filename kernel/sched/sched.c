@@ -30,11 +30,13 @@
 #define PERMILLE 1000
 #define ESTIMATE0_MS 10   /* a new process's predicted burst: one rr quantum */
 
-extern const struct sched_policy policy_rr, policy_fcfs;
+extern const struct sched_policy policy_rr, policy_fcfs, policy_sjf, policy_stcf,
+    policy_prio, policy_mlfq, policy_lottery, policy_stride;
 
 /* Every policy the kernel has, in the order sched -l lists them. */
 static const struct sched_policy *const policies[] = {
-  &policy_rr, &policy_fcfs,
+  &policy_rr, &policy_fcfs, &policy_sjf, &policy_stcf,
+  &policy_prio, &policy_mlfq, &policy_lottery, &policy_stride,
 };
 #define NPOLICIES ((int)(sizeof(policies) / sizeof(policies[0])))
 
@@ -52,6 +54,31 @@ uint64 sched_ms(uint64 ms)
 uint64 sched_now(void)
 {
   return r_time();
+}
+
+int sched_fresh(struct proc *p)
+{
+  if (p->sched.gen == sched_gen)
+    return 0;
+  p->sched.gen = sched_gen;
+  return 1;
+}
+
+/* Time p still needs by what it declared, or by the estimate of its burst,
+   counting the turn it may be in now. */
+uint64 sched_remaining(struct proc *p)
+{
+  struct sched_entity *se = &p->sched;
+  uint64 used = se->cpu, need;
+  if (p->state == RUNNING)
+    used += r_time() - se->run_start;
+  if (se->expected) {
+    need = se->expected;
+  } else {
+    need = se->estimate;
+    used = se->burst + (p->state == RUNNING ? r_time() - se->run_start : 0);
+  }
+  return used >= need ? 0 : need - used;
 }
 
 void sched_note(int event, struct proc *p, int64 arg)
@@ -161,6 +188,7 @@ uint64 sched_dispatch(struct proc *p)
   uint64 now = r_time();
   spin_acquire(&runq_lock);
   p->sched.wait += now - p->sched.runnable_since;
+  p->sched.run_start = now;
   if (p->sched.first_run == 0)
     p->sched.first_run = now;
   uint64 slice = current->slice(p);
