@@ -5,7 +5,8 @@
 #   make grade       run the autograder        make clean   remove outputs
 #
 # Variables: CPUS (default 3), MEM (128M), SCHED (boot policy), APPEND (kernel
-# command line), QEMUEXTRA, GDBPORT.
+# command line), DETERMINISTIC=1 (QEMU's instruction-count clock), QEMUEXTRA,
+# GDBPORT; for make gantt, RUN (the workload).
 
 K := kernel
 U := user
@@ -48,7 +49,7 @@ UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 XV6PROGS := $(patsubst $U/xv6/%.c,$U/xv6/_%,$(wildcard $U/xv6/*.c))
 ALLPROGS := $(UPROGS) $(XV6PROGS)
 
-.PHONY: all qemu qemu-gdb gdb test grade bench clean deps print-gdbport print-qemu
+.PHONY: all qemu qemu-gdb gdb test grade bench gantt clean deps print-gdbport print-qemu
 .DEFAULT_GOAL := all
 # Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
 .SECONDARY:
@@ -116,11 +117,15 @@ compile_commands.json: Makefile scripts/compdb.py $(KSRCS) $(ULIBSRCS) $(wildcar
 # usertests and powers off).
 BOOTARGS = $(strip $(if $(SCHED),sched=$(SCHED)) $(APPEND))
 
+# DETERMINISTIC=1: QEMU's clock follows the instructions it runs, not the
+# host, so a run with one hart replays the same way, event for event.
+ICOUNT := -icount shift=5,align=off,sleep=off
+
 QEMUOPTS = -machine virt -bios default -kernel $K/kernel -m $(MEM) -smp $(CPUS) \
 	-nographic -global virtio-mmio.force-legacy=false \
 	-drive file=fs.img,if=none,format=raw,id=x0 \
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 \
-	$(if $(BOOTARGS),-append "$(BOOTARGS)") $(QEMUEXTRA)
+	$(if $(BOOTARGS),-append "$(BOOTARGS)") $(if $(DETERMINISTIC),$(ICOUNT)) $(QEMUEXTRA)
 
 qemu: deps
 	@$(MAKE) --no-print-directory all
@@ -151,6 +156,13 @@ grade: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) -m grade.grade_kernel --no-build --cpus $(CPUS) $(GRADEFLAGS)
 
+# A workload's Gantt chart: boots headless, runs RUN under gantt -r, writes
+# gantt.svg and trace.json (scripts/gantt.py).
+RUN ?= schedtest -p rr -l 100,100,100
+gantt: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) scripts/gantt.py --cpus $(CPUS) $(if $(DETERMINISTIC),--deterministic) -- $(RUN)
+
 # user/bench.c, several boots with one hart, summarised (scripts/bench.py).
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -160,7 +172,7 @@ clean:
 	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \
 	  $U/*.o $U/*.d $U/lib/*.o $U/lib/*.d $U/_* $U/*.asm $(GEN) \
 	  $U/xv6/*.o $U/xv6/*.d $U/xv6/_* $U/xv6/*.asm \
-	  mkfs/mkfs fs.img .gdbinit compile_commands.json
+	  mkfs/mkfs fs.img .gdbinit compile_commands.json gantt.svg trace.json gantt.log
 	rm -rf $U/bin
 	rm -rf grade/tests/logs grade/logs
 

@@ -77,7 +77,7 @@ def image_args(path):
     return ["-set", f"drive.{DISK_ID}.file={os.path.abspath(path)}"]
 
 
-def qemu_command(root=ROOT, cpus=None, mem=None, disk=True, append=None):
+def qemu_command(root=ROOT, cpus=None, mem=None, disk=True, append=None, deterministic=False):
     """QEMU's command line as the Makefile has it (`make print-qemu`), as a
     list of arguments; without the disk if not disk. cpus and mem set
     CPUS and MEM; QEMUEXTRA is left empty, whatever the environment says,
@@ -89,6 +89,8 @@ def qemu_command(root=ROOT, cpus=None, mem=None, disk=True, append=None):
         argv.append(f"MEM={mem}")
     if append is not None:
         argv.append(f"APPEND={append}")
+    if deterministic:
+        argv.append("DETERMINISTIC=1")
     try:
         done = subprocess.run(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, timeout=60)
@@ -229,12 +231,14 @@ class Run:
         return thing
 
     def boot(self, cpus=None, mem=None, append=None, gdb=False, extra=(), snapshot=True,
-             image=None, disk=True, direct=False, command=None):
+             image=None, disk=True, direct=False, deterministic=False, command=None):
         """Start the kernel with `make qemu` (or `make qemu-gdb` if gdb) on
         a pseudo-terminal and return its Console. cpus defaults to the
         --cpus option (else the Makefile's default), mem to --mem. append
         is the kernel command line (the Makefile's APPEND: init's arguments,
         and sched=NAME for the boot policy); extra, more QEMU arguments.
+        deterministic runs QEMU on its instruction-count clock (the
+        Makefile's DETERMINISTIC=1), so that a run on one hart replays.
         image is a disk image file to boot from instead of fs.img; disk=False
         boots with no disk at all. With snapshot (the default) QEMU writes
         to a throw-away overlay of the disk, so every boot starts from the
@@ -264,7 +268,7 @@ class Run:
             cpus = cpus or self.cpus
             mem = mem or self.settings.mem
             if direct:
-                command = qemu_command(self.root, cpus, mem, disk, append) + qemu_args
+                command = qemu_command(self.root, cpus, mem, disk, append, deterministic) + qemu_args
             else:
                 command = ["make", "-s", "--no-print-directory", "qemu-gdb" if gdb else "qemu"]
                 if cpus:
@@ -273,6 +277,8 @@ class Run:
                     command.append(f"MEM={mem}")
                 if append is not None:
                     command.append(f"APPEND={append}")
+                if deterministic:
+                    command.append("DETERMINISTIC=1")
                 command.append("QEMUEXTRA=" + " ".join(shlex.quote(a) for a in qemu_args))
                 if gdb:
                     gdbport = free_port()

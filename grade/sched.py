@@ -143,6 +143,88 @@ def fluid(lengths, tickets):
     return done
 
 
+# ---- The scheduling trace ---------------------------------------------------
+
+_EVENT = re.compile(r"^EV (\d+) (\d+) (-?\d+) (\d+) (\d+) (-?\d+) (\S+)$", re.M)
+_END = re.compile(r"^EV END (\d+) dropped (\d+)$", re.M)
+EVENT_TYPES = {1: "dispatch", 2: "preempt", 3: "block", 4: "exit", 5: "wake",
+               6: "switch", 7: "boost", 8: "dropped"}   # kernel/schedtrace.h
+
+
+class Trace:
+    """A run's scheduling events, as `gantt -r` prints them: .events (dicts
+    with seq, time (us from the run's start), hart, pid, type (a name from
+    EVENT_TYPES), arg and name), .end_us (the run's length) and .dropped
+    (events the reader missed)."""
+
+    def __init__(self, events, end_us, dropped):
+        self.events = events
+        self.end_us = end_us
+        self.dropped = dropped
+
+    def order(self):
+        """The events without their times: hart, pid, type, in order."""
+        return [(e["hart"], e["pid"], e["type"]) for e in self.events]
+
+
+def same_trace(a, b, slack_us=None):
+    """Do two runs' traces agree event for event: the same events (hart,
+    pid, type) in the same order, and, if slack_us is given, each at the
+    same time to within slack_us? Under DETERMINISTIC=1 the order repeats
+    exactly, but times do not quite: the disk's replies come from the host,
+    off the instruction clock, and can move later events by a tick or two.
+    Returns (True, "") or (False, where they part)."""
+    if a.order() != b.order():
+        for i, (x, y) in enumerate(zip(a.order(), b.order())):
+            if x != y:
+                return False, f"event {i}: {x} against {y}"
+        return False, f"{len(a.events)} events against {len(b.events)}"
+    if slack_us is not None:
+        for i, (x, y) in enumerate(zip(a.events, b.events)):
+            if abs(x["time"] - y["time"]) > slack_us:
+                return False, f"event {i} at {x['time']} us against {y['time']} us"
+    return True, ""
+
+
+def parse_trace(text):
+    """The Trace in `gantt -r`'s output; Fail if there is none."""
+    end = _END.search(text)
+    if end is None:
+        raise Fail(f"no trace (EV END line) in the output:\n{text[-800:]}")
+    events = [{"seq": int(m[1]), "time": int(m[2]), "hart": int(m[3]), "pid": int(m[4]),
+               "type": EVENT_TYPES.get(int(m[5]), m[5]), "arg": int(m[6]), "name": m[7]}
+              for m in _EVENT.finditer(text)]
+    return Trace(events, int(end[1]), int(end[2]))
+
+
+def run_trace(sh, command, timeout=120):
+    """Run `gantt -r COMMAND` at the shell sh; its Trace."""
+    return parse_trace(sh.run(f"gantt -r {command}", timeout=timeout))
+
+
+def turns(trace):
+    """Each turn a process had on a hart: dicts with hart, pid, name,
+    level (at dispatch; -1 in policies without levels), start and end (us)
+    and how it ended (preempt, block or exit; "running" if the trace ends
+    first), in the order they began."""
+    open_turn = {}
+    out = []
+    for e in trace.events:
+        if e["type"] == "dispatch":
+            open_turn[e["hart"]] = {"hart": e["hart"], "pid": e["pid"], "name": e["name"],
+                                    "level": e["arg"], "start": e["time"]}
+        elif e["type"] in ("preempt", "block", "exit") and e["hart"] in open_turn:
+            t = open_turn.pop(e["hart"])
+            if t["pid"] == e["pid"]:
+                t["name"] = e["name"]
+                t.update(end=e["time"], how=e["type"])
+                out.append(t)
+    for t in open_turn.values():
+        t.update(end=trace.end_us, how="running")
+        out.append(t)
+    return sorted(out, key=lambda t: (t["start"], t["hart"]))
+
+
 def agrees(got, want, slack_ms=20):
     """Does every job's response, turnaround and wait in got lie within
     slack_ms of want's (schedtest measures; the simulator is exact)?"""

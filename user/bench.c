@@ -3,7 +3,8 @@
  * (uptime_us) and print the cost of each.
  *
  *   bench            run every benchmark
- *   bench NAME...    run only these: getpid fork exec pipe sbrk procs
+ *   bench NAME...    run only these: getpid fork exec pipe pipenotrace sbrk
+ *                    procs switch
  *
  * Each benchmark repeats its operation many times and divides, so the
  * clock's 1 us resolution does not matter; a few untimed rounds first warm
@@ -137,8 +138,9 @@ bench_exec(void)
 
 /* A byte goes to a child through one pipe and comes back through another:
    two pipe transfers and, with one hart, two context switches. */
+/* A one-byte round trip through two pipes between two processes. */
 static void
-bench_pipe(void)
+pipe_round_trips(const char *name, const char *what)
 {
   int to_child[2], to_parent[2];
   int i, pid;
@@ -167,10 +169,84 @@ bench_pipe(void)
     if (write(to_child[1], &c, 1) != 1 || read(to_parent[0], &c, 1) != 1)
       die("pipe round trip");
   }
-  report("pipe", uptime_us() - t0, PIPE_OPS, "pipe round trip between two processes");
+  report(name, uptime_us() - t0, PIPE_OPS, what);
   close(to_child[1]);   /* the child reads end of file and exits */
   close(to_parent[0]);
   wait_ok();
+}
+
+static void
+bench_pipe(void)
+{
+  pipe_round_trips("pipe", "pipe round trip between two processes");
+}
+
+/* The same with the scheduling trace off: what recording it costs. */
+static void
+bench_pipenotrace(void)
+{
+  int was = schedtrace_on(0);
+  pipe_round_trips("pipenotrace", "pipe round trip, scheduling trace off");
+  schedtrace_on(was);
+}
+
+#define SWITCH_US 200000   /* how long each switch measurement runs */
+static const int switch_procs[] = { 1, 10, 50 };
+
+/*
+ * What a switch costs with n runnable processes, under every policy:
+ * n processes call sched_yield for SWITCH_US, each counting its turns;
+ * the time over all the turns is the cost of one pass through the
+ * scheduler and swtch, pick included. (n stops at 50: the process table
+ * has NPROC slots.)
+ */
+static void
+bench_switch(void)
+{
+  struct schedinfo si, before;
+  char spec[2 * SCHED_TEXT_LEN];
+  int count[2];
+
+  if (sched_info(-1, &before) < 0)
+    die("sched_info");
+  for (int k = 0; sched_info(k, &si) == 0; k++) {
+    if (sched_set(si.name) < 0)
+      die("sched_set");
+    for (uint j = 0; j < sizeof(switch_procs) / sizeof(switch_procs[0]); j++) {
+      int n = switch_procs[j];
+      if (pipe(count) < 0)
+        die("pipe");
+      uint64 start = uptime_us(), end = start + SWITCH_US;
+      for (int i = 0; i < n; i++) {
+        int pid = fork();
+        if (pid < 0)
+          die("fork");
+        if (pid == 0) {
+          int turns = 0;
+          close(count[0]);
+          while (uptime_us() < end) {
+            sched_yield();
+            turns++;
+          }
+          write(count[1], &turns, sizeof(turns));
+          exit(0);
+        }
+      }
+      close(count[1]);
+      int total = 0, turns;
+      while (read(count[0], &turns, sizeof(turns)) == sizeof(turns))
+        total += turns;
+      close(count[0]);
+      for (int i = 0; i < n; i++)
+        wait_ok();
+      char name[32], what[64];
+      snprintf(name, sizeof(name), "switch-%s-%d", si.name, n);
+      snprintf(what, sizeof(what), "one yield and switch, %d runnable, %s", n, si.name);
+      report(name, uptime_us() - start, total > 0 ? total : 1, what);
+    }
+  }
+  snprintf(spec, sizeof(spec), "%s %s", before.name, before.params);
+  sched_set(spec);
 }
 
 static void
@@ -247,8 +323,10 @@ static struct {
   { "fork", bench_fork },
   { "exec", bench_exec },
   { "pipe", bench_pipe },
+  { "pipenotrace", bench_pipenotrace },
   { "sbrk", bench_sbrk },
   { "procs", bench_procs },
+  { "switch", bench_switch },
 };
 
 #define NBENCH (sizeof(benchmarks) / sizeof(benchmarks[0]))

@@ -6,7 +6,11 @@
  * new one whenever the shell exits (say, after Ctrl-D). Started as
  * "init autotest [args...]" it runs /usertests with the given arguments
  * instead and powers the machine off with the result: 0 if the tests
- * passed, 1 if not, which becomes QEMU's exit status for scripts.
+ * passed, 1 if not, which becomes QEMU's exit status for scripts. As
+ * "init run PROGRAM [args...]" it does the same with any program (make
+ * gantt runs its workload so, with nothing typed at the console). As
+ * "init run PROGRAM [args...]" it does the same with any program (make
+ * gantt runs its workload so, with nothing typed at the console).
  *
  * The kernel hands every orphaned process to init, so init's wait also
  * reaps processes it never started; those it simply lets go.
@@ -77,26 +81,27 @@ run_shell(void)
   }
 }
 
-/* Runs /usertests with the nargs arguments in args and powers off with
-   its verdict. Returns only if poweroff fails. */
+/* Runs /NAME with the nargs arguments in args and powers off with its
+   verdict: 0 if it exited with 0, else 1. Returns only if poweroff fails. */
 static void
-run_tests(int nargs, char **args)
+run_and_poweroff(char *name, int nargs, char **args)
 {
   char *argv[MAXARG + 1];   /* exec takes MAXARG arguments and a 0 */
+  char path[MAXPATH];
   int i, status;
 
-  if (nargs + 1 > MAXARG) {
-    fprintf(2, "init: too many test arguments\n");
+  if (nargs + 1 > MAXARG || strlen(name) + 2 > sizeof(path)) {
+    fprintf(2, "init: too many arguments\n");
     poweroff(1);
     return;
   }
-  argv[0] = "usertests";
+  argv[0] = name;
   for (i = 0; i < nargs; i++)
     argv[i + 1] = args[i];
   argv[nargs + 1] = 0;
-
-  printf("init: starting usertests\n");
-  status = wait_for(spawn("/usertests", argv));
+  snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : "/", name);
+  printf("init: starting %s\n", name);
+  status = wait_for(spawn(path, argv));
   poweroff(status == 0 ? 0 : 1);
   fprintf(2, "init: poweroff: %s\n", strerror(errno));
 }
@@ -106,7 +111,9 @@ main(int argc, char *argv[])
 {
   open_console();
   if (argc >= 2 && strcmp(argv[1], "autotest") == 0)
-    run_tests(argc - 2, argv + 2);
+    run_and_poweroff("usertests", argc - 2, argv + 2);
+  else if (argc >= 3 && strcmp(argv[1], "run") == 0)
+    run_and_poweroff(argv[2], argc - 3, argv + 3);
   else
     run_shell();
 

@@ -27,6 +27,7 @@
 #include "kernel/ioctl.h"
 #include "kernel/procinfo.h"
 #include "kernel/schedinfo.h"
+#include "kernel/schedtrace.h"
 #include "kernel/signal.h"
 #include "kernel/wait.h"
 #include "user/user.h"
@@ -54,6 +55,9 @@ int setpriority(int pid, int nice); /* nice -20..19; pid 0 is the caller */
 int getpriority(int pid, int *nice);
 int settickets(int tickets);        /* the caller's lottery and stride share */
 int setexpected(int ms);            /* the CPU time the caller expects to need */
+int schedtrace(struct schedevent *buf, int max, uint64 *cursor); /* kernel/schedtrace.h */
+int schedtrace_on(int on);          /* record the trace or not; returns whether it was */
+int sched_yield(void);              /* give up the hart, staying runnable */
 
 /* printf.c: %d %u %x %p %s %c, with flags - and 0 and a width (%-8s, %02d). */
 void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -3578,6 +3578,54 @@ static void test_schedswitch(void)
   }
 }
 
+/* The trace: bad arguments are refused; a reader that falls behind gets
+   one DROPPED event saying how many it missed, then whole events in
+   order, never garbage. */
+static void test_schedtrace(void)
+{
+  static struct schedevent ev[64];
+  uint64 cur = 0;
+
+  EXPECT_ERR(schedtrace(ev, -1, &cur), EINVAL);
+  EXPECT_ERR(schedtrace(ev, 8, (uint64 *)KERNEL_ADDR), EFAULT);
+  EXPECT_ERR(schedtrace(ev, 8, (uint64 *)0), EFAULT);
+  cur = 0;
+  EXPECT_ERR(schedtrace((struct schedevent *)KERNEL_ADDR, 8, &cur), EFAULT);
+
+  uint64 start = SCHED_TRACE_NOW;
+  EXPECT_EQ(schedtrace(ev, 0, &start), 0);
+  EXPECT(start != SCHED_TRACE_NOW && start > 0);
+  /* Each yield is at least an end of turn and a dispatch: overflow the ring. */
+  for (int i = 0; i < TRACE_EVENTS; i++)
+    sched_yield();
+  uint64 c = start;
+  int n = schedtrace(ev, 64, &c);
+  EXPECT(n > 1);
+  if (ev[0].type != SCHED_EV_DROPPED || ev[0].arg <= 0)
+    fail("a reader that fell behind got event type %d (arg %d), not DROPPED", ev[0].type, ev[0].arg);
+  if (ev[1].seq != start + ev[0].arg)
+    fail("after dropping %d events from %d the next is %d", ev[0].arg, (int)start, (int)ev[1].seq);
+  /* Read on to the end: consecutive events, each one whole. */
+  uint64 last = ev[n - 1].seq;
+  for (int i = 2; i < n; i++)
+    EXPECT_EQ(ev[i].seq, ev[i - 1].seq + 1);
+  int total = n;
+  while ((n = schedtrace(ev, 64, &c)) > 0) {
+    for (int i = 0; i < n; i++) {
+      if (ev[i].seq != last + 1)
+        fail("event %d after %d", (int)ev[i].seq, (int)last);
+      if (ev[i].type < SCHED_EV_DISPATCH || ev[i].type > SCHED_EV_BOOST ||
+          ev[i].hart < 0 || ev[i].hart >= NCPU)
+        fail("event %d is garbage: type %d hart %d", (int)ev[i].seq, ev[i].type, ev[i].hart);
+      last = ev[i].seq;
+    }
+    total += n;
+  }
+  EXPECT(n == 0);
+  EXPECT(total <= TRACE_EVENTS + 1);
+  EXPECT_EQ(c, last + 1);
+}
+
 /* ======================================================================
  * The table. One source of truth for names, order and intent.
  * ====================================================================== */
@@ -3711,6 +3759,7 @@ static const struct test tests[] = {
   TEST(schedcalls, "bad policy names and parameters are refused, changing nothing; each policy can be chosen"),
   TEST(nicecalls, "nice, tickets and expected time are range-checked, shown by procinfo, inherited by fork"),
   TEST(schedswitch, "50 processes all finish while the policy changes 100 times"),
+  TEST(schedtrace, "the trace refuses bad arguments; a reader that falls behind is told how many it missed"),
 };
 
 /* Checked by main after the table, in the runner itself. */

@@ -26,6 +26,7 @@
 #include "kernel/sched/entity.h"
 #include "kernel/sched/queue.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sched/trace.h"
 
 #define PERMILLE 1000
 #define ESTIMATE0_MS 10   /* a new process's predicted burst: one rr quantum */
@@ -45,6 +46,21 @@ static const struct sched_policy *current; /* [runq_lock] */
 static struct sched_config config;         /* [runq_lock] current's parameters */
 uint sched_gen;                            /* [runq_lock] */
 int64 sched_alpha = PERMILLE / 2;          /* [runq_lock] */
+
+void sched_lock(void)
+{
+  spin_acquire(&runq_lock);
+}
+
+void sched_unlock(void)
+{
+  spin_release(&runq_lock);
+}
+
+void sched_assert_locked(void)
+{
+  ASSERT_HELD(&runq_lock);
+}
 
 uint64 sched_ms(uint64 ms)
 {
@@ -83,9 +99,7 @@ uint64 sched_remaining(struct proc *p)
 
 void sched_note(int event, struct proc *p, int64 arg)
 {
-  (void)event;
-  (void)p;
-  (void)arg;
+  trace_event(event, p, arg);
 }
 
 static const struct sched_policy *find_policy(const char *name, int len)
@@ -116,6 +130,7 @@ static void switch_to(const struct sched_policy *pol, const struct sched_config 
   struct proc *p;
   while ((p = fifo_pop(&moving)) != 0)
     current->enqueue(p, JOIN_MOVE);
+  trace_event(SCHED_EV_SWITCH, 0, sched_gen);
 }
 
 void sched_init(const char *bootargs)
@@ -156,6 +171,8 @@ void sched_enqueue(struct proc *p, enum sched_join why)
   p->sched.queued = 1;
   p->sched.runnable_since = r_time();
   current->enqueue(p, why);
+  if (why == JOIN_NEW || why == JOIN_WAKE)
+    trace_event(SCHED_EV_WAKE, p, why);
   spin_release(&runq_lock);
 }
 
@@ -192,6 +209,7 @@ uint64 sched_dispatch(struct proc *p)
   if (p->sched.first_run == 0)
     p->sched.first_run = now;
   uint64 slice = current->slice(p);
+  trace_event(SCHED_EV_DISPATCH, p, current->level ? current->level(p) : -1);
   spin_release(&runq_lock);
   return slice;
 }
@@ -209,6 +227,8 @@ void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
     se->burst = 0;
   }
   current->charge(p, ran, how);
+  trace_event(how == LEFT_PREEMPTED ? SCHED_EV_PREEMPT : how == LEFT_EXITED ? SCHED_EV_EXIT : SCHED_EV_BLOCK,
+              p, clock_to_us(ran));
   spin_release(&runq_lock);
 }
 
@@ -356,7 +376,6 @@ int sched_set(const char *spec)
   spin_acquire(&runq_lock);
   switch_to(pol, &cfg);
   spin_release(&runq_lock);
-  sched_note(0, 0, 0);
   return 0;
 }
 

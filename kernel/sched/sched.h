@@ -20,6 +20,11 @@
 
 struct proc;
 
+/* runq_lock, for the trace (kernel/sched/trace.c), whose ring it guards. */
+void sched_lock(void);
+void sched_unlock(void);
+void sched_assert_locked(void);
+
 /* At boot: the policy named by "sched=NAME" in the kernel command line
    (bootargs), else rr. */
 void sched_init(const char *bootargs);

@@ -10,6 +10,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sysarg.h"
 #include "kernel/sched/sched.h"
+#include "kernel/sched/trace.h"
 
 #define EXPECTED_MAX_MS (1000L * 1000 * 1000)  /* a declared CPU time: at most 11 days */
 
@@ -34,6 +35,27 @@ int64 sys_sched_info(void)
   if (r < 0)
     return r;
   return uaccess_copyout(1, argaddr(1), &si, sizeof(si));
+}
+
+/* schedtrace(buf, max, &cursor): the scheduling trace (kernel/schedtrace.h). */
+int64 sys_schedtrace(void)
+{
+  return trace_read(argaddr(0), argint(1), argaddr(2));
+}
+
+/* schedtrace_on(on): record the trace (1, the default) or not (0); returns
+   whether it was on. For measuring what the trace costs. */
+int64 sys_schedtrace_on(void)
+{
+  return trace_enable(argint(0));
+}
+
+/* sched_yield(): give up the hart; the caller stays runnable, and the
+   policy decides where it goes (the tail, in rr). Returns 0. */
+int64 sys_sched_yield(void)
+{
+  proc_yield();
+  return 0;
 }
 
 /* settickets(n): the caller's share for lottery and stride (1 ..
