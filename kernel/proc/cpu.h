@@ -15,6 +15,7 @@
 
 #include "kernel/types.h"
 #include "kernel/param.h"
+#include "kernel/riscv/csr.h"
 #include "kernel/riscv/trap.h"
 
 struct proc;
@@ -39,7 +40,16 @@ struct cpu {
 
 extern struct cpu cpus[NCPU];
 
-struct cpu *mycpu(void); /* with interrupts off, or the answer may be stale */
-int cpuid(void);         /* this hart's index in cpus[] (its hart id) */
+/* With interrupts off, or the answer may be stale. */
+static inline struct cpu *mycpu(void)
+{
+  return (struct cpu *)r_tp();
+}
+
+/* This hart's id, its index in cpus[]; with interrupts off. */
+static inline int cpuid(void)
+{
+  return (int)mycpu()->hartid;
+}
 
 #endif

@@ -37,16 +37,6 @@ struct cpu cpus[NCPU];
    atomic operations. */
 static volatile uint64 idle_harts;
 
-struct cpu *mycpu(void)
-{
-  return (struct cpu *)r_tp();
-}
-
-int cpuid(void)
-{
-  return mycpu() - cpus;
-}
-
 /* Wake one idle hart other than this one, if there is any. Its bit is
    claimed first, so that several processes made runnable at once wake
    as many harts rather than all signalling the same one. Returns whether
