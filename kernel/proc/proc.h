@@ -98,7 +98,7 @@ struct proc {
   struct context context; /* [o] swtch() here to run the process */
   struct file *ofile[NOFILE]; /* [o] open files */
   struct inode *cwd;      /* [o] current directory */
-  char name[PROC_NAME_LEN]; /* [o] for debugging: the program's name */
+  _Alignas(8) char name[PROC_NAME_LEN]; /* [o] the program's name (word-aligned for the trace) */
 };
 
 struct proc *myproc(void); /* the process running on this hart, or 0 */

@@ -99,6 +99,7 @@ uint64 sched_remaining(struct proc *p)
 
 void sched_note(int event, struct proc *p, int64 arg)
 {
+  sched_assert_locked(); /* the switchboard's own events are recorded under it by construction */
   trace_event(event, p, arg);
 }
 
