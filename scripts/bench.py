@@ -27,6 +27,7 @@ from grade.console import PROMPT, Console          # noqa: E402  (after the path
 from grade.runner import SNAPSHOT_ARGS, qemu_command   # noqa: E402
 
 LINE = re.compile(r"^bench (\S+) (\d+\.\d+) (\S+)\s+(.*?)(?: \(\d+ times\))?$", re.M)
+SKIPPED = re.compile(r"^bench skipped (.*?)\r?$", re.M)
 BOOT_TIMEOUT = 120
 BENCH_TIMEOUT = 600
 
@@ -44,7 +45,7 @@ def one_run(n, cpus, raw):
     figures = {m[1]: (float(m[2]), m[3], m[4]) for m in LINE.finditer(out)}
     if not figures:
         raise SystemExit(f"bench printed no figures in run {n}; see {log}:\n{out}")
-    return figures, boot
+    return figures, boot, SKIPPED.findall(out)
 
 
 def fmt(value, unit):
@@ -82,6 +83,8 @@ def main():
         spread = (max(values) - min(values)) / med * 100 if med else 0.0
         print(f"{label:{width}}  {fmt(med, unit):>10}  {fmt(min(values), unit):>10}  "
               f"{fmt(max(values), unit):>10}  {unit:5}  {spread:5.1f}%")
+    for line in runs[0][2]:
+        print(f"skipped: {line}")
 
 
 if __name__ == "__main__":
