@@ -19,11 +19,13 @@
 
 #define SCHED_NAME_LEN   16
 #define SCHED_TEXT_LEN  128
+#define SCHED_RANGES_LEN 256
 
 struct schedinfo {
   char name[SCHED_NAME_LEN];    /* rr, fcfs, sjf, stcf, prio, mlfq, lottery, stride */
   char params[SCHED_TEXT_LEN];  /* "quantum=10ms", as sched_set takes them */
   char about[SCHED_TEXT_LEN];   /* one line on what it does */
+  char ranges[SCHED_RANGES_LEN]; /* what each parameter takes: "quantum=1..1000ms" */
   int current;                  /* is it the policy in use? */
   int pad;
 };

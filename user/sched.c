@@ -4,11 +4,13 @@
  *   $ sched                      the policy in use and its parameters
  *   policy: rr quantum=10ms
  *   $ sched -l                   every policy, its parameters' defaults
+ *   $ sched -r                   every policy, what its parameters take
  *   $ sched mlfq boost=500       switch (parameters not given: defaults)
  *   policy: mlfq levels=3 quantum=10,20,40ms allot=10,20,40ms boost=500ms
  *
  * Naming the policy in use changes only the parameters given. A name or
- * value the kernel does not take prints the usage and changes nothing
+ * value the kernel does not take prints which (no such policy, or what
+ * the policy's parameters take) and the usage, and changes nothing
  * (exit status 1).
  */
 #include "kernel/types.h"
@@ -20,6 +22,7 @@ usage(void)
 {
   fprintf(2, "usage: sched               show the policy in use\n"
              "       sched -l            list the policies and their defaults\n"
+             "       sched -r            list what each parameter takes\n"
              "       sched NAME [P=V...] switch to policy NAME (sched -l lists them)\n");
 }
 
@@ -37,14 +40,14 @@ show_current(void)
 }
 
 static int
-list(void)
+list(int ranges)
 {
   struct schedinfo si;
 
   for (int i = 0; sched_info(i, &si) == 0; i++) {
     printf("%c %-8s %s\n", si.current ? '*' : ' ', si.name, si.about);
     if (si.params[0])
-      printf("           %s\n", si.params);
+      printf("           %s\n", ranges ? si.ranges : si.params);
   }
   return 0;
 }
@@ -58,7 +61,9 @@ main(int argc, char *argv[])
   if (argc == 1)
     return show_current();
   if (argc == 2 && strcmp(argv[1], "-l") == 0)
-    return list();
+    return list(0);
+  if (argc == 2 && strcmp(argv[1], "-r") == 0)
+    return list(1);
   if (argv[1][0] == '-') {
     usage();
     return 1;
@@ -77,8 +82,10 @@ main(int argc, char *argv[])
     n += len;
   }
   if (sched_set(spec) < 0) {
-    fprintf(2, "sched: %s: %s\n", spec,
-            errno == EINVAL ? "no such policy, parameter or value" : strerror(errno));
+    if (errno == EINVAL)
+      sched_explain("sched", spec);
+    else
+      fprintf(2, "sched: %s: %s\n", spec, strerror(errno));
     usage();
     return 1;
   }

@@ -314,8 +314,10 @@ main(int argc, char *argv[])
       snprintf(spec + n, sizeof spec - n, " quantum=%s", quantum);
     }
     if (sched_set(spec) < 0) {
-      fprintf(2, "schedtest: sched_set(\"%s\"): %s\n", spec,
-              errno == EINVAL ? "no such policy, parameter or value" : strerror(errno));
+      if (errno == EINVAL)
+        sched_explain("schedtest", spec);
+      else
+        fprintf(2, "schedtest: sched_set(\"%s\"): %s\n", spec, strerror(errno));
       exit(1);
     }
   }

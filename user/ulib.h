@@ -90,4 +90,9 @@ int execvp(const char *file, char **argv); /* exec, trying / too, as sh does */
    and exit(1): how time, nice and tickets run their command. */
 void exec_or_exit(const char *who, char **argv) __attribute__((noreturn));
 
+/* sched.c: for programs that switch policies. */
+/* Why sched_set(spec) failed, on stderr as "WHO: ...": no such policy, or
+   what the policy's parameters take. */
+void sched_explain(const char *who, const char *spec);
+
 #endif

@@ -70,15 +70,25 @@ def back_to_policy(t, s):
 
 
 def bad_policy(t, s):
-    """A bad policy or parameter: a message, no jobs run, nothing changed."""
+    """A bad policy or parameter: a message saying which, no jobs run, nothing changed."""
     before = policy(s.sh)
-    for args in ["-p nosuch -l 10", "-p rr,quantum=0 -l 10", "-p rr,bogus=1 -l 10"]:
+    cases = {
+        "-p nosuch -l 10": "schedtest: nosuch: no such policy",
+        "-p rr,quantum=0 -l 10": "rr takes: quantum=1..1000ms",
+        "-p rr,bogus=1 -l 10": "rr takes: quantum=1..1000ms",
+        "-p fcfs,quantum=5 -l 10": "fcfs takes no parameters",
+        "-p mlfq,quantum=5,10 -l 10": "one value for every level, or one per level",
+    }
+    for args, why in cases.items():
         out = s.sh.run(f"schedtest {args}")
-        assert "no such policy, parameter or value" in out and "Final statistics" not in out, \
-            f"schedtest {args}: {out!r}"
+        assert why in out and "Final statistics" not in out, f"schedtest {args}: {out!r}"
     assert policy(s.sh) == before, f"the policy changed to {policy(s.sh)!r}"
     out = s.sh.run("sched nosuch")
-    assert "usage: sched" in out, f"sched nosuch: {out!r}"
+    assert "sched: nosuch: no such policy" in out and "usage: sched" in out, f"sched nosuch: {out!r}"
+    out = s.sh.run("sched -r")
+    assert "levels=1..8 quantum=1..1000ms (1-8 values)" in out and "alpha=0.0..1.0" in out, \
+        f"sched -r: {out!r}"
+    assert policy(s.sh) == before, f"the policy changed to {policy(s.sh)!r}"
 
 
 def sjf_by_length(t, s):

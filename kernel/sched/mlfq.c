@@ -167,6 +167,7 @@ const struct sched_policy policy_mlfq = {
   .params = params,
   .nparams = sizeof(params) / sizeof(params[0]),
   .defaults = &defaults,
+  .rules = "quantum and allot: one value for every level, or one per level",
   .start = mlfq_start,
   .enqueue = mlfq_enqueue,
   .dequeue = mlfq_dequeue,

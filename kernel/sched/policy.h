@@ -87,6 +87,7 @@ struct sched_policy {
   const struct sched_param *params;
   int nparams;
   const struct sched_config *defaults;  /* the parameters at boot */
+  const char *rules;                    /* what check() demands beyond ranges; may be 0 */
 
   void (*start)(const struct sched_config *cfg);
   void (*enqueue)(struct proc *p, enum sched_join why);
@@ -96,7 +97,7 @@ struct sched_policy {
   void (*charge)(struct proc *p, uint64 ran, enum sched_left how);
   int (*preempts)(struct proc *p, struct proc *running); /* may be 0 */
   void (*tick)(uint64 now);                              /* may be 0 */
-  int (*check)(const struct sched_config *cfg);          /* may be 0 */
+  int (*check)(const struct sched_config *cfg);          /* may be 0; see rules */
   int (*level)(struct proc *p);  /* p's queue, for ps; may be 0 (then -1) */
 };
 

@@ -406,6 +406,26 @@ static void append_number(char *buf, int size, int64 v)
   append(buf, size, out);
 }
 
+/* One value of pp, as kept, in the way sched_set takes it (0.5 for 500
+   thousandths). */
+static void append_value(char *buf, int size, const struct sched_param *pp, int64 v)
+{
+  if (pp->scale == 1) {
+    append_number(buf, size, v);
+    return;
+  }
+  append_number(buf, size, v / pp->scale);
+  append(buf, size, ".");
+  /* the fraction's digits, without trailing zeros */
+  int64 frac = v % pp->scale, digit = pp->scale / 10;
+  do {
+    char d[2] = { '0' + frac / digit, 0 };
+    append(buf, size, d);
+    frac %= digit;
+    digit /= 10;
+  } while (frac > 0 && digit > 0);
+}
+
 /* cfg as "name=v[,v]unit ..." into buf. */
 static void format_params(const struct sched_policy *pol, const struct sched_config *cfg,
                           char *buf, int size)
@@ -420,23 +440,35 @@ static void format_params(const struct sched_policy *pol, const struct sched_con
     for (int k = 0; k < cfg->count[i]; k++) {
       if (k > 0)
         append(buf, size, ",");
-      int64 v = cfg->value[i][k];
-      if (pp->scale > 1) {
-        append_number(buf, size, v / pp->scale);
-        append(buf, size, ".");
-        /* the fraction's digits, without trailing zeros */
-        int64 frac = v % pp->scale, digit = pp->scale / 10;
-        do {
-          char d[2] = { '0' + frac / digit, 0 };
-          append(buf, size, d);
-          frac %= digit;
-          digit /= 10;
-        } while (frac > 0 && digit > 0);
-      } else {
-        append_number(buf, size, v);
-      }
+      append_value(buf, size, pp, cfg->value[i][k]);
     }
     append(buf, size, pp->unit);
+  }
+}
+
+/* What each parameter takes, as "name=min..maxunit [(1-N values)] ...". */
+static void format_ranges(const struct sched_policy *pol, char *buf, int size)
+{
+  buf[0] = '\0';
+  for (int i = 0; i < pol->nparams; i++) {
+    const struct sched_param *pp = &pol->params[i];
+    if (i > 0)
+      append(buf, size, " ");
+    append(buf, size, pp->name);
+    append(buf, size, "=");
+    append_value(buf, size, pp, pp->min);
+    append(buf, size, "..");
+    append_value(buf, size, pp, pp->max);
+    append(buf, size, pp->unit);
+    if (pp->maxvalues > 1) {
+      append(buf, size, " (1-");
+      append_number(buf, size, pp->maxvalues);
+      append(buf, size, " values)");
+    }
+  }
+  if (pol->rules) {
+    append(buf, size, "; ");
+    append(buf, size, pol->rules);
   }
 }
 
@@ -451,6 +483,7 @@ int sched_info(int index, struct schedinfo *si)
   safestrcpy(si->name, pol->name, sizeof(si->name));
   safestrcpy(si->about, pol->about, sizeof(si->about));
   format_params(pol, si->current ? &config : pol->defaults, si->params, sizeof(si->params));
+  format_ranges(pol, si->ranges, sizeof(si->ranges));
   spin_release(&runq_lock);
   return 0;
 }
