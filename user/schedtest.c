@@ -33,13 +33,13 @@
  * runnable but not running (the kernel counts it). Each job declares its
  * length (setexpected) for sjf and stcf.
  *
- * How jobs arrive: every job is forked first and goes to sleep until the
- * clock tick of its arrival (the start is a few ticks ahead, so that all
- * are asleep by then); the kernel wakes each at its tick whatever else is
- * running, and those that arrive together in job order. Arrivals thus
- * have the tick's resolution (10 ms). A job measures its CPU time from
- * the kernel's accounting, and may overrun its length by a fraction of a
- * millisecond.
+ * How jobs arrive: every job is forked first and goes to sleep
+ * (usleep_until) until the microsecond of its arrival (the start is a few ticks ahead,
+ * so that all are asleep by then); the kernel wakes each at its time
+ * whatever else is running, and those that arrive together in job order.
+ * I/O is a usleep of the time given, to the microsecond as well. A job
+ * measures its CPU time from the kernel's accounting, and may overrun
+ * its length by a fraction of a millisecond.
  */
 #include "kernel/types.h"
 #include "kernel/errno.h"
@@ -48,9 +48,10 @@
 #include "user/ulib.h"
 
 #define MAXJOBS    16
-#define LEAD_TICKS 3         /* start this many ticks after the last job is asleep */
+#define LEAD_US    30000     /* start this long after the last job is asleep */
+#define LEAD_US_PER_JOB 10000 /* and this much more per job, to get them asleep */
+#define POLL_US    200       /* how often the parent looks whether a job sleeps */
 #define US_PER_MS  1000
-#define MS_PER_TICK (1000 / TICK_HZ)
 #define CHUNK_US   200       /* CPU burned between two looks at the account */
 #define TIMEBASE_PER_US 10   /* r_time() runs at 10 MHz on QEMU's virt machine */
 
@@ -188,8 +189,8 @@ burn(void)
     ;
 }
 
-/* A job: sleep until its arrival tick, then use its CPU time (with its
-   I/O), and report. start_fd gives the start tick, once every job is
+/* A job: sleep until its arrival, then use its CPU time (with its I/O),
+   and report. start_fd gives the start (uptime_us), once every job is
    forked. */
 static void
 run_job(int i, int start_fd, int result_fd)
@@ -205,12 +206,11 @@ run_job(int i, int start_fd, int result_fd)
     fprintf(2, "schedtest: job %d: nice %d: %s\n", i, j->nice, strerror(errno));
   if (read(start_fd, &start, sizeof(start)) != sizeof(start))
     exit(1);
-  int at = start + (j->arrival_ms + MS_PER_TICK - 1) / MS_PER_TICK;
-  int now = uptime();
+  uint64 at = start + (uint64)j->arrival_ms * US_PER_MS, now = uptime_us();
   if (at <= now)
     fprintf(2, "schedtest: job %d got going after its arrival; its times are off\n", i);
   else
-    pause(at - now);
+    usleep_until(at); /* all that arrive at one time wake in job order */
 
   struct procinfo pi = self();
   memset(&r, 0, sizeof(r));
@@ -227,7 +227,7 @@ run_job(int i, int start_fd, int result_fd)
     if (cpu - cpu0 >= need)
       break;
     if (j->io_every_ms > 0 && cpu - last_io >= (uint64)j->io_every_ms * US_PER_MS) {
-      pause((j->io_ms + MS_PER_TICK - 1) / MS_PER_TICK);
+      usleep((uint64)j->io_ms * US_PER_MS);
       last_io = cpu;
       continue;
     }
@@ -345,17 +345,17 @@ main(int argc, char *argv[])
       run_job(i, release[0], done[1]);
     }
   }
-  /* Once all wait for it, hand out the start tick, in job order, and
+  /* Once all wait for it, hand out the start time, in job order, and
      let each go to sleep before the next is told: jobs that arrive
      together then wake in job order. */
   close(release[0]);
   close(done[1]);
-  uint64 start = uptime() + LEAD_TICKS + njobs;
+  uint64 start = uptime_us() + LEAD_US + (uint64)njobs * LEAD_US_PER_JOB;
   for (int i = 0; i < njobs; i++) {
     struct procinfo pi;
     write(release[1], &start, sizeof(start));
     while (procinfo(pids[i], &pi, 1) == 1 && pi.state != SLEEPING)
-      pause(1);
+      usleep(POLL_US);
   }
 
   for (int k = 0; k < njobs; k++) {

@@ -39,6 +39,8 @@
 int poweroff(int code);   /* turn the machine off; QEMU exits with code */
 int freemem(void);        /* number of free physical pages */
 uint64 uptime_us(void);   /* microseconds since boot (fine-grained clock) */
+int usleep(uint64 us);    /* sleep us microseconds (not rounded to ticks) */
+int usleep_until(uint64 t); /* sleep until uptime_us() reaches t */
 int waitpid(int pid, int *status, int options); /* kernel/wait.h */
 int waitstat(int pid, int *status, int options, struct waitinfo *info); /* waitpid + the child's times */
 int sigsend(int pid, int sig);      /* pid > 0, 0 (own group), < -1 (group -pid) */

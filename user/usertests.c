@@ -2931,6 +2931,117 @@ static void test_stopsleep(void)
     fail("resumed sleeper status %x, want exit 7", st);
 }
 
+/* usleep sleeps at least what it was asked, and to the microsecond, not
+   to the tick: a sleep of 3 ms is over well before the next two ticks. */
+static void test_usleep(void)
+{
+  uint64 took[15];
+  EXPECT_EQ(usleep(0), 0);
+  EXPECT_ERR(usleep(~0UL), EINVAL);
+  for (int i = 0; i < 15; i++) {
+    uint64 t0 = uptime_us();
+    EXPECT_EQ(usleep(3000), 0);
+    took[i] = uptime_us() - t0;
+    if (took[i] < 3000)
+      fail("usleep(3000) returned after %d us", (int)took[i]);
+  }
+  /* the median, by counting: rounding to ticks would make it 10 ms or more */
+  int under = 0;
+  for (int i = 0; i < 15; i++)
+    under += took[i] < 8000;
+  if (under < 8)
+    fail("usleep(3000) took 8 ms or more in %d of 15 sleeps: rounded to ticks?", 15 - under);
+
+  /* usleep_until: a time gone by returns at once, one too far is refused,
+     and sleepers until one moment become runnable in the order they went
+     to sleep (on several harts they may then run in any order). */
+  EXPECT_EQ(usleep_until(0), 0);
+  EXPECT_ERR(usleep_until(~0UL), EINVAL);
+  enum { KIDS = 5 };
+  int order[2], pids[KIDS];
+  if (pipe(order) < 0)
+    fail("pipe failed");
+  uint64 at = uptime_us() + 200000;
+  for (int k = 0; k < KIDS; k++) {
+    pids[k] = fork();
+    if (pids[k] == 0) {
+      close(order[0]);
+      uint64 report[2] = { k, 0 };
+      if (usleep_until(at) == 0 && uptime_us() >= at)
+        report[1] = info_of(getpid()).ready_us;
+      write(order[1], report, sizeof(report));
+      exit(0);
+    }
+    while (info_of(pids[k]).state != SLEEPING) /* asleep in usleep_until */
+      usleep(100);
+  }
+  close(order[1]);
+  uint64 ready[KIDS] = { 0 }, report[2];
+  for (int n = 0; n < KIDS; n++) {
+    if (read(order[0], report, sizeof(report)) != sizeof(report) || report[0] >= KIDS)
+      fail("a sleeper did not report");
+    if (report[1] == 0)
+      fail("sleeper %d: usleep_until returned early or failed", (int)report[0]);
+    ready[report[0]] = report[1];
+  }
+  close(order[0]);
+  for (int k = 0; k < KIDS; k++)
+    wait(0);
+  for (int k = 1; k < KIDS; k++)
+    if (ready[k] < ready[k - 1])
+      fail("sleeper %d became runnable at %d us, before sleeper %d at %d us", k,
+           (int)(ready[k] - at), k - 1, (int)(ready[k - 1] - at));
+}
+
+/* Sleepers of many lengths on every hart, some of them interrupted: each
+   wakes no earlier than its time, and none is left asleep (the kernel
+   arms some hart for the earliest sleeper, whoever leaves first). */
+static void test_usleepmany(void)
+{
+  enum { KIDS = 8, ROUNDS = 10 };
+  int pids[KIDS];
+  for (int k = 0; k < KIDS; k++) {
+    pids[k] = fork();
+    if (pids[k] < 0)
+      fail("fork failed");
+    if (pids[k] == 0) {
+      for (int r = 0; r < ROUNDS; r++) {
+        uint64 want = 500 + 700 * ((k * 3 + r) % KIDS), t0 = uptime_us();
+        if (usleep(want) < 0 || uptime_us() - t0 < want)
+          exit(1);
+      }
+      exit(0);
+    }
+  }
+  /* A long sleeper that is killed early, and one stopped and continued,
+     which sleeps only what was left. */
+  int victim = fork();
+  if (victim == 0) {
+    usleep(100000000);
+    exit(9);
+  }
+  int stopped = fork();
+  if (stopped == 0) {
+    uint64 t0 = uptime_us();
+    int r = usleep(200000);
+    exit(r == 0 && uptime_us() - t0 >= 200000 ? 0 : 1);
+  }
+  sleep(3);
+  kill(victim);
+  suspend(stopped);
+  expect_stopped(stopped, SIGSTOP);
+  sleep(5);
+  resume(stopped);
+  int st;
+  for (int k = 0; k < KIDS; k++)
+    if (waitpid(pids[k], &st, 0) != pids[k] || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+      fail("sleeper %d woke early or failed (status %x)", k, st);
+  if (waitpid(victim, &st, 0) != victim || WIFEXITED(st))
+    fail("a killed usleep() did not end by the kill (status %x)", st);
+  if (waitpid(stopped, &st, 0) != stopped || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    fail("a stopped and continued usleep() slept short or failed (status %x)", st);
+}
+
 /* A process blocked on a pipe stops, and reads its data once resumed. */
 static void test_stoppipe(void)
 {
@@ -3740,6 +3851,8 @@ static const struct test tests[] = {
   /* Process API: suspend/resume, waitpid, signals, groups, status */
   TEST(stopspin, "a suspended spinner is stopped, gets no CPU time and is not scheduled until resumed"),
   TEST(stopsleep, "a process asleep in sleep() stops at once and finishes its sleep after resume"),
+  TEST(usleep, "usleep sleeps at least the time asked, to the microsecond not the tick; usleep_until keeps order"),
+  TEST(usleepmany, "sleepers of many lengths on every hart all wake on time; killed and stopped ones too"),
   TEST(stoppipe, "a process blocked on a pipe stops, ignores data while stopped, reads it after resume"),
   TEST(stoppipewrite, "a writer stopped on a full pipe and continued writes each byte once"),
   TEST(stoprace, "a stop that arrives just as a reader goes back to sleep on a pipe still stops it"),

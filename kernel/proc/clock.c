@@ -1,6 +1,6 @@
 /*
- * clock.c: ticks since boot, sleeping for a number of ticks, and time in
- * microseconds (kernel/proc/clock.h).
+ * clock.c: ticks since boot, sleeping for a number of ticks or of
+ * microseconds, and time in microseconds (kernel/proc/clock.h).
  *
  * A process in sleep() waits on its own entry in `sleepers`, a list kept
  * in deadline order; each tick wakes exactly the entries whose deadline
@@ -9,7 +9,16 @@
  * time, and processes whose sleeps end together become runnable in the
  * order they began.
  *
- * Locks: tick_lock guards `ticks` and the list; it is the lock sleepers
+ * usleep() sleepers are on a second list, `timed`, in the same order,
+ * with deadlines in time CSR units. They do not wait for a tick: the
+ * list's first deadline is always armed on some hart's timer
+ * (timer_set_wake). The hart that puts a sleeper first arms its own; a
+ * hart whose wake-up fires wakes every sleeper that is due and arms
+ * itself for the new first one. A first sleeper that leaves early (a
+ * signal) leaves its hart armed for a moment when nothing is due: that
+ * hart then just arms for the new first deadline, later.
+ *
+ * Locks: tick_lock guards `ticks` and both lists; it is the lock sleepers
  * sleep with. Inserting is linear in the number of sleepers, waking
  * constant per sleeper woken.
  */
@@ -18,12 +27,13 @@
 #include "kernel/proc/sleep.h"
 #include "kernel/sched/sched.h"
 #include "kernel/riscv/csr.h"
+#include "kernel/riscv/timer.h"
 
 #define US_PER_SEC 1000000
 
 /* One sleeping process, on its own kernel stack. */
 struct sleeper {
-  uint64 deadline;         /* the tick it waits for */
+  uint64 deadline;         /* the tick it waits for (timed: the time CSR value) */
   struct sleeper *next;    /* [tick_lock] */
   int listed;              /* [tick_lock] on the list? */
 };
@@ -31,6 +41,7 @@ struct sleeper {
 static struct spinlock tick_lock;
 static uint64 ticks;              /* [tick_lock] */
 static struct sleeper *sleepers;  /* [tick_lock] by deadline, earliest first */
+static struct sleeper *timed;     /* [tick_lock] usleep()'s, the same way */
 static uint64 timebase_hz;        /* [I] time CSR units per second */
 
 void clock_init(uint64 timebase)
@@ -39,10 +50,10 @@ void clock_init(uint64 timebase)
   timebase_hz = timebase;
 }
 
-/* Put s on the list after every entry due no later. tick_lock held. */
-static void list_sleeper(struct sleeper *s)
+/* Put s on *list after every entry due no later. tick_lock held. */
+static void list_sleeper(struct sleeper **list, struct sleeper *s)
 {
-  struct sleeper **pp = &sleepers;
+  struct sleeper **pp = list;
   while (*pp && (*pp)->deadline <= s->deadline)
     pp = &(*pp)->next;
   s->next = *pp;
@@ -50,9 +61,9 @@ static void list_sleeper(struct sleeper *s)
   s->listed = 1;
 }
 
-static void unlist_sleeper(struct sleeper *s)
+static void unlist_sleeper(struct sleeper **list, struct sleeper *s)
 {
-  for (struct sleeper **pp = &sleepers; *pp; pp = &(*pp)->next) {
+  for (struct sleeper **pp = list; *pp; pp = &(*pp)->next) {
     if (*pp == s) {
       *pp = s->next;
       s->listed = 0;
@@ -61,17 +72,40 @@ static void unlist_sleeper(struct sleeper *s)
   }
 }
 
+/* Wake the sleepers at the front of *list whose deadline is no later
+   than now, in order. tick_lock held. */
+static void wake_due(struct sleeper **list, uint64 now)
+{
+  while (*list && (*list)->deadline <= now) {
+    struct sleeper *s = *list;
+    *list = s->next;
+    s->listed = 0;
+    proc_wakeup(s);
+  }
+}
+
+/* Wake the usleep()ers that are due, and arm this hart for the first
+   still asleep. tick_lock held, interrupts off. */
+static void wake_timed(void)
+{
+  wake_due(&timed, r_time());
+  if (timed)
+    timer_set_wake(timed->deadline);
+}
+
 void clock_tick(void)
 {
   sched_tick();
   spin_acquire(&tick_lock);
   ticks++;
-  while (sleepers && sleepers->deadline <= ticks) {
-    struct sleeper *s = sleepers;
-    sleepers = s->next;
-    s->listed = 0;
-    proc_wakeup(s);
-  }
+  wake_due(&sleepers, ticks);
+  spin_release(&tick_lock);
+}
+
+void clock_wake(void)
+{
+  spin_acquire(&tick_lock);
+  wake_timed();
   spin_release(&tick_lock);
 }
 
@@ -106,18 +140,48 @@ int clock_sleep(uint64 nticks, uint64 *left)
   me.listed = 0;
   while (ticks < me.deadline) {
     if (!me.listed)
-      list_sleeper(&me);
+      list_sleeper(&sleepers, &me);
     int intr = proc_sleep_intr(&me, &tick_lock);
     if (intr) {
       if (me.listed)
-        unlist_sleeper(&me);
+        unlist_sleeper(&sleepers, &me);
       *left = me.deadline - ticks;
       spin_release(&tick_lock);
       return intr;
     }
   }
   if (me.listed)
-    unlist_sleeper(&me);
+    unlist_sleeper(&sleepers, &me);
+  spin_release(&tick_lock);
+  *left = 0;
+  return 0;
+}
+
+int clock_sleep_until(uint64 when, uint64 *left)
+{
+  struct sleeper me;
+  spin_acquire(&tick_lock);
+  me.deadline = when;
+  me.listed = 0;
+  uint64 now;
+  while ((now = r_time()) < me.deadline) {
+    if (!me.listed) {
+      list_sleeper(&timed, &me);
+      if (timed == &me)
+        timer_set_wake(me.deadline);
+    }
+    int intr = proc_sleep_intr(&me, &tick_lock);
+    if (intr) {
+      if (me.listed)
+        unlist_sleeper(&timed, &me);
+      now = r_time();
+      *left = now < me.deadline ? clock_to_us(me.deadline - now) : 0;
+      spin_release(&tick_lock);
+      return intr;
+    }
+  }
+  if (me.listed)
+    unlist_sleeper(&timed, &me);
   spin_release(&tick_lock);
   *left = 0;
   return 0;

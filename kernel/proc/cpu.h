@@ -32,10 +32,14 @@ struct cpu {
   /* The timer's deadlines (kernel/riscv/timer.c), in time CSR units. */
   uint64 next_tick;       /* [c] when the next tick is due (tick hart), or never */
   uint64 slice_end;       /* [c] when the running process's slice ends, or never */
+  uint64 wake_at;         /* [c] when a usleep() sleeper is due (clock.c), or never */
   uint64 armed_for;       /* [c] what the compare register holds, 0 if spent */
   /* Set by any hart, cleared by this one: give up the hart at the next
      chance, a more deserving process is waiting (sched_preempts). */
   volatile int resched;
+  /* The hart is in its scheduler and will pick next: one process made
+     runnable meanwhile needs no other hart (proc_make_runnable). */
+  int picks_next;         /* [c] */
 };
 
 extern struct cpu cpus[NCPU];

@@ -127,5 +127,8 @@ void proc_userinit(void);
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
 void proc_yield(void);
+/* Ask every hart running a process to give it up at once (the policy
+   has just changed every process's standing, as mlfq's boost does). */
+void proc_preempt_running(void);
 
 #endif

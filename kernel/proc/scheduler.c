@@ -78,12 +78,36 @@ static void preempt_for(struct proc *p)
   }
 }
 
+/* Is this hart between processes and not yet counted on to take one
+   that just became runnable? Then count on it: it picks as soon as the
+   interrupt it is in returns. */
+static int this_hart_takes_it(void)
+{
+  struct cpu *c = mycpu();
+  if (c->proc != 0 || c->picks_next)
+    return 0;
+  c->picks_next = 1;
+  return 1;
+}
+
+void proc_preempt_running(void)
+{
+  for (int h = 0; h < NCPU; h++) {
+    struct cpu *c = &cpus[h];
+    if (!c->started || c->proc == 0 || c->resched)
+      continue;
+    c->resched = 1;
+    if (c != mycpu())
+      hart_send_ipi(c->hartid);
+  }
+}
+
 void proc_make_runnable(struct proc *p, enum sched_join why)
 {
   ASSERT_HELD(&p->lock);
   p->state = RUNNABLE;
   sched_enqueue(p, why);
-  if (!wake_idle_hart())
+  if (!this_hart_takes_it() && !wake_idle_hart())
     preempt_for(p);
 }
 
@@ -171,6 +195,7 @@ void scheduler(void)
   uint64 hartbit = 1UL << c->hartid;
   for (;;) {
     intr_off();
+    c->picks_next = 0;
     struct proc *p = sched_pick();
     if (p == 0) {
       timer_set_slice(0); /* nothing runs: no slice to end */

@@ -13,6 +13,7 @@
 #include "kernel/proc/status.h"
 #include "kernel/signal.h"
 #include "kernel/proc/sysarg.h"
+#include "kernel/riscv/csr.h"
 #include "kernel/wait.h"
 
 int64 sys_fork(void)
@@ -139,6 +140,32 @@ int64 sys_sleep(void)
   if (r == -ERESTART)
     myproc()->trapframe->a0 = left; /* the restart sleeps only what is left */
   return r;
+}
+
+#define USLEEP_MAX 1000000000000UL /* about 11.6 days, in microseconds */
+
+/* usleep(us): sleep us microseconds, to the microsecond, not the tick. */
+int64 sys_usleep(void)
+{
+  uint64 us = argaddr(0);
+  if (us > USLEEP_MAX)
+    return -EINVAL;
+  uint64 left;
+  int r = clock_sleep_until(r_time() + clock_from_us(us), &left);
+  if (r == -ERESTART)
+    myproc()->trapframe->a0 = left; /* the restart sleeps only what is left */
+  return r;
+}
+
+/* usleep_until(t): sleep until uptime_us() reaches t. Processes that
+   sleep until the same t wake in the order they began. */
+int64 sys_usleep_until(void)
+{
+  uint64 when = argaddr(0);
+  if (when > clock_usec() + USLEEP_MAX)
+    return -EINVAL;
+  uint64 left;
+  return clock_sleep_until(clock_from_us(when), &left); /* a restart: the same t */
 }
 
 int64 sys_uptime(void)

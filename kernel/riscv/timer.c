@@ -5,9 +5,9 @@
  * Each hart has one compare register: with the Sstc extension it writes
  * stimecmp directly (about 0.1 us under QEMU), else it asks SBI
  * set_timer (about 1.3 us). Writing it also clears a pending timer
- * interrupt. A hart arms it for the earlier of its two deadlines: the
- * next tick (the tick hart only) and the end of the running process's
- * slice. Ticks are counted from when they were due, not from when the
+ * interrupt. A hart arms it for the earliest of its three deadlines: the
+ * next tick (the tick hart only), the end of the running process's
+ * slice, and a usleep() deadline the clock asked it to watch. Ticks are counted from when they were due, not from when the
  * interrupt was taken, so a late interrupt costs uptime() nothing.
  *
  * Locks: none; the deadlines are per hart ([c] in cpu.h) and used with
@@ -47,6 +47,8 @@ static void arm(struct cpu *c)
   uint64 when = c->slice_end;
   if (c->next_tick < when)
     when = c->next_tick;
+  if (c->wake_at < when)
+    when = c->wake_at;
   if (when != c->armed_for) {
     set_timer(when);
     c->armed_for = when;
@@ -58,6 +60,7 @@ void timer_inithart(void)
   struct cpu *c = mycpu();
   c->next_tick = c->hartid == tick_hartid ? r_time() + tick_interval : TIMER_NEVER;
   c->slice_end = TIMER_NEVER;
+  c->wake_at = TIMER_NEVER;
   c->armed_for = 0;
   arm(c);
   CSR_SET(sie, SIE_STIE);
@@ -71,6 +74,16 @@ void timer_set_slice(uint64 slice)
   arm(c);
 }
 
+void timer_set_wake(uint64 when)
+{
+  KASSERT(!intr_get());
+  struct cpu *c = mycpu();
+  if (when < c->wake_at) {
+    c->wake_at = when;
+    arm(c);
+  }
+}
+
 int timer_intr(void)
 {
   struct cpu *c = mycpu();
@@ -81,6 +94,10 @@ int timer_intr(void)
   while (c->next_tick <= now) {
     c->next_tick += tick_interval;
     clock_tick();
+  }
+  if (c->wake_at <= now) {
+    c->wake_at = TIMER_NEVER;
+    clock_wake(); /* may arm us again, for the next sleeper */
   }
   if (c->slice_end <= now) {
     c->slice_end = TIMER_NEVER;

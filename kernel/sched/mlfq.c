@@ -47,6 +47,7 @@ static int nlevels;                    /* [runq_lock] */
 static uint64 quantum[MAX_LEVELS];     /* [runq_lock] time units */
 static uint64 allot[MAX_LEVELS];       /* [runq_lock] time units */
 static uint64 boost, next_boost;       /* [runq_lock] boost 0: none */
+static uint64 last_boost;              /* [runq_lock] when the last one was */
 static uint epoch;                     /* [runq_lock] boosts so far */
 
 /* A per-level list's value at level lv: one value serves every level. */
@@ -74,7 +75,8 @@ static void mlfq_start(const struct sched_config *cfg)
     allot[i] = sched_ms(per_level(cfg, ALLOT, i));
   }
   boost = sched_ms(cfg->value[BOOST][0]);
-  next_boost = sched_now() + boost;
+  last_boost = sched_now();
+  next_boost = last_boost + boost;
   epoch = 0;
 }
 
@@ -130,6 +132,9 @@ static uint64 mlfq_slice(struct proc *p)
 static void mlfq_charge(struct proc *p, uint64 ran, enum sched_left how)
 {
   struct sched_entity *se = &p->sched;
+  /* A turn a boost fell in counts at the top only from the boost on. */
+  if (se->epoch != epoch && ran > sched_now() - last_boost)
+    ran = sched_now() - last_boost;
   current_level(p);
   se->allot_used += ran;
   if (se->allot_used >= allot[se->level]) {
@@ -145,15 +150,20 @@ static int mlfq_preempts(struct proc *p, struct proc *running)
   return p->sched.level < running->sched.level;
 }
 
-static void mlfq_tick(uint64 now)
+/* Rule 5, the boost: everyone to the top, the queued by splicing the
+   queues, the running by asking their harts back (so that they start a
+   turn with the top's quantum, as the boost has made them top jobs). */
+static int mlfq_tick(uint64 now)
 {
   if (boost == 0 || now < next_boost)
-    return;
+    return 0;
+  last_boost = now;
   next_boost = now + boost;
   epoch++;
   for (int i = 1; i < nlevels; i++)
     fifo_append(&queue[0], &queue[i]);
   sched_note(SCHED_EV_BOOST, 0, epoch);
+  return 1;
 }
 
 static int mlfq_level(struct proc *p)

@@ -22,6 +22,8 @@
  *   preempts(p, r)     p has just become runnable while r runs: should p
  *                      take r's hart now? (stcf, prio, mlfq)
  *   tick(now)          every clock tick, on one hart (boosts, aging).
+ *                      Returns 1 if every running process should give up
+ *                      its hart now (a boost: all are at the top again).
  *   check(cfg)         are these parameters consistent? 0 or -EINVAL.
  *   level(p)           which of its queues p is on (ps shows it).
  *
@@ -96,7 +98,7 @@ struct sched_policy {
   uint64 (*slice)(struct proc *p);
   void (*charge)(struct proc *p, uint64 ran, enum sched_left how);
   int (*preempts)(struct proc *p, struct proc *running); /* may be 0 */
-  void (*tick)(uint64 now);                              /* may be 0 */
+  int (*tick)(uint64 now);                               /* may be 0 */
   int (*check)(const struct sched_config *cfg);          /* may be 0; see rules */
   int (*level)(struct proc *p);  /* p's queue, for ps; may be 0 (then -1) */
 };

@@ -92,10 +92,10 @@ static int prio_preempts(struct proc *p, struct proc *running)
 
 /* Aging: move up each level's longest waiter once it has waited long
    enough, then let the next one at that level be looked at next tick. */
-static void prio_tick(uint64 now)
+static int prio_tick(uint64 now)
 {
   if (aging == 0)
-    return;
+    return 0;
   for (int i = 1; i < LEVELS; i++) {
     struct proc *p = fifo_peek(&level[i]);
     if (p && now - p->sched.enq_time >= aging) {
@@ -103,6 +103,7 @@ static void prio_tick(uint64 now)
       put(p, i - 1);
     }
   }
+  return 0;
 }
 
 static int prio_level(struct proc *p)

@@ -244,9 +244,10 @@ int sched_preempts(struct proc *p, struct proc *running)
 void sched_tick(void)
 {
   spin_acquire(&runq_lock);
-  if (current->tick)
-    current->tick(r_time());
+  int all = current->tick ? current->tick(r_time()) : 0;
   spin_release(&runq_lock);
+  if (all)
+    proc_preempt_running();
 }
 
 void sched_fork(struct proc *parent, struct proc *child)
