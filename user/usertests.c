@@ -2954,43 +2954,53 @@ static void test_usleep(void)
 
   /* usleep_until: a time gone by returns at once, one too far is refused,
      and sleepers until one moment become runnable in the order they went
-     to sleep (on several harts they may then run in any order). */
+     to sleep (the trace's wake events show it; on several harts they may
+     then run in any order). */
   EXPECT_EQ(usleep_until(0), 0);
   EXPECT_ERR(usleep_until(~0UL), EINVAL);
   enum { KIDS = 5 };
-  int order[2], pids[KIDS];
-  if (pipe(order) < 0)
-    fail("pipe failed");
+  int pids[KIDS];
+  uint64 cursor = SCHED_TRACE_NOW;
+  int was = schedtrace_on(1);
+  if (schedtrace(0, 0, &cursor) < 0)
+    fail("schedtrace cursor (%s)", errname(errno));
   uint64 at = uptime_us() + 200000;
   for (int k = 0; k < KIDS; k++) {
     pids[k] = fork();
-    if (pids[k] == 0) {
-      close(order[0]);
-      uint64 report[2] = { k, 0 };
-      if (usleep_until(at) == 0 && uptime_us() >= at)
-        report[1] = info_of(getpid()).ready_us;
-      write(order[1], report, sizeof(report));
-      exit(0);
-    }
+    if (pids[k] == 0)
+      exit(usleep_until(at) == 0 && uptime_us() >= at ? 0 : 1);
     while (info_of(pids[k]).state != SLEEPING) /* asleep in usleep_until */
       usleep(100);
   }
-  close(order[1]);
-  uint64 ready[KIDS] = { 0 }, report[2];
-  for (int n = 0; n < KIDS; n++) {
-    if (read(order[0], report, sizeof(report)) != sizeof(report) || report[0] >= KIDS)
-      fail("a sleeper did not report");
-    if (report[1] == 0)
-      fail("sleeper %d: usleep_until returned early or failed", (int)report[0]);
-    ready[report[0]] = report[1];
+  for (int k = 0; k < KIDS; k++) {
+    int st;
+    if (waitpid(pids[k], &st, 0) != pids[k] || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+      fail("sleeper %d: usleep_until returned early or failed", k);
   }
-  close(order[0]);
-  for (int k = 0; k < KIDS; k++)
-    wait(0);
-  for (int k = 1; k < KIDS; k++)
-    if (ready[k] < ready[k - 1])
-      fail("sleeper %d became runnable at %d us, before sleeper %d at %d us", k,
-           (int)(ready[k] - at), k - 1, (int)(ready[k - 1] - at));
+  /* The first wake of each at or after `at`, in trace order. */
+  static struct schedevent ev[64];
+  int next = 0, n;
+  while (next < KIDS && (n = schedtrace(ev, 64, &cursor)) > 0) {
+    for (int i = 0; i < n && next < KIDS; i++) {
+      if (ev[i].type == SCHED_EV_DROPPED)
+        fail("the trace dropped %d events", ev[i].arg);
+      if (ev[i].type != SCHED_EV_WAKE || ev[i].time_us < at)
+        continue;
+      int k = 0;
+      while (k < KIDS && pids[k] != ev[i].pid)
+        k++;
+      if (k == KIDS)
+        continue;
+      if (k < next)
+        continue;                   /* woken again later: not the first */
+      if (k != next)
+        fail("sleeper %d became runnable before sleeper %d", k, next);
+      next++;
+    }
+  }
+  schedtrace_on(was);
+  if (next < KIDS)
+    fail("the trace shows only %d of %d sleepers woken", next, KIDS);
 }
 
 /* Sleepers of many lengths on every hart, some of them interrupted: each
