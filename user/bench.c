@@ -3,8 +3,8 @@
  * (uptime_us) and print the cost of each.
  *
  *   bench            run every benchmark
- *   bench NAME...    run only these: getpid fork exec pipe pipenotrace sbrk
- *                    procs switch
+ *   bench NAME...    run only these: getpid fork fork16m cowfault exec pipe
+ *                    pipenotrace sbrk procs switch
  *
  * Each benchmark repeats its operation many times and divides, so the
  * clock's 1 us resolution does not matter; a few untimed rounds first warm
@@ -28,6 +28,9 @@
 #define PIPE_OPS      10000
 #define SBRK_OPS      50
 #define SBRK_BYTES    (1024 * 1024)
+#define BIG_HEAP      (16 * 1024 * 1024)  /* fork16m's touched heap */
+#define COW_PAGES     512                 /* pages cowfault's child writes */
+#define COW_ROUNDS    10
 #define PAGE_SIZE     4096
 #define CHILD_ARG     "--exit-at-once"   /* argv[1] of the exec'd copy */
 
@@ -103,6 +106,69 @@ bench_fork(void)
   for (i = 0; i < FORK_OPS; i++)
     fork_exit_wait();
   report("fork", uptime_us() - t0, FORK_OPS, "fork + exit + wait");
+}
+
+/* The same from a process with a 16 MiB heap, every page touched: with
+   copy-on-write, fork shares the pages instead of copying them. */
+static void
+bench_fork16m(void)
+{
+  uint64 t0;
+  int i;
+  char *heap = sbrk(BIG_HEAP);
+
+  if (heap == (char *)-1)
+    die("sbrk 16 MiB");
+  for (i = 0; i < BIG_HEAP; i += PAGE_SIZE)
+    heap[i] = 1;
+  for (i = 0; i < WARMUP; i++)
+    fork_exit_wait();
+  t0 = uptime_us();
+  for (i = 0; i < FORK_OPS / 10; i++)
+    fork_exit_wait();
+  report("fork16m", uptime_us() - t0, FORK_OPS / 10, "fork + exit + wait, 16 MiB touched heap");
+  if (sbrk(-BIG_HEAP) == (char *)-1)
+    die("sbrk (release)");
+}
+
+/* One copy-on-write fault: a child writes to COW_PAGES pages it shares
+   with its parent, each write a store fault that copies a page. */
+static void
+bench_cowfault(void)
+{
+  char *heap = sbrk(COW_PAGES * PAGE_SIZE);
+  uint64 total = 0;
+  int fds[2];
+
+  if (heap == (char *)-1)
+    die("sbrk");
+  for (int i = 0; i < COW_PAGES; i++)
+    heap[i * PAGE_SIZE] = 1;
+  for (int r = 0; r < COW_ROUNDS; r++) {
+    if (pipe(fds) < 0)
+      die("pipe");
+    int pid = fork();
+    if (pid < 0)
+      die("fork");
+    if (pid == 0) {
+      uint64 t0 = uptime_us();
+      for (int i = 0; i < COW_PAGES; i++)
+        heap[i * PAGE_SIZE] = 2;
+      uint64 took = uptime_us() - t0;
+      write(fds[1], &took, sizeof(took));
+      exit(0);
+    }
+    uint64 took = 0;
+    if (read(fds[0], &took, sizeof(took)) != sizeof(took))
+      die("cowfault child");
+    close(fds[0]);
+    close(fds[1]);
+    wait_ok();
+    total += took;
+  }
+  report("cowfault", total, COW_ROUNDS * COW_PAGES, "copy-on-write fault (store to a shared page)");
+  if (sbrk(-COW_PAGES * PAGE_SIZE) == (char *)-1)
+    die("sbrk (release)");
 }
 
 static void
@@ -328,6 +394,8 @@ static struct {
 } benchmarks[] = {
   { "getpid", bench_getpid },
   { "fork", bench_fork },
+  { "fork16m", bench_fork16m },
+  { "cowfault", bench_cowfault },
   { "exec", bench_exec },
   { "pipe", bench_pipe },
   { "pipenotrace", bench_pipenotrace },

@@ -3536,6 +3536,242 @@ static void test_accounting(void)
 }
 
 /* ======================================================================
+ * Copy-on-write fork: pages are shared until one side writes.
+ * ====================================================================== */
+
+static char cow_data[3 * 4096] = { 1 };   /* initialised data */
+static char cow_bss[3 * 4096];            /* bss */
+
+#define COW_STACK 256   /* bytes of stack each test fills: the stack is one page */
+
+/* Fill (or check) each kind of page a process has with stream seed. */
+static void cow_fill(char *heap, char *stack, int seed)
+{
+  fill(cow_data, 0, sizeof cow_data, seed);
+  fill(cow_bss, 0, sizeof cow_bss, seed + 1);
+  fill(heap, 0, 3 * PGSIZE, seed + 2);
+  fill(stack, 0, COW_STACK, seed + 3);
+}
+
+static const char *cow_wrong(char *heap, char *stack, int seed)
+{
+  if (mismatch(cow_data, 0, sizeof cow_data, seed) >= 0)
+    return "data";
+  if (mismatch(cow_bss, 0, sizeof cow_bss, seed + 1) >= 0)
+    return "bss";
+  if (mismatch(heap, 0, 3 * PGSIZE, seed + 2) >= 0)
+    return "heap";
+  if (mismatch(stack, 0, COW_STACK, seed + 3) >= 0)
+    return "stack";
+  return 0;
+}
+
+/* Each side's writes, to every kind of page, stay its own, whichever side
+   writes first; and the writes are counted as copy-on-write copies. */
+static void test_cowisolate(void)
+{
+  char stack[COW_STACK];
+  char *heap = sbrk(3 * PGSIZE);
+  if (heap == (char *)-1)
+    fail("sbrk failed: %s", errname(errno));
+  cow_fill(heap, stack, 10);
+  int go[2], done[2];
+  xpipe(go);
+  xpipe(done);
+  int pid = xfork();
+  if (pid == 0) {
+    char c;
+    close(done[0]);
+    close(go[1]);
+    const char *bad = cow_wrong(heap, stack, 10);
+    if (bad)
+      fail("the child does not see the parent's %s", bad);
+    struct procinfo before = info_of(getpid());
+    cow_fill(heap, stack, 20);           /* the child writes first */
+    struct procinfo after = info_of(getpid());
+    if (after.cow_copies - before.cow_copies < 9) /* data, bss, heap; the stack is its own by now */
+      fail("the child wrote 9+ shared pages but %d copies were counted",
+           (int)(after.cow_copies - before.cow_copies));
+    write(done[1], "w", 1);
+    if (read(go[0], &c, 1) != 1)         /* the parent has written */
+      exit(1);
+    if ((bad = cow_wrong(heap, stack, 20)))
+      fail("the parent's write reached the child's %s", bad);
+    exit(0);
+  }
+  char c;
+  close(done[1]);
+  close(go[0]);
+  if (read(done[0], &c, 1) != 1) {
+    reap(pid);
+    fail("the child failed before the parent wrote");
+  }
+  const char *bad = cow_wrong(heap, stack, 10);
+  if (bad)
+    fail("the child's write reached the parent's %s", bad);
+  cow_fill(heap, stack, 30);
+  write(go[1], "g", 1);
+  EXPECT_EQ(reap(pid), 0);
+  if ((bad = cow_wrong(heap, stack, 30)))
+    fail("the parent lost its own write to its %s", bad);
+  close(go[1]);
+  close(done[0]);
+  sbrk(-3 * PGSIZE);
+}
+
+/* Three generations share pages; each writes its own and sees only that. */
+static void cow_generation(char *heap, int depth)
+{
+  char stack[COW_STACK];
+  fill(stack, 0, sizeof stack, 7);
+  if (depth < 3) {
+    int pid = xfork();
+    if (pid == 0) {
+      cow_generation(heap, depth + 1);
+      exit(0);
+    }
+    fill(heap, 0, 3 * PGSIZE, 40 + depth);    /* while the child may be writing */
+    EXPECT_EQ(reap(pid), 0);
+  } else {
+    fill(heap, 0, 3 * PGSIZE, 40 + depth);
+  }
+  if (mismatch(heap, 0, 3 * PGSIZE, 40 + depth) >= 0)
+    fail("generation %d lost its own write", depth);
+  if (mismatch(stack, 0, sizeof stack, 7) >= 0)
+    fail("generation %d's stack changed", depth);
+}
+
+static void test_cow3gen(void)
+{
+  int before = freemem();
+  char *heap = sbrk(3 * PGSIZE);
+  if (heap == (char *)-1)
+    fail("sbrk failed: %s", errname(errno));
+  fill(heap, 0, 3 * PGSIZE, 39);
+  cow_generation(heap, 1);
+  sbrk(-3 * PGSIZE);
+  expect_freemem(before, "after three generations shared pages");
+}
+
+/* The kernel's own stores break sharing: read() from a file and wait()'s
+   status into a shared page change only the child's copy; a pipe write
+   from a shared page sends its bytes. */
+static void test_cowkernel(void)
+{
+  static char page[2 * 4096] __attribute__((aligned(4096)));
+  fill(page, 0, sizeof page, 50);
+  int fd = open("cowfile", O_CREATE | O_RDWR | O_TRUNC);
+  if (fd < 0)
+    fail("create cowfile: %s", errname(errno));
+  fill(buf, 0, PGSIZE, 51);
+  write_all(fd, buf, PGSIZE);
+  close(fd);
+  int fds[2];
+  xpipe(fds);
+  int pid = xfork();
+  if (pid == 0) {
+    int f = open("cowfile", O_RDONLY);
+    if (f < 0 || read(f, page, PGSIZE) != PGSIZE)
+      fail("read into a shared page failed: %s", errname(errno));
+    close(f);
+    if (mismatch(page, 0, PGSIZE, 51) >= 0)
+      fail("read() into a shared page: the child does not see the file's bytes");
+    /* a pipe write from a page still shared with the parent */
+    if (write(fds[1], page + PGSIZE, PGSIZE) != PGSIZE)
+      fail("pipe write from a shared page failed: %s", errname(errno));
+    int pid2 = xfork();
+    if (pid2 == 0)
+      exit(7);
+    if (wait((int *)(page + PGSIZE)) != pid2 || *(int *)(page + PGSIZE) != 7)
+      fail("wait() into a shared page got the wrong status");
+    exit(0);
+  }
+  static char got[4096];
+  for (int n = 0; n < PGSIZE;) {
+    int r = read(fds[0], got + n, PGSIZE - n);
+    if (r <= 0)
+      fail("pipe read: %d", r);
+    n += r;
+  }
+  EXPECT_EQ(reap(pid), 0);
+  if (mismatch(got, 0, PGSIZE, 50 + 0) >= 0 && mismatch(got, PGSIZE, PGSIZE, 50) >= 0)
+    fail("the pipe carried the wrong bytes from a shared page");
+  if (mismatch(page, 0, sizeof page, 50) >= 0)
+    fail("the child's read() or wait() into a shared page reached the parent");
+  close(fds[0]);
+  close(fds[1]);
+  unlink("cowfile");
+}
+
+/* Fork of a process holding 2/3 of free memory works; the child then
+   writes its copy until memory runs out and is killed (only it), and the
+   parent, the last holder again, writes its pages with no copies at all. */
+static void test_cowbig(void)
+{
+  int before = freemem();
+  int npages = before * 2 / 3;
+  char *big = sbrk(npages * PGSIZE);
+  if (big == (char *)-1)
+    fail("sbrk of %d pages failed: %s", npages, errname(errno));
+  for (int i = 0; i < npages; i++)
+    big[i * PGSIZE] = 1;
+  int pid = fork();
+  if (pid < 0)
+    fail("fork of a process holding 2/3 of memory failed: %s", errname(errno));
+  if (pid == 0) {
+    /* Only once the parent sleeps in wait(): a process that needs a copy
+       while memory is used up dies, so the parent must not be faulting. */
+    while (info_of(getppid()).state != SLEEPING)
+      sched_yield();
+    for (int i = 0; i < npages; i++)
+      big[i * PGSIZE] = 2;             /* runs out of memory on the way */
+    exit(0);
+  }
+  int status = reap(pid);
+  if (status != -1)
+    fail("the child wrote more copies than memory holds, status %d (want -1: killed)", status);
+  struct procinfo pi = info_of(getpid());
+  for (int i = 0; i < npages; i++) {
+    if (big[i * PGSIZE] != 1)
+      fail("the child's write reached the parent at page %d", i);
+    big[i * PGSIZE] = 3;
+  }
+  struct procinfo after = info_of(getpid());
+  if (after.cow_copies != pi.cow_copies)
+    fail("the parent, sole holder again, copied %d pages", (int)(after.cow_copies - pi.cow_copies));
+  if (sbrk(-npages * PGSIZE) == (char *)-1)
+    fail("sbrk shrink failed");
+  expect_freemem(before, "after a fork of 2/3 of memory");
+}
+
+/* Children of one parent writing the same shared page at the same moment,
+   on every hart: each ends up with a copy of its own. */
+static void test_cowrace(void)
+{
+  enum { KIDS = 6, ROUNDS = 30 };
+  static char shared[4096] __attribute__((aligned(4096)));
+  memset(shared, 'p', sizeof shared); /* our own copy, before counting */
+  int before = freemem();
+  for (int r = 0; r < ROUNDS; r++) {
+    memset(shared, 'p', sizeof shared);
+    for (int k = 0; k < KIDS; k++) {
+      if (xfork() == 0) {
+        memset(shared, 'a' + k, sizeof shared);
+        for (int i = 0; i < (int)sizeof shared; i++)
+          if (shared[i] != 'a' + k)
+            exit(1);
+        exit(0);
+      }
+    }
+    reap_all(KIDS);
+    for (int i = 0; i < (int)sizeof shared; i++)
+      if (shared[i] != 'p')
+        fail("round %d: a child's write reached the parent", r);
+  }
+  expect_freemem(before, "after racing copy-on-write children");
+}
+
+/* ======================================================================
  * Scheduling policies: the calls that choose them, and switching while
  * processes run.
  * ====================================================================== */
@@ -3878,6 +4114,13 @@ static const struct test tests[] = {
   TEST(procerrors, "bad pids, signals and pointers to the process calls give errors"),
   TEST(accounting, "user and system CPU time are charged to the process that used them"),
 
+  /* Copy-on-write fork */
+  TEST(cowisolate, "after fork each side's writes to data, bss, heap and stack stay its own, either first"),
+  TEST(cow3gen, "three generations share pages, each writes its own; no pages leak"),
+  TEST(cowkernel, "read() and wait() into a shared page break sharing; a pipe write from one works"),
+  TEST(cowbig, "fork of 2/3 of memory works; the child runs out copying and only it dies"),
+  TEST(cowrace, "children writing one shared page at once each get their own copy"),
+
   /* Scheduling policies */
   TEST(schedcalls, "bad policy names and parameters are refused, changing nothing; each policy can be chosen"),
   TEST(nicecalls, "nice, tickets and expected time are range-checked, shown by procinfo, inherited by fork"),
@@ -3972,6 +4215,26 @@ static void collect_reasons(int fd, char *reason, int size)
   reason[n] = '\0';
 }
 
+/*
+ * Make every writable page of this process its own. After fork, pages
+ * are shared copy-on-write with the runner, and the first store to each
+ * takes a free page; a test that counts free pages (expect_freemem)
+ * would count those copies as its own leaks. So the test process writes
+ * each page once before the test starts: data and bss (user.ld's
+ * symbols), the stack page and the heap.
+ */
+extern char __data_start[], __bss_end[];
+static void own_memory(void)
+{
+  for (uint64 va = (uint64)__data_start; va < (uint64)__bss_end; va += PGSIZE)
+    *(volatile char *)va = *(volatile char *)va;
+  uint64 stack = stack_page();
+  for (uint64 va = stack; va < stack + PGSIZE; va += PGSIZE)
+    *(volatile char *)va = *(volatile char *)va;
+  for (uint64 va = stack + PGSIZE; va < (uint64)sbrk(0); va += PGSIZE)
+    *(volatile char *)va = *(volatile char *)va;
+}
+
 /* Run one test in a child process and print its result; returns 1 if it passed. */
 static int run_test(const struct test *t)
 {
@@ -4004,6 +4267,7 @@ static int run_test(const struct test *t)
     reason_fd = rp[1];
     if (chdir(SCRATCH) < 0)
       fail("runner: cannot enter %s", SCRATCH);
+    own_memory();
     t->fn();
     exit(0);
   }

@@ -9,6 +9,13 @@
  * independent of memory size: writing a link into each page of 1 GiB
  * took QEMU over a second. Freed pages are filled with junk so that use
  * after free shows up quickly.
+ *
+ * Each page has a reference count (refs[], in the first pages of the
+ * range, so it scales with RAM): kalloc hands a page out with one
+ * reference, kalloc_share adds one (a copy-on-write fork maps the page in
+ * a second address space), and kfree drops one, freeing the page with
+ * the last. Counts change with atomic operations, not under kmem_lock:
+ * a store fault on a shared page asks "am I the last?" without a lock.
  */
 #include "kernel/mm/kalloc.h"
 #include "kernel/memlayout.h"
@@ -28,20 +35,39 @@ static struct run *freelist;   /* [kmem_lock] pages given back */
 static uint64 nfreelist;       /* [kmem_lock] length of freelist */
 static uint64 untouched;       /* [kmem_lock] first page never handed out */
 static uint64 ram_lo, ram_hi;  /* [I] kernel virtual bounds of pages we manage */
+static uint32 *refs;           /* [atomic] references to each page in [ram_lo, ram_hi) */
+
+/* The reference count of the page at kernel address va. */
+static uint32 *ref_of(uint64 va)
+{
+  if (va % PGSIZE != 0 || va < ram_lo || va >= untouched)
+    panic("kalloc: bad page %p (allocated range %p-%p)", (void *)va, (void *)ram_lo,
+          (void *)untouched);
+  return &refs[(va - ram_lo) / PGSIZE];
+}
 
 void kalloc_init(uint64 pa_start, uint64 pa_end)
 {
   spin_init(&kmem_lock, "kmem_lock");
-  ram_lo = (uint64)P2V(PGROUNDUP(pa_start));
+  uint64 lo = (uint64)P2V(PGROUNDUP(pa_start));
   ram_hi = (uint64)P2V(PGROUNDDOWN(pa_end));
+  /* The counts for every page from lo take the first pages; the pages
+     managed start after them. A count is set when its page is handed
+     out, so the array needs no clearing. */
+  uint64 npages = (ram_hi - lo) / PGSIZE;
+  refs = (uint32 *)lo;
+  ram_lo = PGROUNDUP(lo + npages * sizeof(uint32));
   untouched = ram_lo;
 }
 
 void kfree(void *page)
 {
-  uint64 va = (uint64)page;
-  if (va % PGSIZE != 0 || va < ram_lo || va >= untouched)
-    panic("kfree: bad page %p (allocated range %p-%p)", page, (void *)ram_lo, (void *)untouched);
+  uint32 *ref = ref_of((uint64)page);
+  uint32 was = __atomic_fetch_sub(ref, 1, __ATOMIC_ACQ_REL);
+  if (was == 0)
+    panic("kfree: page %p is already free", page);
+  if (was > 1)
+    return; /* still mapped elsewhere */
   memset(page, JUNK_FREED, PGSIZE);
   struct run *r = page;
   spin_acquire(&kmem_lock);
@@ -64,7 +90,21 @@ void *kalloc(void)
     untouched += PGSIZE;
   }
   spin_release(&kmem_lock);
+  if (page)
+    __atomic_store_n(&refs[((uint64)page - ram_lo) / PGSIZE], 1, __ATOMIC_RELAXED);
   return page;
+}
+
+void kalloc_share(void *page)
+{
+  uint32 was = __atomic_fetch_add(ref_of((uint64)page), 1, __ATOMIC_RELAXED);
+  if (was == 0)
+    panic("kalloc_share: page %p is free", page);
+}
+
+int kalloc_refs(void *page)
+{
+  return __atomic_load_n(ref_of((uint64)page), __ATOMIC_ACQUIRE);
 }
 
 void *kalloc_zeroed(void)

@@ -14,6 +14,15 @@
  * including user pages, through the direct map (P2V), so no user mapping
  * is ever dereferenced directly: copyin/copyout walk the table and check
  * the permission bits the way the hardware would for user mode.
+ *
+ * Copy-on-write: fork maps the parent's pages into the child instead of
+ * copying them (vm_user_copy). A writable page becomes read-only in both,
+ * marked PTE_COW, with one more reference (kalloc_share). The first store
+ * to it, from the user (a store page fault) or from the kernel
+ * (vm_copyout), goes through vm_cow_break: if others still map the page,
+ * the writer gets a copy of its own; if it holds the last reference, it
+ * just takes the page back writable. Read-only pages (text) are shared
+ * the same way without PTE_COW: a store to them is a real fault.
  */
 #include "kernel/mm/vm.h"
 #include "kernel/errno.h"
@@ -248,28 +257,57 @@ void vm_user_free(pagetable_t pt, uint64 sz)
   kfree(pt);
 }
 
-/* Copy the mapped user pages of [0, sz) from one table to another (fork).
-   Returns 0, or -ENOMEM with nothing left mapped in `to`. */
+/* Share the mapped user pages of [0, sz) of `from` with `to` (fork),
+   copy-on-write. `from` must be this hart's current address space (its
+   PTEs lose PTE_W). Returns 0, or -ENOMEM with nothing left mapped in
+   `to` (pages of `from` made copy-on-write stay so: harmless). */
 int vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz)
 {
+  int err = 0;
   for (uint64 va = 0; va < sz; va += PGSIZE) {
     pte_t *pte = user_pte(from, va);
     if (pte == 0)
       continue; /* a hole: page 0, or the stack guard */
-    void *page = kalloc();
-    if (page == 0)
-      goto fail;
-    memmove(page, P2V(PTE2PA(*pte)), PGSIZE);
+    if (*pte & PTE_W)
+      *pte = (*pte & ~PTE_W) | PTE_COW;
+    void *page = P2V(PTE2PA(*pte));
     if (vm_map(to, va, PGSIZE, V2P(page), PTE_FLAGS(*pte) & ~(PTE_V | PTE_A | PTE_D)) < 0) {
-      kfree(page);
-      goto fail;
+      err = -ENOMEM;
+      break;
     }
+    kalloc_share(page);
   }
+  sfence_vma(); /* this hart may hold `from`'s old writable entries */
+  if (err) {
+    unmap_range(to, 0, sz);
+    prune_tables(to);
+  }
+  return err;
+}
+
+int vm_cow_break(pagetable_t pt, uint64 va, int *copied)
+{
+  pte_t *pte = user_pte(pt, PGROUNDDOWN(va));
+  if (pte == 0 || (*pte & PTE_COW) == 0)
+    return -EFAULT;
+  void *page = P2V(PTE2PA(*pte));
+  uint64 flags = (PTE_FLAGS(*pte) & ~PTE_COW) | PTE_W;
+  *copied = 0;
+  if (kalloc_refs(page) > 1) {
+    /* Others map it: write to a copy of our own. (If they all let go
+       meanwhile, the copy was not needed but is still right.) */
+    void *mine = kalloc();
+    if (mine == 0)
+      return -ENOMEM;
+    memmove(mine, page, PGSIZE);
+    *pte = PA2PTE(V2P(mine)) | flags;
+    kfree(page);
+    *copied = 1;
+  } else {
+    *pte = PA2PTE(V2P(page)) | flags; /* the last reference: take it back */
+  }
+  sfence_vma_va(PGROUNDDOWN(va));
   return 0;
-fail:
-  unmap_range(to, 0, sz);
-  prune_tables(to);
-  return -ENOMEM;
 }
 
 void vm_user_clear(pagetable_t pt, uint64 va)
@@ -285,6 +323,13 @@ int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
   while (len > 0) {
     uint64 va0 = PGROUNDDOWN(dstva);
     pte_t *pte = user_pte(pt, va0);
+    if (pte && (*pte & PTE_COW)) {
+      /* A store by the kernel breaks sharing exactly as a user's would. */
+      int copied, r = vm_cow_break(pt, va0, &copied);
+      if (r < 0)
+        return r;
+      vm_count_cow(copied);
+    }
     if (pte == 0 || (*pte & PTE_W) == 0)
       return -EFAULT;
     uint64 n = PGSIZE - (dstva - va0);

@@ -118,6 +118,7 @@ found:
   p->pid = alloc_pid();
   p->state = USED;
   p->utime = p->stime = p->nsched = 0;
+  p->faults = p->cow_copies = 0;
   p->etime = 0;
   p->ctime = r_time();
   p->lastcpu = -1;

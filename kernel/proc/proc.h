@@ -91,6 +91,8 @@ struct proc {
 
   uint64 kstack;          /* [I] bottom of the kernel stack (virtual) */
   uint64 sz;              /* [o] size of user memory in bytes */
+  uint64 faults;          /* [o] page faults served (copy-on-write breaks so far) */
+  uint64 cow_copies;      /* [o] of those, pages copied because others shared them */
   pagetable_t pagetable;  /* [o] user page table */
   struct trapframe *trapframe; /* [o] user registers during a trap */
   struct fpstate fp;      /* [o] user FP registers */

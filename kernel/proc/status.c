@@ -45,6 +45,8 @@ static void fill_info(struct proc *p, struct procinfo *pi)
   pi->state = p->state;
   safestrcpy(pi->name, p->name, sizeof(pi->name));
   pi->sz = p->sz;
+  pi->faults = p->faults;
+  pi->cow_copies = p->cow_copies;
   uint64 utime = p->utime, stime = p->stime;
   if (p->state == RUNNING) { /* include the current stretch */
     if (p->in_user)

@@ -98,6 +98,8 @@ static inline void w_stimecmp(uint64 x)
 }
 
 static inline void sfence_vma(void) { asm volatile("sfence.vma zero, zero"); }
+/* Forget this hart's translations of one virtual address. */
+static inline void sfence_vma_va(uint64 va) { asm volatile("sfence.vma %0, zero" ::"r"(va) : "memory"); }
 static inline void wfi(void) { asm volatile("wfi"); }
 
 #endif /* __ASSEMBLER__ */

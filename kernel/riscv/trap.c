@@ -12,7 +12,9 @@
 #include <stddef.h>
 
 #include "kernel/types.h"
+#include "kernel/errno.h"
 #include "kernel/memlayout.h"
+#include "kernel/mm/fault.h"
 #include "kernel/lib/printf.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/signal.h"
@@ -55,6 +57,12 @@ static const char *const cause_names[] = {
   [CAUSE_LOAD_PAGE_FAULT] = "load page fault",
   [CAUSE_STORE_PAGE_FAULT] = "store page fault",
 };
+
+static int is_page_fault(uint64 scause)
+{
+  return scause == CAUSE_FETCH_PAGE_FAULT || scause == CAUSE_LOAD_PAGE_FAULT ||
+         scause == CAUSE_STORE_PAGE_FAULT;
+}
 
 static const char *cause_name(uint64 scause)
 {
@@ -134,9 +142,16 @@ void usertrap(void)
     intr_on();
     syscall();
   } else if ((kind = handle_interrupt(scause)) == NOT_AN_INTERRUPT) {
-    printf("pid %d %s: killed: %s at pc %p, address %p\n", p->pid, p->name,
-           cause_name(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
-    proc_setkilled(p);
+    int r = is_page_fault(scause) ? mm_fault(scause, CSR_READ(stval)) : -EFAULT;
+    if (r == -ENOMEM) {
+      printf("pid %d %s: killed: out of memory serving a %s at pc %p, address %p\n", p->pid,
+             p->name, cause_name(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
+      proc_setkilled(p);
+    } else if (r < 0) {
+      printf("pid %d %s: killed: %s at pc %p, address %p\n", p->pid, p->name,
+             cause_name(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
+      proc_setkilled(p);
+    }
   }
 
   if (should_yield(kind))
