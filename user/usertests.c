@@ -4217,11 +4217,11 @@ static void collect_reasons(int fd, char *reason, int size)
 
 /*
  * Make every writable page of this process its own. After fork, pages
- * are shared copy-on-write with the runner, and the first store to each
- * takes a free page; a test that counts free pages (expect_freemem)
- * would count those copies as its own leaks. So the test process writes
- * each page once before the test starts: data and bss (user.ld's
- * symbols), the stack page and the heap.
+ * are shared copy-on-write between the runner and the test process, and
+ * the first store to each, on either side, takes a free page; a test that
+ * counts free pages (expect_freemem) would count those copies as its own
+ * leaks. So both write each page once before the test starts: data and
+ * bss (user.ld's symbols), the stack page and the heap.
  */
 extern char __data_start[], __bss_end[];
 static void own_memory(void)
@@ -4281,6 +4281,7 @@ static int run_test(const struct test *t)
     kill(pid);
     exit(0);
   }
+  own_memory();    /* our own stores from here on take no pages during the test */
   close(gate[0]);
   close(gate[1]);  /* let the test start */
   if (pid < 0) {

@@ -20,7 +20,9 @@ TRIES = 20          # looks at something that happens in its own time
 PAUSE = 0.5         # seconds between two looks
 # What the shell prints when it starts a background job: `[1] 4`, then
 # the next prompt.
-SHELL_JOB_LINE = re.compile(r"\[\d+\] \d+\n" + PROMPT.removeprefix("^"))
+# The shell's `[N] PID` line, then (if the job is quick enough to finish
+# before the shell prompts again) its `[N]  Done  CMD` line, then the prompt.
+SHELL_JOB_LINE = re.compile(r"\[\d+\] \d+\n(?:\[\d+\]  Done  [^\n]*\n)?" + PROMPT.removeprefix("^"))
 
 
 def start(t):
