@@ -77,20 +77,28 @@ def image_args(path):
     return ["-set", f"drive.{DISK_ID}.file={os.path.abspath(path)}"]
 
 
+def make_settings(cpus=None, mem=None, append=None, deterministic=False):
+    """The Makefile variables (CPUS=, MEM=, APPEND=, DETERMINISTIC=) that
+    give QEMU these settings; None or False leaves the Makefile's own."""
+    settings = []
+    if cpus:
+        settings.append(f"CPUS={cpus}")
+    if mem:
+        settings.append(f"MEM={mem}")
+    if append is not None:
+        settings.append(f"APPEND={append}")
+    if deterministic:
+        settings.append("DETERMINISTIC=1")
+    return settings
+
+
 def qemu_command(root=ROOT, cpus=None, mem=None, disk=True, append=None, deterministic=False):
     """QEMU's command line as the Makefile has it (`make print-qemu`), as a
     list of arguments; without the disk if not disk. cpus and mem set
     CPUS and MEM; QEMUEXTRA is left empty, whatever the environment says,
     so that the caller adds its own arguments as a list."""
     argv = ["make", "-s", "--no-print-directory", "print-qemu", "QEMUEXTRA="]
-    if cpus:
-        argv.append(f"CPUS={cpus}")
-    if mem:
-        argv.append(f"MEM={mem}")
-    if append is not None:
-        argv.append(f"APPEND={append}")
-    if deterministic:
-        argv.append("DETERMINISTIC=1")
+    argv += make_settings(cpus, mem, append, deterministic)
     try:
         done = subprocess.run(argv, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, timeout=60)
@@ -271,14 +279,7 @@ class Run:
                 command = qemu_command(self.root, cpus, mem, disk, append, deterministic) + qemu_args
             else:
                 command = ["make", "-s", "--no-print-directory", "qemu-gdb" if gdb else "qemu"]
-                if cpus:
-                    command.append(f"CPUS={cpus}")
-                if mem:
-                    command.append(f"MEM={mem}")
-                if append is not None:
-                    command.append(f"APPEND={append}")
-                if deterministic:
-                    command.append("DETERMINISTIC=1")
+                command += make_settings(cpus, mem, append, deterministic)
                 command.append("QEMUEXTRA=" + " ".join(shlex.quote(a) for a in qemu_args))
                 if gdb:
                     gdbport = free_port()

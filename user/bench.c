@@ -204,7 +204,6 @@ bench_exec(void)
 
 /* A byte goes to a child through one pipe and comes back through another:
    two pipe transfers and, with one hart, two context switches. */
-/* A one-byte round trip through two pipes between two processes. */
 static void
 pipe_round_trips(const char *name, const char *what)
 {
@@ -270,11 +269,11 @@ static const int switch_procs[] = { 1, 10, 50, 100 };
 static void
 bench_switch(void)
 {
-  struct schedinfo si, before;
-  char spec[2 * SCHED_TEXT_LEN];
+  struct schedinfo si;
+  char before[2 * SCHED_TEXT_LEN];
   int count[2];
 
-  if (sched_info(-1, &before) < 0)
+  if (sched_current(before, sizeof before) < 0)
     die("sched_info");
   for (int k = 0; sched_info(k, &si) == 0; k++) {
     if (sched_set(si.name) < 0)
@@ -318,8 +317,7 @@ bench_switch(void)
       report(name, uptime_us() - start, total > 0 ? total : 1, what);
     }
   }
-  snprintf(spec, sizeof(spec), "%s %s", before.name, before.params);
-  sched_set(spec);
+  sched_set(before);
 }
 
 static void

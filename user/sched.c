@@ -29,13 +29,13 @@ usage(void)
 static int
 show_current(void)
 {
-  struct schedinfo si;
+  char spec[2 * SCHED_TEXT_LEN];
 
-  if (sched_info(-1, &si) < 0) {
+  if (sched_current(spec, sizeof spec) < 0) {
     fprintf(2, "sched: %s\n", strerror(errno));
     return 1;
   }
-  printf("policy: %s%s%s\n", si.name, si.params[0] ? " " : "", si.params);
+  printf("policy: %s\n", spec);
   return 0;
 }
 

@@ -158,13 +158,10 @@ policy_spec(const char *p, char *spec, int size)
 static void
 current_spec(char *buf, int size)
 {
-  struct schedinfo si;
-
-  if (sched_info(-1, &si) < 0) {
+  if (sched_current(buf, size) < 0) {
     fprintf(2, "schedtest: sched_info: %s\n", strerror(errno));
     exit(1);
   }
-  snprintf(buf, size, "%s%s%s", si.name, si.params[0] ? " " : "", si.params);
 }
 
 static struct procinfo

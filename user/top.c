@@ -144,10 +144,10 @@ print_summary(int n, uint64 now)
 static void
 print_policy(void)
 {
-  struct schedinfo si;
+  char spec[2 * SCHED_TEXT_LEN];
 
-  if (sched_info(-1, &si) == 0)
-    printf("policy: %s%s%s\n", si.name, si.params[0] ? " " : "", si.params);
+  if (sched_current(spec, sizeof spec) == 0)
+    printf("policy: %s\n", spec);
 }
 
 /* Each hart's load: "load: hart 0 98%, hart 1 2%". */

@@ -93,6 +93,9 @@ int execvp(const char *file, char **argv); /* exec, trying / too, as sh does */
 void exec_or_exit(const char *who, char **argv) __attribute__((noreturn));
 
 /* sched.c: for programs that switch policies. */
+/* The policy in use as sched_set takes it, "rr quantum=10ms", into buf.
+   Returns 0, or -1 (errno) if sched_info fails. */
+int sched_current(char *buf, int size);
 /* Why sched_set(spec) failed, on stderr as "WHO: ...": no such policy, or
    what the policy's parameters take. */
 void sched_explain(const char *who, const char *spec);

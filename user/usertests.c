@@ -3779,10 +3779,8 @@ static void test_cowrace(void)
 /* The policy in use as sched_set takes it: "rr quantum=10ms". */
 static void policy_spec(char *buf, int size)
 {
-  struct schedinfo si;
-  if (sched_info(-1, &si) < 0)
+  if (sched_current(buf, size) < 0)
     fail("sched_info(-1) failed (%s)", errname(errno));
-  snprintf(buf, size, "%s%s%s", si.name, si.params[0] ? " " : "", si.params);
 }
 
 /* Bad policies and parameters are refused and change nothing; every
@@ -4226,13 +4224,15 @@ static void collect_reasons(int fd, char *reason, int size)
 extern char __data_start[], __bss_end[];
 static void own_memory(void)
 {
-  for (uint64 va = (uint64)__data_start; va < (uint64)__bss_end; va += PGSIZE)
-    *(volatile char *)va = *(volatile char *)va;
   uint64 stack = stack_page();
-  for (uint64 va = stack; va < stack + PGSIZE; va += PGSIZE)
-    *(volatile char *)va = *(volatile char *)va;
-  for (uint64 va = stack + PGSIZE; va < (uint64)sbrk(0); va += PGSIZE)
-    *(volatile char *)va = *(volatile char *)va;
+  uint64 ranges[][2] = {
+    { (uint64)__data_start, (uint64)__bss_end },
+    { stack, stack + PGSIZE },
+    { stack + PGSIZE, (uint64)sbrk(0) },   /* the heap */
+  };
+  for (int r = 0; r < NELEM(ranges); r++)
+    for (uint64 va = ranges[r][0]; va < ranges[r][1]; va += PGSIZE)
+      *(volatile char *)va = *(volatile char *)va;
 }
 
 /* Run one test in a child process and print its result; returns 1 if it passed. */

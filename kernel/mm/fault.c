@@ -23,7 +23,7 @@ void vm_count_cow(int copied)
 int mm_fault(uint64 scause, uint64 va)
 {
   struct proc *p = myproc();
-  if (scause != CAUSE_STORE_PAGE_FAULT || va >= MAXVA)
+  if (scause != CAUSE_STORE_PAGE_FAULT)
     return -EFAULT;
   int copied, r = vm_cow_break(p->pagetable, va, &copied);
   if (r == 0)

@@ -132,29 +132,37 @@ uint64 clock_usec(void)
   return clock_to_us(r_time());
 }
 
+/* Sleep on *list (sleepers or timed) until its clock (ticks, or the time
+   CSR) reaches me->deadline, or a signal or kill ends it early. tick_lock
+   held; returns 0 or what proc_sleep_intr returned, with me off the list. */
+static int wait_on(struct sleeper **list, struct sleeper *me)
+{
+  int is_timed = list == &timed;
+  int intr = 0;
+  me->listed = 0;
+  while ((is_timed ? r_time() : ticks) < me->deadline) {
+    if (!me->listed) {
+      list_sleeper(list, me);
+      if (is_timed && *list == me)
+        timer_set_wake(me->deadline);
+    }
+    if ((intr = proc_sleep_intr(me, &tick_lock)) != 0)
+      break;
+  }
+  if (me->listed)
+    unlist_sleeper(list, me);
+  return intr;
+}
+
 int clock_sleep(uint64 nticks, uint64 *left)
 {
   struct sleeper me;
   spin_acquire(&tick_lock);
   me.deadline = ticks + nticks;
-  me.listed = 0;
-  while (ticks < me.deadline) {
-    if (!me.listed)
-      list_sleeper(&sleepers, &me);
-    int intr = proc_sleep_intr(&me, &tick_lock);
-    if (intr) {
-      if (me.listed)
-        unlist_sleeper(&sleepers, &me);
-      *left = me.deadline - ticks;
-      spin_release(&tick_lock);
-      return intr;
-    }
-  }
-  if (me.listed)
-    unlist_sleeper(&sleepers, &me);
+  int intr = wait_on(&sleepers, &me);
+  *left = intr && me.deadline > ticks ? me.deadline - ticks : 0;
   spin_release(&tick_lock);
-  *left = 0;
-  return 0;
+  return intr;
 }
 
 int clock_sleep_until(uint64 when, uint64 *left)
@@ -162,27 +170,9 @@ int clock_sleep_until(uint64 when, uint64 *left)
   struct sleeper me;
   spin_acquire(&tick_lock);
   me.deadline = when;
-  me.listed = 0;
-  uint64 now;
-  while ((now = r_time()) < me.deadline) {
-    if (!me.listed) {
-      list_sleeper(&timed, &me);
-      if (timed == &me)
-        timer_set_wake(me.deadline);
-    }
-    int intr = proc_sleep_intr(&me, &tick_lock);
-    if (intr) {
-      if (me.listed)
-        unlist_sleeper(&timed, &me);
-      now = r_time();
-      *left = now < me.deadline ? clock_to_us(me.deadline - now) : 0;
-      spin_release(&tick_lock);
-      return intr;
-    }
-  }
-  if (me.listed)
-    unlist_sleeper(&timed, &me);
+  int intr = wait_on(&timed, &me);
+  uint64 now = r_time();
+  *left = intr && me.deadline > now ? clock_to_us(me.deadline - now) : 0;
   spin_release(&tick_lock);
-  *left = 0;
-  return 0;
+  return intr;
 }

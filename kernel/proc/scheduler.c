@@ -56,11 +56,20 @@ static int wake_idle_hart(void)
   return 0;
 }
 
+/* Ask hart c to give up the process it runs: its resched flag, and an IPI
+   unless it is this hart, which looks at the flag on its way out of the
+   trap it is in. */
+static void ask_back(struct cpu *c)
+{
+  c->resched = 1;
+  if (c != mycpu())
+    hart_send_ipi(c->hartid);
+}
+
 /*
  * p has just become runnable and no hart is idle: if the policy says p
  * deserves a hart more than a process running now, ask that hart to
- * give it up (its resched flag; an IPI unless it is this hart, which
- * looks at the flag on its way out of the trap it is in).
+ * give it up.
  */
 static void preempt_for(struct proc *p)
 {
@@ -70,9 +79,7 @@ static void preempt_for(struct proc *p)
     if (!c->started || running == 0 || running == p || c->resched)
       continue;
     if (sched_preempts(p, running)) {
-      c->resched = 1;
-      if (c != mycpu())
-        hart_send_ipi(c->hartid);
+      ask_back(c);
       return;
     }
   }
@@ -94,11 +101,8 @@ void proc_preempt_running(void)
 {
   for (int h = 0; h < NCPU; h++) {
     struct cpu *c = &cpus[h];
-    if (!c->started || c->proc == 0 || c->resched)
-      continue;
-    c->resched = 1;
-    if (c != mycpu())
-      hart_send_ipi(c->hartid);
+    if (c->started && c->proc != 0 && !c->resched)
+      ask_back(c);
   }
 }
 

@@ -143,13 +143,10 @@ void usertrap(void)
     syscall();
   } else if ((kind = handle_interrupt(scause)) == NOT_AN_INTERRUPT) {
     int r = is_page_fault(scause) ? mm_fault(scause, CSR_READ(stval)) : -EFAULT;
-    if (r == -ENOMEM) {
-      printf("pid %d %s: killed: out of memory serving a %s at pc %p, address %p\n", p->pid,
-             p->name, cause_name(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
-      proc_setkilled(p);
-    } else if (r < 0) {
-      printf("pid %d %s: killed: %s at pc %p, address %p\n", p->pid, p->name,
-             cause_name(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
+    if (r < 0) {
+      printf("pid %d %s: killed: %s%s at pc %p, address %p\n", p->pid, p->name,
+             r == -ENOMEM ? "out of memory serving a " : "", cause_name(scause),
+             (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
       proc_setkilled(p);
     }
   }

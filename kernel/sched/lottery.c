@@ -17,13 +17,13 @@
 enum { QUANTUM, SEED };
 
 static const struct sched_param params[] = {
-  [QUANTUM] = { "quantum", "ms", 1, 1, 1000, 1 },
+  [QUANTUM] = SCHED_QUANTUM_PARAM(1),
   [SEED] = { "seed", "", 1, 1, 0x7fffffff, 1 },
 };
 
 static const struct sched_config defaults = {
   .count = { [QUANTUM] = 1, [SEED] = 1 },
-  .value = { [QUANTUM] = { 10 }, [SEED] = { 1 } },
+  .value = { [QUANTUM] = { SCHED_QUANTUM_DEFAULT }, [SEED] = { 1 } },
 };
 
 static struct draw runq;  /* [runq_lock] */

@@ -31,7 +31,7 @@ enum { LEVELS, QUANTUM, ALLOT, BOOST };
 
 static const struct sched_param params[] = {
   [LEVELS] = { "levels", "", 1, 1, MAX_LEVELS, 1 },
-  [QUANTUM] = { "quantum", "ms", 1, 1, 1000, MAX_LEVELS },
+  [QUANTUM] = SCHED_QUANTUM_PARAM(MAX_LEVELS),
   [ALLOT] = { "allot", "ms", 1, 1, 100000, MAX_LEVELS },
   [BOOST] = { "boost", "ms", 1, 0, 100000, 1 },
 };

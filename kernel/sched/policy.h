@@ -78,6 +78,11 @@ struct sched_param {
   int maxvalues;      /* 1, or the longest list it takes */
 };
 
+/* The turn length most policies take: quantum=1..1000 ms, 10 by default
+   (nvalues: 1, or one per level). */
+#define SCHED_QUANTUM_PARAM(nvalues) { "quantum", "ms", 1, 1, 1000, (nvalues) }
+#define SCHED_QUANTUM_DEFAULT 10
+
 struct sched_config {
   int count[SCHED_MAX_PARAMS];                  /* values of each parameter */
   int64 value[SCHED_MAX_PARAMS][SCHED_MAX_VALUES];

@@ -22,13 +22,13 @@
 enum { QUANTUM, AGING };
 
 static const struct sched_param params[] = {
-  [QUANTUM] = { "quantum", "ms", 1, 1, 1000, 1 },
+  [QUANTUM] = SCHED_QUANTUM_PARAM(1),
   [AGING] = { "aging", "ms", 1, 0, 100000, 1 },
 };
 
 static const struct sched_config defaults = {
   .count = { [QUANTUM] = 1, [AGING] = 1 },
-  .value = { [QUANTUM] = { 10 }, [AGING] = { 0 } },
+  .value = { [QUANTUM] = { SCHED_QUANTUM_DEFAULT }, [AGING] = { 0 } },
 };
 
 static struct fifo level[LEVELS]; /* [runq_lock] */

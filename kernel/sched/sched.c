@@ -519,18 +519,32 @@ int sched_getnice(struct proc *p)
 
 /* ---- A process's own settings ---------------------------------------- */
 
+/* A setting the policy may order its queue by is about to change: take p
+   off the queue if it is on it. Returns whether it was; put_back then
+   queues it again with the new setting. runq_lock held. */
+static int take_off(struct proc *p)
+{
+  int queued = p->sched.queued;
+  if (queued)
+    current->dequeue(p);
+  return queued;
+}
+
+static void put_back(struct proc *p, int queued)
+{
+  if (queued)
+    current->enqueue(p, JOIN_MOVE);
+}
+
 int sched_setnice(struct proc *p, int nice)
 {
   ASSERT_HELD(&p->lock);
   if (nice < NICE_MIN || nice > NICE_MAX)
     return -EINVAL;
   spin_acquire(&runq_lock);
-  int queued = p->sched.queued;
-  if (queued)
-    current->dequeue(p);
+  int queued = take_off(p);
   p->sched.nice = nice;
-  if (queued)
-    current->enqueue(p, JOIN_MOVE);
+  put_back(p, queued);
   spin_release(&runq_lock);
   return 0;
 }
@@ -541,12 +555,9 @@ int sched_settickets(struct proc *p, int tickets)
   if (tickets < 1 || tickets > TICKETS_MAX)
     return -EINVAL;
   spin_acquire(&runq_lock);
-  int queued = p->sched.queued;
-  if (queued)
-    current->dequeue(p);
+  int queued = take_off(p);
   p->sched.tickets = tickets;
-  if (queued)
-    current->enqueue(p, JOIN_MOVE);
+  put_back(p, queued);
   spin_release(&runq_lock);
   return 0;
 }
@@ -555,7 +566,9 @@ int sched_setexpected(struct proc *p, uint64 ms)
 {
   ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
+  int queued = take_off(p); /* sjf and stcf order by it */
   p->sched.expected = sched_ms(ms);
+  put_back(p, queued);
   spin_release(&runq_lock);
   return 0;
 }

@@ -19,12 +19,12 @@
 enum { QUANTUM };
 
 static const struct sched_param params[] = {
-  [QUANTUM] = { "quantum", "ms", 1, 1, 1000, 1 },
+  [QUANTUM] = SCHED_QUANTUM_PARAM(1),
 };
 
 static const struct sched_config defaults = {
   .count = { [QUANTUM] = 1 },
-  .value = { [QUANTUM] = { 10 } },
+  .value = { [QUANTUM] = { SCHED_QUANTUM_DEFAULT } },
 };
 
 static struct heap runq;  /* [runq_lock] */

@@ -1,10 +1,21 @@
 /*
  * sched.c: help for programs that switch scheduling policies
- * (kernel/schedinfo.h). The kernel answers a bad sched_set with EINVAL
- * alone; sched_explain works out from sched_info which part was bad.
+ * (kernel/schedinfo.h): the policy in use as text, and, since the kernel
+ * answers a bad sched_set with EINVAL alone, sched_explain, which works
+ * out from sched_info which part was bad.
  */
 #include "kernel/types.h"
 #include "user/ulib.h"
+
+ULIB_EXTRA int sched_current(char *buf, int size)
+{
+  struct schedinfo si;
+
+  if (sched_info(-1, &si) < 0)
+    return -1;
+  snprintf(buf, size, "%s%s%s", si.name, si.params[0] ? " " : "", si.params);
+  return 0;
+}
 
 /* The policy named by the first len bytes of name into *si; 0 if none. */
 static int find_policy(const char *name, int len, struct schedinfo *si)
