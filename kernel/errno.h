@@ -33,6 +33,7 @@
 #define ENFILE       23  /* too many open files in the system */
 #define EMFILE       24  /* too many open files in this process */
 #define ENOTTY       25  /* not a terminal */
+#define ETXTBSY      26  /* text file busy */
 #define EFBIG        27  /* file too large */
 #define ENOSPC       28  /* no space left on device */
 #define ESPIPE       29  /* illegal seek */

@@ -13,6 +13,7 @@
 #include "kernel/proc/clock.h"
 #include "kernel/dev/fdt.h"
 #include "kernel/mm/kalloc.h"
+#include "kernel/mm/textcache.h"
 #include "kernel/memlayout.h"
 #include "kernel/riscv/power.h"
 #include "kernel/lib/printf.h"
@@ -58,9 +59,12 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
   printf("\nrv64 teaching kernel: %d hart%s, %ld MiB RAM, timebase %ld Hz, boot hart %ld\n",
          machine.nharts, machine.nharts == 1 ? "" : "s", machine.ram_size / MIB,
          machine.timebase, hartid);
+  if (machine.bootargs_cut)
+    printf("kernel command line cut to its first %d bytes\n", BOOTARGS_MAX - 1);
 
   /* The device tree has been read: its memory may be reused now. */
   kalloc_init(V2P(end), ram_end);
+  textcache_init();
   vm_kernel_init(ram_end);
   vm_kernel_inithart();
   proc_init();

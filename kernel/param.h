@@ -19,7 +19,7 @@
 #define NBUF         (MAXOPBLOCKS * 3) /* buffer cache size */
 #define FSSIZE       4000 /* file system size in blocks */
 #define MAXPATH      128  /* longest path name */
-#define USERSTACK    1    /* user stack pages */
+#define USERSTACK    64   /* user stack pages at most (256 KiB): it grows on demand */
 #define TICK_HZ      100  /* clock ticks a second: sleep() and uptime() count 10 ms ticks */
 
 #endif

@@ -49,9 +49,11 @@ struct procinfo {
   uint64 wait_us;     /* time spent runnable but not running */
   uint64 first_us;    /* when it first ran, us since boot; 0 if it never has */
   uint64 ready_us;    /* when it last became runnable, us since boot */
-  /* Memory (copy-on-write fork). */
+  /* Memory (lazy loading, copy-on-write fork). */
   uint64 faults;      /* page faults served, from the user or the kernel's own copies */
   uint64 cow_copies;  /* of those, pages copied because another process shared them */
+  uint64 vsz;         /* virtual size: bytes of address space it may use */
+  uint64 rss;         /* resident size: bytes of pages it has mapped */
 };
 
 /*

@@ -8,7 +8,9 @@
  * S is the state as a letter: R runnable or running, S sleeping (blocked),
  * T stopped, Z zombie (exited, not yet reaped), N being created. TIME is
  * the CPU time used so far, user and kernel together, as
- * minutes:seconds.hundredths; MEM is the process's user memory.
+ * minutes:seconds.hundredths; MEM is the memory it has in RAM (its
+ * resident pages: pages come at first touch, so this is what it has used,
+ * not what it may use).
  *
  * `ps -l` adds the split of TIME into USER and SYS, the time since the
  * process was created (AGE), how many times it was given a hart (SCHED),
@@ -16,7 +18,10 @@
  * scheduler knows of it: its nice value (NI), tickets (TIX), the queue
  * it is on in mlfq or prio (LV, - in other policies), the time it has
  * spent runnable but waiting for a hart (WAIT) and the predicted length
- * of its next CPU burst in ms (EST, what sjf and stcf go by).
+ * of its next CPU burst in ms (EST, what sjf and stcf go by); then its
+ * memory: page faults served (FLT), virtual size (VSZ: all the address
+ * space it may touch, with the whole stack limit and any heap reserved by
+ * sbrk) and resident size (RSS, the same as MEM).
  */
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -43,10 +48,11 @@ print_header(int longform)
   char more[MORE_MAX] = "";
 
   if (longform)
-    snprintf(more, sizeof(more), "%8s %8s %8s %6s %3s %3s %6s %2s %8s %5s ",
-             "USER", "SYS", "AGE", "SCHED", "CPU", "NI", "TIX", "LV", "WAIT", "EST");
+    snprintf(more, sizeof(more), "%8s %8s %8s %6s %3s %3s %6s %2s %8s %5s %6s %8s ",
+             "USER", "SYS", "AGE", "SCHED", "CPU", "NI", "TIX", "LV", "WAIT", "EST", "FLT",
+             "VSZ");
   printf("%5s %5s %5s %s %8s %s%6s %s\n",
-         "PID", "PPID", "PGID", "S", "TIME", more, "MEM", "NAME");
+         "PID", "PPID", "PGID", "S", "TIME", more, longform ? "RSS" : "MEM", "NAME");
 }
 
 static void
@@ -64,18 +70,18 @@ print_proc(struct procinfo *p, uint64 now_us, int longform)
       snprintf(level, sizeof(level), "%d", p->level);
     snprintf(est, sizeof(est), "%lu.%lu", p->estimate_us / US_PER_MS,
              p->estimate_us % US_PER_MS / (US_PER_MS / 10));
-    snprintf(more, sizeof(more), "%8s %8s %8s %6lu %3s %3d %6d %2s %8s %5s ",
+    snprintf(more, sizeof(more), "%8s %8s %8s %6lu %3s %3d %6d %2s %8s %5s %6lu %7luK ",
              fmt_duration(user, sizeof(user), p->utime_us),
              fmt_duration(sys, sizeof(sys), p->stime_us),
              fmt_duration(age, sizeof(age), now_us - p->start_us),
              p->nsched, cpu, p->nice, p->tickets, level,
              fmt_duration(wait, sizeof(wait), p->wait_us),
-             est);
+             est, p->faults, (p->vsz + KIB - 1) / KIB);
   }
   printf("%5d %5d %5d %c %8s %s%5luK %s\n",
          p->pid, p->ppid, p->pgid, proc_state_letter(p->state),
          fmt_duration(time, sizeof(time), p->utime_us + p->stime_us),
-         more, (p->sz + KIB - 1) / KIB, p->name);
+         more, (p->rss + KIB - 1) / KIB, p->name);
 }
 
 /* Orders procs[0..n) by pid; the table's order is that of its slots. */

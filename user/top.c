@@ -4,16 +4,19 @@
  *   top - up 0:05:12, 9 processes: 1 running, 7 sleeping, 1 stopped, 0 zombie
  *   policy: rr quantum=10ms
  *   load: hart 0 98%, hart 1 2%, hart 2 0%
- *   memory: 120312 KiB free
+ *   memory: 120312 KiB free of 130048, 240 KiB shared, 180 KiB program text
  *
- *     PID  PPID S  %CPU     TIME    MEM NAME
- *       5     2 R    99  0:12.34    12K spin
+ *     PID  PPID S  %CPU     TIME      VSZ    RSS NAME
+ *       5     2 R    99  0:12.34     300K    12K spin
  *
  * A process's %CPU is the share of one hart it used since the previous
  * redraw (a process is on one hart at a time, so at most 100); a hart's
  * load is the share of that interval it spent running processes. The
  * first screen counts from each process's creation and from boot. Rows
- * are ordered by %CPU, busiest first; TIME is as in ps.
+ * are ordered by %CPU, busiest first; TIME, VSZ and RSS are as in ps -l.
+ * Memory that is shared is mapped by two processes or more (copy-on-write
+ * after fork, or the text of a program several run); program text is
+ * what the kernel keeps of running programs for the next to share.
  *
  * Keys: q or Ctrl-C quits, Ctrl-Z suspends top like any job. To see a key
  * at once, without Enter, and to look for keys between redraws without
@@ -173,12 +176,13 @@ print_table(int n)
   char time[DURATION_MAX];
   int i;
 
-  printf("%5s %5s %s %5s %8s %6s %s\n", "PID", "PPID", "S", "%CPU", "TIME", "MEM", "NAME");
+  printf("%5s %5s %s %5s %8s %8s %6s %s\n", "PID", "PPID", "S", "%CPU", "TIME", "VSZ", "RSS",
+         "NAME");
   for (i = 0; i < n; i++) {
-    printf("%5d %5d %c %5d %8s %5luK %s\n",
+    printf("%5d %5d %c %5d %8s %7luK %5luK %s\n",
            procs[i].pid, procs[i].ppid, proc_state_letter(procs[i].state), pcts[i],
            fmt_duration(time, sizeof(time), procs[i].utime_us + procs[i].stime_us),
-           (procs[i].sz + KIB - 1) / KIB, procs[i].name);
+           (procs[i].vsz + KIB - 1) / KIB, (procs[i].rss + KIB - 1) / KIB, procs[i].name);
   }
 }
 
@@ -201,7 +205,11 @@ draw(void)
   print_summary(n, now);
   print_policy();
   print_harts(nharts);
-  printf("memory: %d KiB free\n\n", freemem() * (PGSIZE / KIB));
+  struct meminfo mi;
+  if (meminfo(&mi) == 0)
+    printf("memory: %lu KiB free of %lu, %lu KiB shared, %lu KiB program text\n\n",
+           mi.free * (PGSIZE / KIB), mi.total * (PGSIZE / KIB), mi.shared * (PGSIZE / KIB),
+           mi.text * (PGSIZE / KIB));
   remember(n, nharts, now);
   sort_by_cpu(n);
   print_table(n);

@@ -2,7 +2,8 @@
  * ulib.h: this kernel's system calls and the user library beyond xv6's,
  * for this project's own programs. It includes user/user.h and adds:
  *   - the system calls xv6 does not have (README: system call table), and
- *     the headers they need (kernel/signal.h, wait.h, procinfo.h, ioctl.h);
+ *     the headers they need (kernel/signal.h, wait.h, procinfo.h, meminfo.h,
+ *     ioctl.h);
  *   - format checking of printf and fprintf (a mismatch is a compile
  *     error in our programs; user.h leaves it out for xv6's);
  *   - errno and strerror: why the last failing system call failed;
@@ -25,6 +26,7 @@
 
 #include "kernel/types.h"
 #include "kernel/ioctl.h"
+#include "kernel/meminfo.h"
 #include "kernel/procinfo.h"
 #include "kernel/schedinfo.h"
 #include "kernel/schedtrace.h"
@@ -38,6 +40,7 @@
 /* This kernel's system calls (README: system call table). */
 int poweroff(int code);   /* turn the machine off; QEMU exits with code */
 int freemem(void);        /* number of free physical pages */
+int meminfo(struct meminfo *mi); /* total, free, shared and text pages */
 uint64 uptime_us(void);   /* microseconds since boot (fine-grained clock) */
 int usleep(uint64 us);    /* sleep us microseconds (not rounded to ticks) */
 int usleep_until(uint64 t); /* sleep until uptime_us() reaches t */

@@ -92,7 +92,7 @@ static const char *errname(int err)
     E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(E2BIG), E(ENOEXEC),
     E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EFAULT), E(EBUSY),
     E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
-    E(ENFILE), E(EMFILE), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EMLINK),
+    E(ENFILE), E(EMFILE), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EMLINK),
     E(EPIPE), E(ERANGE), E(ENAMETOOLONG), E(ENOSYS), E(ENOTEMPTY),
   };
 #undef E
@@ -205,6 +205,15 @@ static void reap_all(int n)
   }
 }
 
+/* The procinfo of one process. */
+static struct procinfo info_of(int pid)
+{
+  struct procinfo pi;
+  if (procinfo(pid, &pi, 1) != 1)
+    fail("procinfo(%d) failed, errno %d", pid, errno);
+  return pi;
+}
+
 /*
  * Check that the free page count is back to before. Pages of exiting
  * processes are freed when they are reaped, possibly by init for orphans,
@@ -312,20 +321,33 @@ static char *aligned_break(void)
 }
 
 /* Grow the heap by a page and return the new, page-aligned break: the
-   page below it is fresh heap, the page at it is not mapped. */
+   page below it is fresh heap (touched, so present), the page at it is
+   not mapped. */
 static char *fresh_heap_end(void)
 {
   char *end = aligned_break();
   if (sbrk(PGSIZE) == (char *)-1)
     fail("sbrk(%d) failed: %s", PGSIZE, errname(errno));
+  end[0] = 0;
   return end + PGSIZE;
 }
 
-/* The page holding the stack (one page; the guard page is below it). */
+/* The page the stack pointer is in. */
 static uint64 stack_page(void)
 {
   volatile char here = 0;
   return PGROUNDDOWN((uint64)&here);
+}
+
+/* The top of the stack, where the heap starts: the break when main began
+   (kernel/mm/uspace.h). The stack may grow down to USERSTACK pages below
+   it; under that is the guard gap. */
+static uint64 stack_top;
+
+/* A page in the guard gap, just below the stack's limit. */
+static uint64 guard_page(void)
+{
+  return stack_top - USERSTACK * PGSIZE - PGSIZE;
 }
 
 /* ======================================================================
@@ -870,78 +892,93 @@ static void test_sbrkhuge(void)
   char *brk = fresh_heap_end();
   int before = freemem();
 
+  /* A gigabyte of heap on any machine: pages come at first touch. */
   char *p = sbrk(1 << 30);
-  if ((uint64)before * PGSIZE < (1UL << 30)) {
-    if (p != (char *)-1)
-      fail("sbrk(1 GiB) returned %p with only %d pages free", p, before);
-    EXPECT_EQ(errno, ENOMEM);
-  } else if (p != (char *)-1) {
-    sbrk(-(1 << 30));  /* a machine with that much memory */
+  if (p != brk)
+    fail("sbrk(1 GiB) returned %p (%s), want the old break %p", p, errname(errno), brk);
+  for (int i = 0; i < 10; i++) {
+    char *q = p + (uint64)i * ((1 << 30) / 10);
+    if (*q != 0)
+      fail("untouched heap at %p reads %d, want 0", q, *q);
+    *q = (char)i;
   }
+  int used = before - freemem();
+  if (used < 10 || used > 10 + 2 * 10)  /* the pages, and at most two tables each */
+    fail("touching 10 pages of a 1 GiB heap took %d pages", used);
+  for (int i = 0; i < 10; i++)
+    EXPECT_EQ(p[(uint64)i * ((1 << 30) / 10)], i);
+  EXPECT(sbrk(-(1 << 30)) == brk + (1 << 30));
   EXPECT(sbrk(0) == brk);
-  expect_freemem(before, "after sbrk(1 GiB)");
+  expect_freemem(before, "after sbrk(1 GiB), 10 touches and sbrk(-1 GiB)");
 
-  /* Shrinking below address 0. */
+  /* sbrklazy (xv6 2024) is the same call. */
+  p = sbrklazy(1 << 30);
+  EXPECT(p == brk);
+  p[(1 << 30) - 1] = 1;
+  EXPECT(sbrklazy(-(1 << 30)) == brk + (1 << 30));
+  expect_freemem(before, "after sbrklazy(1 GiB)");
+
+  /* Past the end of user address space, or below the heap's start. */
+  for (uint64 total = (uint64)brk; total + 0x7fffffff < MAXVA; total += 0x7fffffff)
+    EXPECT(sbrk(0x7fffffff) != (char *)-1);
+  EXPECT_ERR((long)sbrk(0x7fffffff), ENOMEM);
+  while ((uint64)sbrk(0) - (uint64)brk >= 0x7fffffff)
+    sbrk(-0x7fffffff);
+  sbrk(-(int)((uint64)sbrk(0) - (uint64)brk));
+  EXPECT(sbrk(0) == brk);
   EXPECT_ERR((long)sbrk(-(int)((uint64)brk + PGSIZE)), ANY_ERRNO);
+  EXPECT_ERR((long)sbrk(-(int)(brk - (char *)stack_top) - 1), EINVAL);
   EXPECT(sbrk(0) == brk);
   brk[-1] = 1;  /* the memory below the break is still there */
+  expect_freemem(before, "after sbrk up to the end of address space");
 }
 
 /* Free pages when sbrkexhaust began; its children measure against it. */
 static int free_at_start;
 
-/* Allocate until sbrk fails; returns the bytes allocated. */
-static uint64 exhaust_memory(void)
+/* Reserve twice the free memory and touch it all: memory runs out on the
+   way, and this process is killed. */
+static void touch_too_much(void)
 {
-  uint64 total = 0;
-  for (int chunk = 1 << 20; chunk >= PGSIZE; chunk /= 2) {
-    while (sbrk(chunk) != (char *)-1) {
-      total += chunk;
-      if (total > 2 * (uint64)free_at_start * PGSIZE)
-        fail("sbrk gave out %lu bytes with %d pages free (lazy allocation?)",
-             total, free_at_start);
-    }
-  }
-  if (errno != ENOMEM)
-    fail("sbrk failed with %s, want ENOMEM", errname(errno));
-  if (total < (1 << 20))
-    fail("only %lu bytes could be allocated", total);
-  ((char *)sbrk(0))[-1] = 1;  /* the memory is really there */
+  uint64 n = 2 * (uint64)free_at_start * PGSIZE;
+  char *p = sbrk(n);
+  if (p == (char *)-1)
+    fail("sbrk of twice the free memory failed: %s", errname(errno));
+  for (uint64 off = 0; off < n; off += PGSIZE)
+    p[off] = 1;
+  exit(0);  /* not reached: there were not that many pages */
+}
 
-  /* Out of memory, fork must fail or work, but cleanly. */
+/* Touch half the free memory, give it back, take it again, exit. */
+static void touch_half_twice(void)
+{
+  uint64 n = (uint64)free_at_start / 2 * PGSIZE;
+  for (int round = 0; round < 2; round++) {
+    char *p = sbrk(n);
+    if (p == (char *)-1)
+      fail("sbrk of half the free memory failed: %s", errname(errno));
+    for (uint64 off = 0; off < n; off += PGSIZE)
+      p[off] = 1;
+    if (sbrk(-n) == (char *)-1)
+      fail("giving back %lu bytes failed: %s", n, errname(errno));
+  }
+  /* Out of memory but for this, fork must fail or work, but cleanly. */
   int pid = fork();
   if (pid == 0)
     exit(0);
   if (pid > 0)
     EXPECT_EQ(reap(pid), 0);
-  return total;
-}
-
-static void exhaust_and_give_back(void)
-{
-  uint64 total = exhaust_memory();
-  while (total > 0) {
-    int n = MIN(total, 1UL << 30);
-    if (sbrk(-n) == (char *)-1)
-      fail("giving back %d bytes failed: %s", n, errname(errno));
-    total -= n;
-  }
-  if (sbrk(1 << 20) == (char *)-1)
-    fail("sbrk(1 MiB) failed after memory was given back: %s", errname(errno));
-}
-
-static void exhaust_and_exit(void)
-{
-  exhaust_memory();
 }
 
 static void test_sbrkexhaust(void)
 {
   free_at_start = freemem();
-  EXPECT_EQ(reap(spawn(exhaust_and_give_back)), 0);
-  expect_freemem(free_at_start, "after a process used up memory and gave it back");
-  EXPECT_EQ(reap(spawn(exhaust_and_exit)), 0);
-  expect_freemem(free_at_start, "after a process used up memory and exited");
+  int status = reap(spawn(touch_too_much));
+  if (status != -1)
+    fail("touching twice the free memory: exit status %d, want -1 (killed)", status);
+  expect_freemem(free_at_start, "after a process ran out of memory touching its heap");
+  EXPECT_EQ(reap(spawn(touch_half_twice)), 0);
+  expect_freemem(free_at_start, "after a process touched half of memory twice");
 }
 
 static void test_pastbreak(void)
@@ -954,29 +991,58 @@ static void test_pastbreak(void)
   }
 }
 
-static int recurse(int depth)
+/* Recurse to depth (or forever, if depth < 0) in 256-byte frames, each
+   checked on the way back; returns the sum of the depths. */
+static int recurse(int depth, int limit)
 {
   volatile char frame[256];
   frame[0] = (char)depth;
-  if (depth > 1000000)  /* never: the stack is one page */
-    return 0;
-  return recurse(depth + 1) + frame[0];
+  frame[255] = (char)~depth;
+  int sum = depth == limit ? 0 : recurse(depth + 1, limit);
+  if (frame[0] != (char)depth || frame[255] != (char)~depth)
+    fail("frame %d changed under the recursion", depth);
+  return sum + depth;
 }
 
 static void overflow_stack(void)
 {
-  recurse(0);
+  recurse(0, -1);
 }
 
 static void test_guardpage(void)
 {
-  uint64 guard = stack_page() - PGSIZE;
-  expect_killed_at(probe_load, guard, "load from the guard page at");
-  expect_killed_at(probe_store, guard, "store to the guard page at");
-  expect_killed_at(probe_store, guard + PGSIZE - 1, "store just below the stack at");
+  uint64 guard = guard_page();
+  expect_killed_at(probe_load, guard, "load from the guard gap at");
+  expect_killed_at(probe_store, guard, "store to the guard gap at");
+  expect_killed_at(probe_store, guard + PGSIZE - 1, "store just below the stack's limit at");
+  expect_killed_at(probe_load, guard - 15 * PGSIZE, "load from the bottom of the guard gap at");
   int status = reap(spawn(overflow_stack));
   if (status != -1)
     fail("unbounded recursion: exit status %d, want -1 (killed)", status);
+}
+
+/* Recursion 200 KiB deep: the stack grows page by page, then the
+   pages stay (the way back down finds them) until exit. */
+static void deep_recursion(void)
+{
+  struct procinfo before = info_of(getpid());
+  int depth = 200 * 1024 / 256 - 40;  /* frames are at least 256 bytes */
+  int sum = recurse(0, depth);
+  if (sum != depth * (depth + 1) / 2)
+    fail("recursion to %d returned %d", depth, sum);
+  struct procinfo after = info_of(getpid());
+  int grown = (after.rss - before.rss) / PGSIZE;
+  if (grown < 150 * 1024 / PGSIZE || after.faults - before.faults < 150 * 1024 / PGSIZE)
+    fail("recursing 200 KiB deep grew the stack by %d pages in %d faults", grown,
+         (int)(after.faults - before.faults));
+  exit(0);
+}
+
+static void test_stackgrow(void)
+{
+  int before = freemem();
+  EXPECT_EQ(reap(spawn(deep_recursion)), 0);
+  expect_freemem(before, "after a process grew its stack to 200 KiB");
 }
 
 static void test_textwrite(void)
@@ -1010,7 +1076,8 @@ static void test_badjump(void)
 {
   expect_killed_at(probe_jump, 0, "jump to");
   expect_killed_at(probe_jump, PGROUNDUP((uint64)sbrk(0)), "jump beyond the break to");
-  expect_killed_at(probe_jump, stack_page() - PGSIZE, "jump to the guard page at");
+  expect_killed_at(probe_jump, guard_page(), "jump to the guard page at");
+  expect_killed_at(probe_jump, stack_page(), "jump to the stack at");
 }
 
 static void read_csr(void)
@@ -1225,7 +1292,7 @@ static int bad_pointers(struct badptr *v, int size, int kernel_writes)
 
   memset(end - PGSIZE, 'a', PGSIZE);
   v[n++] = (struct badptr) { "address 0", 0 };
-  v[n++] = (struct badptr) { "the guard page", stack_page() - PGSIZE };
+  v[n++] = (struct badptr) { "the guard page", guard_page() };
   v[n++] = (struct badptr) { "the break", (uint64)end };
   v[n++] = (struct badptr) { "far beyond the break", (uint64)end + 1024 * PGSIZE };
   v[n++] = (struct badptr) { "the end of user memory", (uint64)end - size / 2 };
@@ -1630,6 +1697,7 @@ static void test_execbadelf(void)
   if (status != 0 || strcmp(out, "ok\n") != 0)
     fail("an intact copy of /echo does not run (status %d, output \"%s\")", status, out);
 
+  memset(img, 0, len); /* its pages are made at first touch: before counting */
   int before = freemem();
   for (int i = 0; i < NELEM(elf_damages); i++) {
     int n = len;
@@ -2854,14 +2922,6 @@ static void sleep_until_orphaned(int parent)
   exit(0);
 }
 
-static struct procinfo info_of(int pid)
-{
-  struct procinfo pi;
-  if (procinfo(pid, &pi, 1) != 1)
-    fail("procinfo(%d) failed, errno %d", pid, errno);
-  return pi;
-}
-
 /* Wait for a stop report from pid and check the signal. */
 static void expect_stopped(int pid, int sig)
 {
@@ -3771,6 +3831,203 @@ static void test_cowrace(void)
   expect_freemem(before, "after racing copy-on-write children");
 }
 
+/* The number after "name " in a program's output, or -1. */
+static long number_after(const char *out, const char *name)
+{
+  int len = strlen(name);
+  for (const char *p = out; *p; p++) {
+    if (strncmp(p, name, len) == 0 && p[len] == ' ')
+      return atoi(p + len + 1);
+  }
+  return -1;
+}
+
+static void test_lazyexec(void)
+{
+  char out[128];
+  char *plain[] = { "bigexec", 0 };
+  EXPECT_EQ(run_capture("/bigexec", plain, out, sizeof out), 0);
+  long faults = number_after(out, "faults"), rss = number_after(out, "rss");
+  long vsz = number_after(out, "vsz");
+  if (vsz < 1024)
+    fail("bigexec's virtual size is %ld KiB, want over 1 MiB (it printed \"%s\")", vsz, out);
+  if (faults < 1 || faults > 24 || rss > 24 * PGSIZE / 1024)
+    fail("bigexec touching nothing took %ld faults, %ld KiB resident; want a few pages", faults, rss);
+
+  char *touch[] = { "bigexec", "touch", "36", 0 };
+  int status = run_capture("/bigexec", touch, out, sizeof out);
+  if (status != 0)
+    fail("bigexec touch 36: status %d, output \"%s\" (a page held the wrong bytes?)", status, out);
+  long touched = number_after(out, "faults");
+  if (touched < faults + 2 * 36)
+    fail("touching 36 data and 36 bss pages took %ld faults, %ld with none", touched, faults);
+
+  char *copies[] = { "bigexec", "copies", 0 };
+  status = run_capture("/bigexec", copies, out, sizeof out);
+  if (status != 0)
+    fail("kernel copies to untouched pages: status %d, \"%s\"", status, out);
+}
+
+/* Start bigexec waiting on the read end of pipe p, printing to pipe out;
+   returns its pid once it says it is ready (it has run its 8 pages of
+   code by then). */
+static int start_waiting_bigexec(int *p, int *out)
+{
+  char fd[8];
+  snprintf(fd, sizeof fd, "%d", p[0]);
+  int pid = xfork();
+  if (pid == 0) {
+    close(p[1]);
+    close(1);
+    dup(out[1]);
+    close(out[0]);
+    close(out[1]);
+    char *argv[] = { "bigexec", "wait", fd, 0 };
+    exec("/bigexec", argv);
+    exit(EXEC_RETURNED + errno);
+  }
+  char line[6];
+  if (read(out[0], line, sizeof line) != sizeof line || memcmp(line, "ready\n", 6) != 0)
+    fail("bigexec wait did not say it was ready");
+  return pid;
+}
+
+static void test_sharedtext(void)
+{
+  int before = freemem();
+  int p[2], out[2];  /* what bigexec waits on; what it prints */
+  xpipe(p);
+  xpipe(out);
+  int base = freemem();
+  int a = start_waiting_bigexec(p, out);
+  int used_a = base - freemem();
+  int b = start_waiting_bigexec(p, out);
+  int used_b = base - used_a - freemem();
+  if (used_b > used_a - 8)
+    fail("a second bigexec took %d pages, the first %d: its 8 pages of code are not shared",
+         used_b, used_a);
+  struct meminfo mi;
+  EXPECT_EQ(meminfo(&mi), 0);
+  if (mi.shared < 8 || mi.text < 8)
+    fail("two bigexecs running: meminfo says %lu pages shared, %lu of text; want 8 or more",
+         mi.shared, mi.text);
+
+  /* Its file cannot be written while it runs; read it may. */
+  EXPECT_ERR(open("/bigexec", O_WRONLY), ETXTBSY);
+  EXPECT_ERR(open("/bigexec", O_RDWR | O_TRUNC), ETXTBSY);
+  int fd = open("/bigexec", O_RDONLY);
+  EXPECT(fd >= 0);
+  close(fd);
+
+  close(p[0]);
+  close(p[1]);  /* both read end of file and exit */
+  int s1, s2, w1 = wait(&s1), w2 = wait(&s2);
+  if (!((w1 == a && w2 == b) || (w1 == b && w2 == a)) || s1 != 0 || s2 != 0)
+    fail("the bigexecs ended as %d (status %d) and %d (status %d)", w1, s1, w2, s2);
+  close(out[0]);
+  close(out[1]);
+  fd = open("/bigexec", O_WRONLY);  /* no one runs it now */
+  if (fd < 0)
+    fail("open of /bigexec for writing after it exited: %s", errname(errno));
+  close(fd);
+  expect_freemem(before, "after two bigexecs sharing text exited");
+}
+
+/* Copy file from to file to (made, or cut to nothing first). */
+static void copy_file(const char *from, const char *to)
+{
+  int in = open(from, O_RDONLY), out = open(to, O_CREATE | O_TRUNC | O_WRONLY);
+  if (in < 0 || out < 0)
+    fail("copy %s to %s: %s", from, to, errname(errno));
+  char buf[512];
+  int n;
+  while ((n = read(in, buf, sizeof buf)) > 0)
+    write_all(out, buf, n);
+  close(in);
+  close(out);
+}
+
+static void test_txtbusy(void)
+{
+  copy_file("/echo", "busy");
+  char *argv[] = { "busy", "hi", 0 };
+  int w = open("busy", O_WRONLY);
+  EXPECT(w >= 0);
+  expect_exec_fails("busy", argv, ETXTBSY, "exec of a file open for writing");
+  close(w);
+  char out[16];
+  EXPECT_EQ(run_capture("busy", argv, out, sizeof out), 0);
+  EXPECT(strcmp(out, "hi\n") == 0);
+  /* A new program under the same name runs as itself: nothing of the
+     old one's text is left cached. */
+  copy_file("/bigexec", "busy");
+  char *big[] = { "busy", 0 };
+  EXPECT_EQ(run_capture("busy", big, out, sizeof out), 0);
+  if (strncmp(out, "faults", 6) != 0)
+    fail("a copy of bigexec over a copy of echo printed \"%s\"", out);
+  EXPECT_EQ(unlink("busy"), 0);
+}
+
+/* Reserve as many pages as are free and touch them all. */
+static void touch_all_memory(int gate)
+{
+  char c;
+  read(gate, &c, 1);
+  uint64 n = (uint64)freemem() * PGSIZE;
+  char *p = sbrk(n);
+  if (p == (char *)-1)
+    exit(2);
+  for (uint64 off = 0; off < n; off += PGSIZE)
+    p[off] = 1;
+  exit(0);
+}
+
+static void test_lazyoom(void)
+{
+  enum { KIDS = 3 };
+  int before = freemem();
+  int gate[2];
+  xpipe(gate);
+  for (int k = 0; k < KIDS; k++) {
+    if (xfork() == 0) {
+      close(gate[1]);
+      touch_all_memory(gate[0]);
+    }
+  }
+  close(gate[0]);
+  close(gate[1]);  /* all start at once, on every hart */
+  int killed = 0;
+  for (int k = 0; k < KIDS; k++) {
+    int status;
+    EXPECT(wait(&status) > 0);
+    if (status == -1)
+      killed++;
+    else if (status != 0)
+      fail("a child touching all memory exited with status %d", status);
+  }
+  if (killed == 0)
+    fail("three children each touched all of memory and none ran out");
+  expect_freemem(before, "after three children ran out of memory at once");
+}
+
+static void test_zombiefree(void)
+{
+  int before = freemem();
+  int pid = xfork();
+  if (pid == 0) {
+    char *p = sbrk(256 * PGSIZE);
+    memset(p, 1, 256 * PGSIZE);
+    exit(0);
+  }
+  while (info_of(pid).state != ZOMBIE)
+    sleep(1);
+  int held = before - freemem();
+  if (held > 2)
+    fail("a zombie that had a 1 MiB heap holds %d pages (want 2: trapframe, page table)", held);
+  EXPECT_EQ(reap(pid), 0);
+  expect_freemem(before, "after the zombie was reaped");
+}
+
 /* ======================================================================
  * Scheduling policies: the calls that choose them, and switching while
  * processes run.
@@ -4021,10 +4278,11 @@ static const struct test tests[] = {
   TEST(sbrkgrow, "sbrk(n) returns the old break and adds n bytes of zeroed memory"),
   TEST(sbrkshrink, "sbrk(-n) unmaps: touching the memory kills (-1), regrown memory is zero"),
   TEST(sbrkleak, "growing and shrinking the heap, or exiting with it, leaks no pages"),
-  TEST(sbrkhuge, "sbrk past physical memory or below 0 returns -1 and changes nothing"),
-  TEST(sbrkexhaust, "sbrk until memory runs out fails with ENOMEM; every page comes back"),
+  TEST(sbrkhuge, "sbrk(1 GiB) works on any machine, touching 10 pages takes 10; past MAXVA is ENOMEM"),
+  TEST(sbrkexhaust, "touching more heap than memory kills only the toucher (-1); every page comes back"),
   TEST(pastbreak, "loads and stores beyond the break kill the process (-1)"),
-  TEST(guardpage, "touching the guard page below the stack, or recursing into it, kills (-1)"),
+  TEST(guardpage, "touching the guard gap below the stack's limit, or recursing into it, kills (-1)"),
+  TEST(stackgrow, "the stack grows on demand: recursion 200 KiB deep works; the pages come back"),
   TEST(textwrite, "stores into program text or read-only data kill (-1); loads are fine"),
   TEST(kernelmem, "user loads, stores and jumps to kernel addresses kill (-1)"),
   TEST(maxva, "user accesses at or above MAXVA, canonical or not, kill (-1)"),
@@ -4118,6 +4376,11 @@ static const struct test tests[] = {
   TEST(cowkernel, "read() and wait() into a shared page break sharing; a pipe write from one works"),
   TEST(cowbig, "fork of 2/3 of memory works; the child runs out copying and only it dies"),
   TEST(cowrace, "children writing one shared page at once each get their own copy"),
+  TEST(lazyexec, "exec reads pages at first touch: bigexec touching nothing takes a few faults"),
+  TEST(sharedtext, "two runs of a program share its text; its file is ETXTBSY to writers meanwhile"),
+  TEST(txtbusy, "exec of a file open for writing is ETXTBSY; a rewritten program runs as itself"),
+  TEST(lazyoom, "three children touching all of memory at once: only they die, every page comes back"),
+  TEST(zombiefree, "an exited process gives back its memory before it is reaped"),
 
   /* Scheduling policies */
   TEST(schedcalls, "bad policy names and parameters are refused, changing nothing; each policy can be chosen"),
@@ -4214,21 +4477,36 @@ static void collect_reasons(int fd, char *reason, int size)
 }
 
 /*
- * Make every writable page of this process its own. After fork, pages
- * are shared copy-on-write between the runner and the test process, and
- * the first store to each, on either side, takes a free page; a test that
- * counts free pages (expect_freemem) would count those copies as its own
- * leaks. So both write each page once before the test starts: data and
- * bss (user.ld's symbols), the stack page and the heap.
+ * Make every page of this process present, and every writable one its
+ * own. Pages are made at first touch, and after fork the writable ones
+ * are shared copy-on-write between the runner and the test process, so
+ * the first touch of a page, or store to one, on either side, takes a
+ * free page; a test that counts free pages (expect_freemem) would count
+ * those as its own leaks. So the runner reads all of its program (text
+ * and read-only data, which forks then share) before it counts, and both
+ * it and each test process write every writable page before the test
+ * starts: data and bss (user.ld's symbols), the stack (grown first by
+ * more than a test's calls go deeper) and the heap.
  */
-extern char __data_start[], __bss_end[];
+extern char __text_start[], __data_start[], __bss_end[];
+
+/* Grow the stack 32 KiB below the caller's frame, for the test's calls. */
+static void __attribute__((noinline)) grow_stack(void)
+{
+  volatile char below[32 * 1024];
+  for (int i = 0; i < (int)sizeof below; i += PGSIZE)
+    below[i] = 0;
+}
+
 static void own_memory(void)
 {
-  uint64 stack = stack_page();
+  grow_stack();
+  for (uint64 va = (uint64)__text_start; va < (uint64)__data_start; va += PGSIZE)
+    (void)*(volatile char *)va;
   uint64 ranges[][2] = {
     { (uint64)__data_start, (uint64)__bss_end },
-    { stack, stack + PGSIZE },
-    { stack + PGSIZE, (uint64)sbrk(0) },   /* the heap */
+    { stack_page(), stack_top },
+    { stack_top, (uint64)sbrk(0) },   /* the heap */
   };
   for (int r = 0; r < NELEM(ranges); r++)
     for (uint64 va = ranges[r][0]; va < ranges[r][1]; va += PGSIZE)
@@ -4386,6 +4664,8 @@ int main(int argc, char *argv[])
 {
   int quick = 0, list = 0, names = 0;
 
+  stack_top = (uint64)sbrk(0);
+
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-q") == 0) {
       quick = 1;
@@ -4410,6 +4690,7 @@ int main(int argc, char *argv[])
     exit(0);
   }
 
+  own_memory();
   int free_before = freemem();
   int passed = 0, failed = 0;
   say("usertests: starting\n");

@@ -281,7 +281,7 @@ def top_n_leaves(t, s):
     assert re.search(r"processes: \d+ running, \d+ sleeping, \d+ stopped, \d+ zombie", out), out
     assert re.search(r"load: hart \d+ \d+%", out), out
     assert re.search(r"memory: \d+ KiB free", out), out
-    assert re.search(r"^\s+\d+\s+\d+ R\s+\d+\s+\S+\s+\S+ top$", out, re.M), out
+    assert re.search(r"^\s+\d+\s+\d+ R\s+\d+\s+\S+\s+\S+\s+\S+ top$", out, re.M), out
     check_line_editing(s.sh)
 
 

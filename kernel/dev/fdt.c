@@ -141,6 +141,7 @@ static void take_property(struct walk *w, const char *name, const uchar *val, ui
   } else if (w->depth == 3 && w->in_cpu && strcmp(name, "device_type") == 0) {
     w->cpu_is_cpu = strcmp((const char *)val, "cpu") == 0;
   } else if (w->depth == 2 && under(w, "chosen") && strcmp(name, "bootargs") == 0) {
+    machine.bootargs_cut = len > BOOTARGS_MAX; /* main says so once it can print */
     safestrcpy(machine.bootargs, (const char *)val,
                len < BOOTARGS_MAX ? len + 1 : BOOTARGS_MAX);
   }

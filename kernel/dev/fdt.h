@@ -8,7 +8,7 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 
-#define BOOTARGS_MAX 128
+#define BOOTARGS_MAX 512
 
 struct machine_info {
   uint64 ram_base;          /* physical start of RAM */
@@ -18,6 +18,7 @@ struct machine_info {
   uint64 timebase;          /* timer ticks per second */
   int has_sstc;             /* riscv,isa lists the Sstc extension */
   char bootargs[BOOTARGS_MAX]; /* /chosen/bootargs, or "" */
+  int bootargs_cut;            /* bootargs was longer, and is cut short */
 };
 
 extern struct machine_info machine;

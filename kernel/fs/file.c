@@ -119,6 +119,8 @@ void file_close(struct file *f)
     break;
   case FD_INODE:
   case FD_DEVICE:
+    if (closing.type == FD_INODE && closing.writable)
+      inode_put_write(closing.ip); /* sys_open's inode_get_write */
     log_begin_op();
     inode_put(closing.ip);
     log_end_op();

@@ -12,7 +12,8 @@
  * (-EIO), and inode_truncate skips them; each says so in an "fs:" line.
  *
  * Locks:
- *   itable_lock    which inode each table entry holds, and the ref counts
+ *   itable_lock    which inode each table entry holds, the ref counts, and
+ *                  the write-access counts (writers, running, textgen)
  *   ip->lock       (sleep lock) everything else in the inode, and the
  *                  inode's data blocks; taken by inode_lock
  */
@@ -112,6 +113,7 @@ struct inode *inode_get(uint dev, uint inum)
     free->inum = inum;
     free->ref = 1;
     free->valid = 0;
+    free->writers = free->running = 0;
   }
   spin_release(&itable.itable_lock);
   return free;
@@ -172,6 +174,50 @@ void inode_update(struct inode *ip)
   memmove(di->addrs, ip->addrs, sizeof(ip->addrs));
   log_write(b);
   bio_release(b);
+}
+
+int inode_deny_write(struct inode *ip, uint *gen)
+{
+  spin_acquire(&itable.itable_lock);
+  KASSERT(ip->ref > 0);
+  int r = -ETXTBSY;
+  if (ip->writers == 0) {
+    ip->running++;
+    *gen = ip->textgen;
+    r = 0;
+  }
+  spin_release(&itable.itable_lock);
+  return r;
+}
+
+int inode_allow_write(struct inode *ip)
+{
+  spin_acquire(&itable.itable_lock);
+  KASSERT(ip->running > 0);
+  int last = --ip->running == 0;
+  spin_release(&itable.itable_lock);
+  return last;
+}
+
+int inode_get_write(struct inode *ip)
+{
+  spin_acquire(&itable.itable_lock);
+  int r = -ETXTBSY;
+  if (ip->running == 0) {
+    if (ip->writers++ == 0)
+      ip->textgen++; /* what a program cached from it may now go stale */
+    r = 0;
+  }
+  spin_release(&itable.itable_lock);
+  return r;
+}
+
+void inode_put_write(struct inode *ip)
+{
+  spin_acquire(&itable.itable_lock);
+  KASSERT(ip->writers > 0);
+  ip->writers--;
+  spin_release(&itable.itable_lock);
 }
 
 /* Another reference to ip (for dup, fork, a cwd). */

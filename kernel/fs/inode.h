@@ -44,6 +44,9 @@ struct inode {
   uint dev;              /* [itable_lock] */
   uint inum;             /* [itable_lock] */
   int ref;               /* [itable_lock] references */
+  int writers;           /* [itable_lock] open files that may write it */
+  int running;           /* [itable_lock] program segments mapping it (exec) */
+  uint textgen;          /* [itable_lock] bumped when a writer may change it */
   struct sleeplock lock; /* guards everything below */
   int valid;             /* has been read from disk? */
   short type;            /* copy of the disk inode */
@@ -70,6 +73,20 @@ void inode_unlockput(struct inode *ip);
 void inode_update(struct inode *ip);   /* write the in-memory copy to disk */
 void inode_truncate(struct inode *ip); /* free all data blocks; size 0 (locked, in a transaction) */
 void inode_stat(struct inode *ip, struct stat *st);
+/*
+ * A running program's file cannot be written, as in Unix: its pages are
+ * read from it while it runs. inode_deny_write (exec, for each segment)
+ * returns 0 and the file's text generation in *gen (pages cached for
+ * one generation are valid while it lasts), or -ETXTBSY if a file open
+ * for writing holds it; inode_allow_write undoes it, returning 1 if no
+ * program maps the file any more. inode_get_write (open for writing)
+ * returns 0, or -ETXTBSY while a program runs from it; inode_put_write
+ * undoes it (file close).
+ */
+int inode_deny_write(struct inode *ip, uint *gen);
+int inode_allow_write(struct inode *ip);
+int inode_get_write(struct inode *ip);
+void inode_put_write(struct inode *ip);
 /* Read or write n bytes at off; user_addr says whether dst/src is a user address.
    Return bytes done (may be short at end of file), or a negative error:
    -EIO when a block number on disk is missing or outside the data area. */

@@ -37,6 +37,7 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/fdtable.h"
+#include "kernel/mm/fault.h"
 
 /* nlink and minor are shorts on disk; this is the largest they can hold. */
 #define SHORT_MAX 0x7fff
@@ -63,12 +64,21 @@ int64 sys_dup(void)
   return fd;
 }
 
+/* The buffer of a read or write is copied under locks (the inode's, a
+   pipe's): bring in its program-file pages first (kernel/mm/fault.h). */
+static void prefault_buffer(uint64 addr, int n)
+{
+  if (n > 0)
+    mm_prefault(addr, n);
+}
+
 int64 sys_read(void)
 {
   struct file *f;
   int err = argfd(0, &f);
   if (err < 0)
     return err;
+  prefault_buffer(argaddr(1), argint(2));
   return file_read(f, argaddr(1), argint(2));
 }
 
@@ -78,6 +88,7 @@ int64 sys_write(void)
   int err = argfd(0, &f);
   if (err < 0)
     return err;
+  prefault_buffer(argaddr(1), argint(2));
   return file_write(f, argaddr(1), argint(2));
 }
 
@@ -252,7 +263,8 @@ undo:
 /*
  * open(path, flags): flags is O_RDONLY, O_WRONLY or O_RDWR, optionally with
  * O_CREATE and O_TRUNC. Returns the new descriptor, or -ENOENT, -EISDIR
- * (a directory opened for writing), -ENODEV (a device file with no
+ * (a directory opened for writing), -ETXTBSY (a running program's file
+ * opened for writing), -ENODEV (a device file with no
  * driver), -ENFILE, -EMFILE, or a lookup or create error.
  */
 int64 sys_open(void)
@@ -290,16 +302,23 @@ int64 sys_open(void)
     err = -ENODEV;
     goto out_put;
   }
+  /* Only a T_FILE can be open for writing as FD_INODE (file_close's
+     inode_put_write): directories were refused, devices are FD_DEVICE. */
+  if (writable && ip->type == T_FILE) {
+    err = inode_get_write(ip); /* -ETXTBSY: a program runs from it */
+    if (err < 0)
+      goto out_put;
+  }
   f = file_alloc();
   if (f == 0) {
     err = -ENFILE;
-    goto out_put;
+    goto out_write;
   }
   fd = fdtable_install(f);
   if (fd < 0) {
     file_close(f); /* still FD_NONE: only the slot is returned */
     err = fd;
-    goto out_put;
+    goto out_write;
   }
 
   if (ip->type == T_DEVICE) {
@@ -318,6 +337,9 @@ int64 sys_open(void)
   log_end_op();
   return fd;
 
+out_write:
+  if (writable && ip->type == T_FILE)
+    inode_put_write(ip);
 out_put:
   inode_unlockput(ip);
 out:

@@ -24,12 +24,15 @@ void sleeplock_acquire(struct sleeplock *sl)
     proc_sleep(sl, &sl->lk);
   sl->locked = 1;
   sl->pid = myproc()->pid;
+  myproc()->sleeplocks++;
   spin_release(&sl->lk);
 }
 
 void sleeplock_release(struct sleeplock *sl)
 {
   spin_acquire(&sl->lk);
+  KASSERT(sl->pid == myproc()->pid); /* released by its holder */
+  myproc()->sleeplocks--;
   sl->locked = 0;
   sl->pid = 0;
   proc_wakeup(sl);

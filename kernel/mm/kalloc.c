@@ -16,6 +16,12 @@
  * a second address space), and kfree drops one, freeing the page with
  * the last. Counts change with atomic operations, not under kmem_lock:
  * a store fault on a shared page asks "am I the last?" without a lock.
+ *
+ * A page may also be kept (kalloc_keep): the cache of program text
+ * (textcache.c) holds pages that no process maps at the moment but the
+ * next one to run the program will. The mark is a bit in the count's
+ * word, so that the last kfree and the end of keeping cannot both miss,
+ * or both do, the freeing: whichever takes the word to zero frees.
  */
 #include "kernel/mm/kalloc.h"
 #include "kernel/memlayout.h"
@@ -36,6 +42,9 @@ static uint64 nfreelist;       /* [kmem_lock] length of freelist */
 static uint64 untouched;       /* [kmem_lock] first page never handed out */
 static uint64 ram_lo, ram_hi;  /* [I] kernel virtual bounds of pages we manage */
 static uint32 *refs;           /* [atomic] references to each page in [ram_lo, ram_hi) */
+
+#define REF_KEPT  (1u << 31)       /* in a refs[] word: kept (kalloc_keep) */
+#define REF_COUNT (REF_KEPT - 1)   /* in a refs[] word: the mappings */
 
 /* The reference count of the page at kernel address va. */
 static uint32 *ref_of(uint64 va)
@@ -60,14 +69,9 @@ void kalloc_init(uint64 pa_start, uint64 pa_end)
   untouched = ram_lo;
 }
 
-void kfree(void *page)
+/* Put a page with no references left on the free list. */
+static void free_page(void *page)
 {
-  uint32 *ref = ref_of((uint64)page);
-  uint32 was = __atomic_fetch_sub(ref, 1, __ATOMIC_ACQ_REL);
-  if (was == 0)
-    panic("kfree: page %p is already free", page);
-  if (was > 1)
-    return; /* still mapped elsewhere */
   memset(page, JUNK_FREED, PGSIZE);
   struct run *r = page;
   spin_acquire(&kmem_lock);
@@ -75,6 +79,25 @@ void kfree(void *page)
   freelist = r;
   nfreelist++;
   spin_release(&kmem_lock);
+}
+
+void kfree(void *page)
+{
+  uint32 was = __atomic_fetch_sub(ref_of((uint64)page), 1, __ATOMIC_ACQ_REL);
+  if ((was & REF_COUNT) == 0)
+    panic("kfree: page %p is already free (refs word %x)", page, was);
+  if (was == 1)
+    free_page(page); /* the last reference, and not kept */
+}
+
+void kalloc_keep(void *page, int keep)
+{
+  uint32 *ref = ref_of((uint64)page);
+  if (keep) {
+    __atomic_fetch_or(ref, REF_KEPT, __ATOMIC_RELAXED);
+  } else if (__atomic_fetch_and(ref, ~REF_KEPT, __ATOMIC_ACQ_REL) == REF_KEPT) {
+    free_page(page); /* kept, and mapped nowhere */
+  }
 }
 
 void *kalloc(void)
@@ -100,11 +123,12 @@ void kalloc_share(void *page)
   uint32 was = __atomic_fetch_add(ref_of((uint64)page), 1, __ATOMIC_RELAXED);
   if (was == 0)
     panic("kalloc_share: page %p is free", page);
+  KASSERT((was & REF_COUNT) != REF_COUNT);
 }
 
 int kalloc_refs(void *page)
 {
-  return __atomic_load_n(ref_of((uint64)page), __ATOMIC_ACQUIRE);
+  return __atomic_load_n(ref_of((uint64)page), __ATOMIC_ACQUIRE) & REF_COUNT;
 }
 
 void *kalloc_zeroed(void)
@@ -121,4 +145,22 @@ uint64 kalloc_nfree(void)
   uint64 n = nfreelist + (ram_hi - untouched) / PGSIZE;
   spin_release(&kmem_lock);
   return n;
+}
+
+uint64 kalloc_nshared(void)
+{
+  spin_acquire(&kmem_lock);
+  uint64 end = untouched;
+  spin_release(&kmem_lock);
+  uint64 n = 0;
+  for (uint64 va = ram_lo; va < end; va += PGSIZE) {
+    if ((__atomic_load_n(&refs[(va - ram_lo) / PGSIZE], __ATOMIC_RELAXED) & REF_COUNT) > 1)
+      n++;
+  }
+  return n;
+}
+
+uint64 kalloc_npages(void)
+{
+  return (ram_hi - ram_lo) / PGSIZE;
 }

@@ -23,9 +23,14 @@
  * the writer gets a copy of its own; if it holds the last reference, it
  * just takes the page back writable. Read-only pages (text) are shared
  * the same way without PTE_COW: a store to them is a real fault.
+ *
+ * User pages are made when first touched (fault.c decides what a missing
+ * page should hold); the copy routines ask it for a missing page just as
+ * the hardware's fault would.
  */
 #include "kernel/mm/vm.h"
 #include "kernel/errno.h"
+#include "kernel/mm/fault.h"
 #include "kernel/mm/kalloc.h"
 #include "kernel/memlayout.h"
 #include "kernel/lib/printf.h"
@@ -142,21 +147,51 @@ pagetable_t vm_user_create(void)
   return pt;
 }
 
-/* Unmap the user pages in [start, end) that are mapped, freeing them. */
-static void unmap_range(pagetable_t pt, uint64 start, uint64 end)
+/*
+ * The first mapped page at or above *vap and below end: its PTE, with its
+ * address in *vap; or 0. Spans with no page table below them are skipped
+ * whole, so a sparse address space (a heap reserved by sbrk but barely
+ * touched) costs what is mapped, not what is reserved.
+ */
+static pte_t *next_mapped(pagetable_t pt, uint64 *vap, uint64 end)
 {
-  for (uint64 va = PGROUNDUP(start); va < end; va += PGSIZE) {
-    pte_t *pte = vm_walk(pt, va, 0);
-    if (pte == 0) {
-      /* No level-0 table: skip to the next 2 MiB boundary. */
-      va = (va | ((1L << PXSHIFT(1)) - 1)) + 1 - PGSIZE;
+  uint64 va = *vap;
+  while (va < end) {
+    pagetable_t t = pt;
+    int level = 2;
+    for (; level > 0; level--) {
+      pte_t e = t[PX(level, va)];
+      if ((e & PTE_V) == 0)
+        break;
+      t = P2V(PTE2PA(e));
+    }
+    if (level > 0) {
+      uint64 span = 1UL << PXSHIFT(level); /* what the missing table would map */
+      va = (va & ~(span - 1)) + span;
       continue;
     }
+    pte_t *pte = &t[PX(0, va)];
     if (*pte & PTE_V) {
-      kfree(P2V(PTE2PA(*pte)));
-      *pte = 0;
+      *vap = va;
+      return pte;
     }
+    va += PGSIZE;
   }
+  return 0;
+}
+
+/* Unmap the user pages in [start, end) that are mapped, freeing them.
+   Returns how many there were. */
+static uint64 unmap_range(pagetable_t pt, uint64 start, uint64 end)
+{
+  uint64 n = 0;
+  pte_t *pte;
+  for (uint64 va = PGROUNDUP(start); (pte = next_mapped(pt, &va, end)) != 0; va += PGSIZE) {
+    kfree(P2V(PTE2PA(*pte)));
+    *pte = 0;
+    n++;
+  }
+  return n;
 }
 
 /* Is this page-table page all invalid entries? */
@@ -220,15 +255,16 @@ uint64 vm_user_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int perm)
   return newsz;
 }
 
-/* Shrink a user address space from oldsz to newsz. Returns newsz. */
+/* Unmap (and free) the pages of [newsz, oldsz) that are mapped. Returns
+   how many there were. */
 uint64 vm_user_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz)
 {
   if (newsz >= oldsz)
-    return oldsz;
-  unmap_range(pt, newsz, PGROUNDUP(oldsz));
+    return 0;
+  uint64 n = unmap_range(pt, newsz, PGROUNDUP(oldsz));
   prune_tables(pt);
   sfence_vma();
-  return newsz;
+  return n;
 }
 
 /* Free the lower-half page-table pages below `pt` at this level. */
@@ -259,15 +295,15 @@ void vm_user_free(pagetable_t pt, uint64 sz)
 
 /* Share the mapped user pages of [0, sz) of `from` with `to` (fork),
    copy-on-write. `from` must be this hart's current address space (its
-   PTEs lose PTE_W). Returns 0, or -ENOMEM with nothing left mapped in
-   `to` (pages of `from` made copy-on-write stay so: harmless). */
-int vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz)
+   PTEs lose PTE_W). Returns how many pages are now shared, or -ENOMEM
+   with nothing left mapped in `to` (pages of `from` made copy-on-write
+   stay so: harmless). */
+int64 vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz)
 {
-  int err = 0;
-  for (uint64 va = 0; va < sz; va += PGSIZE) {
-    pte_t *pte = user_pte(from, va);
-    if (pte == 0)
-      continue; /* a hole: page 0, or the stack guard */
+  int64 n = 0, err = 0;
+  pte_t *pte;
+  for (uint64 va = 0; (pte = next_mapped(from, &va, sz)) != 0; va += PGSIZE) {
+    KASSERT(*pte & PTE_U);
     if (*pte & PTE_W)
       *pte = (*pte & ~PTE_W) | PTE_COW;
     void *page = P2V(PTE2PA(*pte));
@@ -276,13 +312,15 @@ int vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz)
       break;
     }
     kalloc_share(page);
+    n++;
   }
   sfence_vma(); /* this hart may hold `from`'s old writable entries */
   if (err) {
     unmap_range(to, 0, sz);
     prune_tables(to);
+    return err;
   }
-  return err;
+  return n;
 }
 
 int vm_cow_break(pagetable_t pt, uint64 va, int *copied)
@@ -310,11 +348,23 @@ int vm_cow_break(pagetable_t pt, uint64 va, int *copied)
   return 0;
 }
 
-void vm_user_clear(pagetable_t pt, uint64 va)
+/*
+ * The PTE of user page va0 of pt, ready for the kernel to read it or
+ * (write set) write it: a page not there yet, or shared copy-on-write, is
+ * brought in or copied exactly as the user's own access would
+ * (mm_copy_fault). Returns 0 with the error in *err.
+ */
+static pte_t *copy_pte(pagetable_t pt, uint64 va0, int write, int *err)
 {
-  pte_t *pte = vm_walk(pt, va, 0);
-  KASSERT(pte);
-  *pte &= ~PTE_U;
+  pte_t *pte = user_pte(pt, va0);
+  if (pte == 0 || (write && (*pte & PTE_W) == 0)) {
+    *err = mm_copy_fault(pt, va0, write);
+    if (*err < 0)
+      return 0;
+    pte = user_pte(pt, va0);
+    KASSERT(pte && (!write || (*pte & PTE_W)));
+  }
+  return pte;
 }
 
 int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
@@ -322,16 +372,10 @@ int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
   const char *s = src;
   while (len > 0) {
     uint64 va0 = PGROUNDDOWN(dstva);
-    pte_t *pte = user_pte(pt, va0);
-    if (pte && (*pte & PTE_COW)) {
-      /* A store by the kernel breaks sharing exactly as a user's would. */
-      int copied, r = vm_cow_break(pt, va0, &copied);
-      if (r < 0)
-        return r;
-      vm_count_cow(copied);
-    }
-    if (pte == 0 || (*pte & PTE_W) == 0)
-      return -EFAULT;
+    int err;
+    pte_t *pte = copy_pte(pt, va0, 1, &err);
+    if (pte == 0)
+      return err;
     uint64 n = PGSIZE - (dstva - va0);
     if (n > len)
       n = len;
@@ -348,9 +392,10 @@ int vm_copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len)
   char *d = dst;
   while (len > 0) {
     uint64 va0 = PGROUNDDOWN(srcva);
-    pte_t *pte = user_pte(pt, va0);
+    int err;
+    pte_t *pte = copy_pte(pt, va0, 0, &err);
     if (pte == 0)
-      return -EFAULT;
+      return err;
     uint64 n = PGSIZE - (srcva - va0);
     if (n > len)
       n = len;
@@ -369,9 +414,10 @@ int vm_copyinstr(pagetable_t pt, char *dst, uint64 srcva, uint64 max)
   uint64 copied = 0;
   while (copied < max) {
     uint64 va0 = PGROUNDDOWN(srcva);
-    pte_t *pte = user_pte(pt, va0);
+    int err;
+    pte_t *pte = copy_pte(pt, va0, 0, &err);
     if (pte == 0)
-      return -EFAULT;
+      return err;
     const char *p = (const char *)P2V(PTE2PA(*pte)) + (srcva - va0);
     uint64 n = PGSIZE - (srcva - va0);
     for (; n > 0 && copied < max; n--, copied++, srcva++) {

@@ -4,8 +4,9 @@
  * Every user page table shares the kernel's upper-half mappings, so traps
  * and system calls run without changing satp. User memory is read and
  * written only through vm_copyin, vm_copyout and vm_copyinstr, which check
- * that every page is mapped, user-accessible and (for writes) writable,
- * or copy-on-write (then they break the sharing first).
+ * that every page is mapped, user-accessible and (for writes) writable;
+ * a page not yet there, or copy-on-write, they bring in or copy first
+ * (kernel/mm/fault.h), as the user's own access would.
  */
 #ifndef KERNEL_MM_VM_H
 #define KERNEL_MM_VM_H
@@ -29,17 +30,15 @@ uint64 vm_lookup(pagetable_t pt, uint64 va); /* user page's physical address, or
 
 pagetable_t vm_user_create(void);
 uint64 vm_user_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int perm);
+/* Unmap the pages of [newsz, oldsz) there are; returns how many. */
 uint64 vm_user_dealloc(pagetable_t pt, uint64 oldsz, uint64 newsz);
 void vm_user_free(pagetable_t pt, uint64 sz);
-int vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz); /* fork: share, copy-on-write */
+/* fork: share the pages copy-on-write; returns how many, or -ENOMEM */
+int64 vm_user_copy(pagetable_t from, pagetable_t to, uint64 sz);
 /* Make the copy-on-write page at va in pt (this hart's) writable: a copy
    if others share it (*copied = 1), else the page itself. Returns 0,
    -EFAULT (not a copy-on-write page) or -ENOMEM. */
 int vm_cow_break(pagetable_t pt, uint64 va, int *copied);
-/* Count a write fault served for the current process (vm_copyout's
-   breaks count like the user's). */
-void vm_count_cow(int copied);
-void vm_user_clear(pagetable_t pt, uint64 va); /* make a page supervisor-only (stack guard) */
 
 int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len);
 int vm_copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len);

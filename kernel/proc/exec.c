@@ -4,18 +4,21 @@
  * exec_run builds the new address space completely before touching the
  * old one, so any failure (bad file, bad ELF, no memory, arguments too
  * big) leaves the caller running its old program with an error return.
- * The new user address space is:
+ * Nothing of the program is read here but its headers: each PT_LOAD
+ * segment is only described (kernel/mm/uspace.h), and its pages are
+ * read from the file when first touched (kernel/mm/fault.c). Only the
+ * stack's top page, which holds the arguments, is made now. The layout
+ * is uspace.h's: segments, a guard gap, the stack (growing down to
+ * USERSTACK pages), then the heap.
  *
- *   0x0        unmapped (programs are linked at 0x1000: null faults)
- *   ...        the ELF's PT_LOAD segments: text R-X, data RW-
- *   guard      one page without PTE_U: a stack overflow faults
- *   stack      USERSTACK pages; argv strings and pointers at the top
- *   heap       grows upward from here with sbrk
+ * The file stays referenced, and closed to writers (ETXTBSY), while any
+ * process runs it: its pages are read from it for as long as that lasts.
  */
 #include "kernel/proc/exec.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/mm/kalloc.h"
+#include "kernel/mm/uspace.h"
 #include "kernel/memlayout.h"
 #include "kernel/param.h"
 #include "kernel/lib/printf.h"
@@ -46,29 +49,12 @@ static int segment_perm(uint32 flags)
   return perm;
 }
 
-/* Read a segment's file bytes into its (already mapped) pages. */
-static int load_segment(pagetable_t pt, struct inode *ip, const struct proghdr *ph)
+/* Describe every PT_LOAD segment in us (ip is locked). Returns 0 or a
+   negative error; either way *endp is the end of the last segment
+   added, and us holds what must be released. */
+static int load_program(struct uspace *us, struct inode *ip, const struct elfhdr *eh, uint64 *endp)
 {
-  for (uint64 done = 0; done < ph->filesz;) {
-    uint64 va = ph->vaddr + done;
-    uint64 pa = vm_lookup(pt, PGROUNDDOWN(va));
-    KASSERT(pa != 0);
-    uint64 n = PGSIZE - (va % PGSIZE);
-    if (n > ph->filesz - done)
-      n = ph->filesz - done;
-    if (inode_read(ip, 0, (uint64)P2V(pa) + va % PGSIZE, ph->off + done, n) != (int)n)
-      return -ENOEXEC;
-    done += n;
-  }
-  return 0;
-}
-
-/* Map and load every PT_LOAD segment. Returns 0 or a negative error;
-   either way *szp ends up covering everything mapped, so the caller can
-   free it. */
-static int load_program(pagetable_t pt, struct inode *ip, const struct elfhdr *eh, uint64 *szp)
-{
-  *szp = 0;
+  *endp = 0;
   for (int i = 0; i < eh->phnum; i++) {
     struct proghdr ph;
     uint64 off = eh->phoff + (uint64)i * sizeof(ph);
@@ -78,17 +64,21 @@ static int load_program(pagetable_t pt, struct inode *ip, const struct elfhdr *e
       continue;
     uint64 end = ph.vaddr + ph.memsz;
     if (ph.filesz > ph.memsz || end < ph.vaddr || end > MAXVA || ph.vaddr % PGSIZE != 0 ||
-        ph.vaddr < *szp || ph.off + ph.filesz < ph.off)
+        ph.vaddr < *endp || ph.off + ph.filesz < ph.off || ph.off + ph.filesz > ip->size)
       return -ENOEXEC;
-    uint64 start = ph.vaddr > *szp ? ph.vaddr : *szp;
-    if (vm_user_alloc(pt, start, end, segment_perm(ph.flags)) == 0)
-      return -ENOMEM;
-    *szp = end;
-    int r = load_segment(pt, ip, &ph);
+    struct segment seg = {
+      .start = ph.vaddr,
+      .end = PGROUNDUP(end),
+      .perm = segment_perm(ph.flags),
+      .off = ph.off,
+      .filesz = ph.filesz,
+    };
+    int r = uspace_add(us, &seg, ip);
     if (r < 0)
       return r;
+    *endp = end;
   }
-  return *szp == 0 ? -ENOEXEC : 0;
+  return *endp == 0 ? -ENOEXEC : 0;
 }
 
 /* Copy argv onto the new stack, whose top is sp. Returns the new sp, with
@@ -138,6 +128,7 @@ int exec_run(const char *path, char *const argv[])
   int r = -ENOEXEC;
   uint64 sz = 0;
   pagetable_t pt = 0;
+  struct uspace us = { .nseg = 0 };
   struct elfhdr eh;
   if (inode_read(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) || !elf_header_ok(&eh))
     goto bad;
@@ -146,26 +137,30 @@ int exec_run(const char *path, char *const argv[])
     r = -ENOMEM;
     goto bad;
   }
-  r = load_program(pt, ip, &eh, &sz);
+  uint64 end;
+  r = load_program(&us, ip, &eh, &end);
   if (r < 0)
     goto bad;
   inode_unlockput(ip);
   log_end_op();
   ip = 0;
 
-  /* Guard page, then the stack. */
-  sz = PGROUNDUP(sz);
-  uint64 guard = sz;
-  uint64 stack_top = sz + (1 + USERSTACK) * PGSIZE;
-  if (vm_user_alloc(pt, sz, stack_top, PTE_W) == 0) {
+  /* The guard gap, then the stack, of which only the top page is made. */
+  us.stack_lo = PGROUNDUP(end) + USTACK_GUARD;
+  us.stack_top = us.stack_lo + USERSTACK * PGSIZE;
+  if (us.stack_top > MAXVA || us.stack_top < us.stack_lo) {
+    r = -ENOEXEC;
+    goto bad;
+  }
+  sz = us.stack_top;
+  if (vm_user_alloc(pt, sz - PGSIZE, sz, PTE_W) == 0) {
     r = -ENOMEM;
     goto bad;
   }
-  sz = stack_top;
-  vm_user_clear(pt, guard);
+  us.rss = 1;
 
   uint64 uargv;
-  int64 sp = push_args(pt, stack_top, stack_top - USERSTACK * PGSIZE, argv, argc, &uargv);
+  int64 sp = push_args(pt, us.stack_top, us.stack_top - PGSIZE, argv, argc, &uargv);
   if (sp < 0) {
     r = sp;
     goto bad;
@@ -180,8 +175,10 @@ int exec_run(const char *path, char *const argv[])
   safestrcpy(p->name, last, sizeof(p->name));
   pagetable_t old = p->pagetable;
   uint64 oldsz = p->sz;
+  struct uspace oldspace = p->space;
   p->pagetable = pt;
   p->sz = sz;
+  p->space = us;
   /* Nothing of the old program's registers survives into the new one
      (ra = s0 = 0 also ends a debugger's backtrace at _start). */
   memset(p->trapframe->regs, 0, sizeof(p->trapframe->regs));
@@ -193,6 +190,7 @@ int exec_run(const char *path, char *const argv[])
   /* This hart is running on `old`: move to the new table before freeing. */
   vm_switch(pt);
   vm_user_free(old, oldsz);
+  uspace_release(&oldspace);
   return argc;
 
 bad:
@@ -202,6 +200,7 @@ bad:
     inode_unlockput(ip);
     log_end_op();
   }
+  uspace_release(&us); /* outside the transaction: it starts its own */
   return r;
 }
 

@@ -19,6 +19,7 @@
 #include "kernel/wait.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/fault.h"
 #include "kernel/mm/kalloc.h"
 #include "kernel/mm/vm.h"
 #include "kernel/fs/fdtable.h"
@@ -84,6 +85,8 @@ void proc_free(struct proc *p)
     vm_user_free(p->pagetable, p->sz);
   p->pagetable = 0;
   p->sz = 0;
+  KASSERT(p->space.nseg == 0); /* exit, or a failed fork, let the files go */
+  p->space.rss = 0;
   p->pid = 0;
   p->pgid = 0;
   p->parent = 0;
@@ -119,6 +122,7 @@ found:
   p->state = USED;
   p->utime = p->stime = p->nsched = 0;
   p->faults = p->cow_copies = 0;
+  p->sleeplocks = 0;
   p->etime = 0;
   p->ctime = r_time();
   p->lastcpu = -1;
@@ -172,13 +176,16 @@ int proc_fork(void)
      system's locks (fdtable_fork) or a long copy. */
   spin_release(&np->lock);
 
-  if (vm_user_copy(p->pagetable, np->pagetable, p->sz) < 0) {
+  int64 shared = vm_user_copy(p->pagetable, np->pagetable, p->sz);
+  if (shared < 0) {
     spin_acquire(&np->lock);
     proc_free(np);
     spin_release(&np->lock);
     return -ENOMEM;
   }
   np->sz = p->sz;
+  uspace_fork(&p->space, &np->space);
+  np->space.rss = shared;
   *np->trapframe = *p->trapframe;
   np->trapframe->a0 = 0; /* fork returns 0 in the child */
   np->fp = p->fp;
@@ -202,6 +209,7 @@ int proc_fork(void)
   spin_release(&wait_lock);
   if (intr) {
     fdtable_exit(np);
+    uspace_release(&np->space);
     spin_acquire(&np->lock);
     proc_free(np);
     spin_release(&np->lock);
@@ -243,6 +251,7 @@ __attribute__((noreturn)) static void exit_common(int status, int termsig)
     panic("init exited with status %d", status);
 
   fdtable_exit(p);
+  mm_exit(); /* its memory is free now, not when the parent reaps it */
 
   spin_acquire(&wait_lock);
   reparent(p);
@@ -296,6 +305,9 @@ static int wait_matches(struct proc *c, struct proc *p, int pid)
  */
 int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 info_addr)
 {
+  /* The copies below are made under wait_lock. */
+  mm_prefault(status_addr, sizeof(int));
+  mm_prefault(info_addr, sizeof(struct waitinfo));
   struct proc *p = myproc();
   spin_acquire(&wait_lock);
   for (;;) {
@@ -375,7 +387,13 @@ int proc_killed(struct proc *p)
   return k;
 }
 
-/* Grow or shrink user memory by n bytes. Returns 0 or -ENOMEM. */
+/*
+ * Grow or shrink the heap by n bytes. Growing only moves the break: each
+ * page is made, zeroed, when first touched (kernel/mm/fault.c), so a
+ * program may reserve far more than there is memory and use a little.
+ * Shrinking frees the pages that were touched. Returns 0, -ENOMEM (past
+ * the end of user address space) or -EINVAL (below the heap's start).
+ */
 int proc_grow(int64 n)
 {
   struct proc *p = myproc();
@@ -383,13 +401,12 @@ int proc_grow(int64 n)
   if (n > 0) {
     if (sz + n > MAXVA || sz + n < sz)
       return -ENOMEM;
-    if (vm_user_alloc(p->pagetable, sz, sz + n, PTE_W) == 0)
-      return -ENOMEM;
     p->sz = sz + n;
   } else if (n < 0) {
-    if ((uint64)-n > sz)
+    if ((uint64)-n > sz - p->space.stack_top)
       return -EINVAL;
-    p->sz = vm_user_dealloc(p->pagetable, sz, sz + n);
+    p->space.rss -= vm_user_dealloc(p->pagetable, sz, sz + n);
+    p->sz = sz + n;
   }
   return 0;
 }

@@ -29,6 +29,7 @@
  *      (console_input.lock, uart_tx_lock, disk.lock, cache_lock, log_lock,
  *      itable_lock, ftable_lock, pipe_lock); none of these nests in
  *      another; a sleep lock's own spinlock ("sleeplock") is one of them
+ *   -> text_lock (kernel/mm/textcache.c)
  *   -> sleepq_lock (one bucket at a time)
  *   -> p->lock (one process at a time)
  *   -> runq_lock, pid_lock
@@ -45,6 +46,7 @@
 #include "kernel/proc/cpu.h"
 #include "kernel/riscv/trap.h"
 #include "kernel/sched/entity.h"
+#include "kernel/mm/uspace.h"
 
 /* enum procstate (UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, STOPPED,
    ZOMBIE) is in kernel/procinfo.h, shared with user programs. */
@@ -90,8 +92,9 @@ struct proc {
   int lastcpu;            /* [p] hart it last ran on, -1 if never */
 
   uint64 kstack;          /* [I] bottom of the kernel stack (virtual) */
-  uint64 sz;              /* [o] size of user memory in bytes */
-  uint64 faults;          /* [o] page faults served (copy-on-write breaks so far) */
+  uint64 sz;              /* [o] size of user memory in bytes: the heap's end */
+  struct uspace space;    /* [o] what each part of user memory holds (kernel/mm/uspace.h) */
+  uint64 faults;          /* [o] page faults served (pages brought in, copy-on-write breaks) */
   uint64 cow_copies;      /* [o] of those, pages copied because others shared them */
   pagetable_t pagetable;  /* [o] user page table */
   struct trapframe *trapframe; /* [o] user registers during a trap */
@@ -100,6 +103,7 @@ struct proc {
   struct context context; /* [o] swtch() here to run the process */
   struct file *ofile[NOFILE]; /* [o] open files */
   struct inode *cwd;      /* [o] current directory */
+  int sleeplocks;         /* [o] sleep locks it holds (a fault may not read the disk then) */
   _Alignas(8) char name[PROC_NAME_LEN]; /* [o] the program's name (word-aligned for the trace) */
 };
 

@@ -47,6 +47,8 @@ static void fill_info(struct proc *p, struct procinfo *pi)
   pi->sz = p->sz;
   pi->faults = p->faults;
   pi->cow_copies = p->cow_copies;
+  pi->vsz = uspace_vsz(&p->space, p->sz);
+  pi->rss = p->space.rss * PGSIZE;
   uint64 utime = p->utime, stime = p->stime;
   if (p->state == RUNNING) { /* include the current stretch */
     if (p->in_user)

@@ -5,7 +5,9 @@
 #include "kernel/types.h"
 #include "kernel/proc/clock.h"
 #include "kernel/errno.h"
+#include "kernel/meminfo.h"
 #include "kernel/mm/kalloc.h"
+#include "kernel/mm/textcache.h"
 #include "kernel/riscv/power.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/proc/proc.h"
@@ -181,6 +183,18 @@ int64 sys_poweroff(void)
 int64 sys_freemem(void)
 {
   return kalloc_nfree();
+}
+
+/* meminfo(&mi): fill struct meminfo (kernel/meminfo.h). */
+int64 sys_meminfo(void)
+{
+  struct meminfo mi = {
+    .total = kalloc_npages(),
+    .free = kalloc_nfree(),
+    .shared = kalloc_nshared(),
+    .text = textcache_npages(),
+  };
+  return uaccess_copyout(1, argaddr(0), &mi, sizeof(mi));
 }
 
 /* Microseconds since boot, from the time CSR: for timing in user space. */

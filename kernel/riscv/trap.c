@@ -119,6 +119,21 @@ static int should_yield(enum intr_kind kind)
   return r;
 }
 
+/* Say why a user trap kills p (err: what serving it returned). */
+static void report_fault(struct proc *p, uint64 scause, int err, uint64 pc, uint64 addr)
+{
+  if (!is_page_fault(scause))
+    printf("pid %d %s: killed: %s at pc %p, address %p\n", p->pid, p->name, cause_name(scause),
+           (void *)pc, (void *)addr);
+  else if (err == -EFAULT)
+    printf("pid %d %s: segmentation fault at %p, pc %p (%s)\n", p->pid, p->name, (void *)addr,
+           (void *)pc, cause_name(scause));
+  else
+    printf("pid %d %s: killed: %s serving a %s at %p, pc %p\n", p->pid, p->name,
+           err == -ENOMEM ? "out of memory" : "I/O error reading its program", cause_name(scause),
+           (void *)addr, (void *)pc);
+}
+
 void usertrap(void)
 {
   CSR_WRITE(stvec, kernelvec);
@@ -142,11 +157,14 @@ void usertrap(void)
     intr_on();
     syscall();
   } else if ((kind = handle_interrupt(scause)) == NOT_AN_INTERRUPT) {
-    int r = is_page_fault(scause) ? mm_fault(scause, CSR_READ(stval)) : -EFAULT;
+    uint64 sepc = CSR_READ(sepc), stval = CSR_READ(stval);
+    int r = -EFAULT;
+    if (is_page_fault(scause)) {
+      intr_on(); /* serving it may read the program file */
+      r = mm_fault(scause, stval);
+    }
     if (r < 0) {
-      printf("pid %d %s: killed: %s%s at pc %p, address %p\n", p->pid, p->name,
-             r == -ENOMEM ? "out of memory serving a " : "", cause_name(scause),
-             (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
+      report_fault(p, scause, r, sepc, stval);
       proc_setkilled(p);
     }
   }

@@ -43,8 +43,16 @@ main(int argc, char *argv[])
       check(p[i] == i / PGSIZE, "sbrklazy memory lost a write");
     check(sbrk(-n) == p + n, "sbrk(-n) did not return the old end");
   }
-  // More than the machine has: SBRK_ERROR, and the program goes on.
-  check(sbrk(0x7fffffff) == SBRK_ERROR, "a 2 GiB sbrk did not fail");
+  // The lazy-allocation lab's case: 1 GiB of heap, a few pages touched.
+  char *big = sbrk(1 << 30);
+  check(big != SBRK_ERROR, "a 1 GiB sbrk failed");
+  if(big != SBRK_ERROR){
+    for(int i = 0; i < 10; i++)
+      big[i * (1 << 26)] = i;
+    check(sbrk(-(1 << 30)) == big + (1 << 30), "sbrk(-1 GiB) did not return the old end");
+  }
+  // Shrinking below the start of the heap: SBRK_ERROR, and the program goes on.
+  check(sbrk(-0x7fffffff) == SBRK_ERROR, "a 2 GiB shrink did not fail");
 
   // pause is the 2024-25 name of sleep; r_time counts while it waits.
   uint64 t0 = r_time();
