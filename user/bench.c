@@ -3,8 +3,8 @@
  * (uptime_us) and print the cost of each.
  *
  *   bench            run every benchmark
- *   bench NAME...    run only these: getpid fork fork16m cowfault exec pipe
- *                    pipenotrace sbrk procs switch
+ *   bench NAME...    run only these: getpid fork fork16m cowfault lazyfault
+ *                    exec execbig pipe pipenotrace sbrk procs switch
  *
  * Each benchmark repeats its operation many times and divides, so the
  * clock's 1 us resolution does not matter; a few untimed rounds first warm
@@ -31,6 +31,9 @@
 #define BIG_HEAP      (16 * 1024 * 1024)  /* fork16m's touched heap */
 #define COW_PAGES     512                 /* pages cowfault's child writes */
 #define COW_ROUNDS    10
+#define LAZY_PAGES    4096                /* pages lazyfault touches (16 MiB) */
+#define LAZY_ROUNDS   4
+#define BIG_PROGRAM   "/bigexec"          /* execbig's 1 MiB program */
 #define PAGE_SIZE     4096
 #define CHILD_ARG     "--exit-at-once"   /* argv[1] of the exec'd copy */
 
@@ -171,19 +174,48 @@ bench_cowfault(void)
     die("sbrk (release)");
 }
 
+/* One lazy fault: the first touch of a heap page sbrk has only reserved,
+   served with a zeroed page. */
 static void
-fork_exec_wait(void)
+bench_lazyfault(void)
 {
-  char *argv[] = { self_path, CHILD_ARG, 0 };
+  uint64 total = 0;
+
+  for (int r = 0; r < LAZY_ROUNDS; r++) {
+    char *heap = sbrk(LAZY_PAGES * PAGE_SIZE);
+    if (heap == (char *)-1)
+      die("sbrk");
+    uint64 t0 = uptime_us();
+    for (int i = 0; i < LAZY_PAGES; i++)
+      heap[i * PAGE_SIZE] = 1;
+    total += uptime_us() - t0;
+    if (sbrk(-LAZY_PAGES * PAGE_SIZE) == (char *)-1)
+      die("sbrk (release)");
+  }
+  report("lazyfault", total, LAZY_ROUNDS * LAZY_PAGES, "lazy fault (first touch of a heap page)");
+}
+
+static void
+fork_exec_wait_of(char *path, char *arg)
+{
+  char *argv[] = { path, arg, 0 };
   int pid = fork();
 
   if (pid < 0)
     die("fork");
   if (pid == 0) {
-    exec(self_path, argv);
+    if (arg == 0)
+      close(1); /* bigexec prints its counts */
+    exec(path, argv);
     die("exec");
   }
   wait_ok();
+}
+
+static void
+fork_exec_wait(void)
+{
+  fork_exec_wait_of(self_path, CHILD_ARG);
 }
 
 /* Start a program from the file system: fork, exec (this program again,
@@ -200,6 +232,21 @@ bench_exec(void)
   for (i = 0; i < EXEC_OPS; i++)
     fork_exec_wait();
   report("exec", uptime_us() - t0, EXEC_OPS, "fork + exec + wait");
+}
+
+/* The same with a program of 1 MiB (bigexec: 160 KiB of data, 800 KiB of
+   bss), which touches a few of its pages and exits. */
+static void
+bench_execbig(void)
+{
+  uint64 t0 = 0;
+
+  for (int i = 0; i < WARMUP + EXEC_OPS; i++) {
+    if (i == WARMUP)
+      t0 = uptime_us();
+    fork_exec_wait_of(BIG_PROGRAM, 0);
+  }
+  report("execbig", uptime_us() - t0, EXEC_OPS, "fork + exec + wait of a 1 MiB program");
 }
 
 /* A byte goes to a child through one pipe and comes back through another:
@@ -394,7 +441,9 @@ static struct {
   { "fork", bench_fork },
   { "fork16m", bench_fork16m },
   { "cowfault", bench_cowfault },
+  { "lazyfault", bench_lazyfault },
   { "exec", bench_exec },
+  { "execbig", bench_execbig },
   { "pipe", bench_pipe },
   { "pipenotrace", bench_pipenotrace },
   { "sbrk", bench_sbrk },

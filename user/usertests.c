@@ -3915,6 +3915,7 @@ static void test_sharedtext(void)
   /* Its file cannot be written while it runs; read it may. */
   EXPECT_ERR(open("/bigexec", O_WRONLY), ETXTBSY);
   EXPECT_ERR(open("/bigexec", O_RDWR | O_TRUNC), ETXTBSY);
+  EXPECT_ERR(open("/bigexec", O_RDONLY | O_TRUNC), ETXTBSY);  /* truncating is writing */
   int fd = open("/bigexec", O_RDONLY);
   EXPECT(fd >= 0);
   close(fd);
@@ -4008,6 +4009,52 @@ static void test_lazyoom(void)
   if (killed == 0)
     fail("three children each touched all of memory and none ran out");
   expect_freemem(before, "after three children ran out of memory at once");
+}
+
+/* Three children of a parent holding half of memory write all of it at
+   once, on every hart: copies run out, only children die, and the
+   parent's pages keep what it wrote. */
+static void test_cowoom(void)
+{
+  enum { KIDS = 3 };
+  int before = freemem();
+  int npages = before / 2;
+  char *big = sbrk(npages * PGSIZE);
+  if (big == (char *)-1)
+    fail("sbrk of %d pages failed: %s", npages, errname(errno));
+  for (int i = 0; i < npages; i++)
+    big[i * PGSIZE] = 1;
+  int gate[2];
+  xpipe(gate);
+  for (int k = 0; k < KIDS; k++) {
+    if (xfork() == 0) {
+      char c;
+      close(gate[1]);
+      read(gate[0], &c, 1);
+      for (int i = 0; i < npages; i++)
+        big[i * PGSIZE] = 2 + k;
+      exit(0);
+    }
+  }
+  close(gate[0]);
+  close(gate[1]);
+  int killed = 0;
+  for (int k = 0; k < KIDS; k++) {
+    int status;
+    EXPECT(wait(&status) > 0);
+    if (status == -1)
+      killed++;
+    else if (status != 0)
+      fail("a child writing the shared pages exited with status %d", status);
+  }
+  if (killed == 0)
+    fail("three children copied half of memory each, and none ran out");
+  for (int i = 0; i < npages; i++)
+    if (big[i * PGSIZE] != 1)
+      fail("a child's write reached the parent at page %d", i);
+  if (sbrk(-npages * PGSIZE) == (char *)-1)
+    fail("sbrk shrink failed");
+  expect_freemem(before, "after three children ran out of memory copying at once");
 }
 
 static void test_zombiefree(void)
@@ -4380,6 +4427,7 @@ static const struct test tests[] = {
   TEST(sharedtext, "two runs of a program share its text; its file is ETXTBSY to writers meanwhile"),
   TEST(txtbusy, "exec of a file open for writing is ETXTBSY; a rewritten program runs as itself"),
   TEST(lazyoom, "three children touching all of memory at once: only they die, every page comes back"),
+  TEST(cowoom, "three children copying half of memory at once: only they die, the parent's pages hold"),
   TEST(zombiefree, "an exited process gives back its memory before it is reaped"),
 
   /* Scheduling policies */

@@ -19,7 +19,7 @@ FREE = re.compile(r"total (\d+) pages \(\d+ KiB\): (\d+) free, (\d+) in use; (\d
 # usertests' memory tests, for the MEM=1G runs.
 MEMORY_TESTS = ["forkmem", "sbrkgrow", "sbrkshrink", "sbrkleak", "sbrkhuge", "sbrkexhaust",
                 "guardpage", "stackgrow", "cowisolate", "cow3gen", "cowkernel", "cowbig",
-                "cowrace", "lazyexec", "sharedtext", "lazyoom", "zombiefree"]
+                "cowrace", "lazyexec", "sharedtext", "lazyoom", "cowoom", "zombiefree"]
 
 
 def start(t):

@@ -303,8 +303,10 @@ int64 sys_open(void)
     goto out_put;
   }
   /* Only a T_FILE can be open for writing as FD_INODE (file_close's
-     inode_put_write): directories were refused, devices are FD_DEVICE. */
-  if (writable && ip->type == T_FILE) {
+     inode_put_write): directories were refused, devices are FD_DEVICE.
+     O_TRUNC changes the file too, whatever the access mode. */
+  int changes = ip->type == T_FILE && (writable || (flags & O_TRUNC));
+  if (changes) {
     err = inode_get_write(ip); /* -ETXTBSY: a program runs from it */
     if (err < 0)
       goto out_put;
@@ -333,12 +335,14 @@ int64 sys_open(void)
   f->writable = writable;
   if ((flags & O_TRUNC) && ip->type == T_FILE)
     inode_truncate(ip);
+  if (changes && !writable)
+    inode_put_write(ip); /* O_RDONLY | O_TRUNC: done changing it */
   inode_unlock(ip);
   log_end_op();
   return fd;
 
 out_write:
-  if (writable && ip->type == T_FILE)
+  if (changes)
     inode_put_write(ip);
 out_put:
   inode_unlockput(ip);

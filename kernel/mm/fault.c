@@ -7,7 +7,11 @@
  * serve() below asks what the address is:
  *
  *   a mapped page       a store to a copy-on-write page: vm_cow_break
- *                       copies it (or takes back the last reference);
+ *                       copies it (or takes back the last reference); an
+ *                       access the PTE allows is a fault on a translation
+ *                       the hart had not yet seen become valid (the
+ *                       privileged spec lets a hart cache the invalid
+ *                       one until sfence.vma): fence, and run it again;
  *                       any other access the hardware refused is an error
  *   a program segment   read-only pages come from the text cache or are
  *                       read from the file and offered to it (shared by
@@ -21,8 +25,9 @@
  *   anything else       -EFAULT: usertrap prints "segmentation fault"
  *                       and kills the process
  *
- * Serving needs at most one free page; without it the process dies with
- * "out of memory" and only it. Reading a program page sleeps on the disk,
+ * Serving needs a free page (and up to two more for page tables, kept
+ * until exit); without them the process dies with "out of memory", and
+ * only it. Reading a program page sleeps on the disk,
  * so a kernel copy under a lock cannot do it (mm_copy_fault refuses) and
  * the system calls that copy under locks call mm_prefault first.
  */
@@ -111,6 +116,11 @@ static int serve(struct proc *p, uint64 va, enum access access, int may_sleep)
   uint64 va0 = PGROUNDDOWN(va);
   pte_t *pte = vm_walk(p->pagetable, va0, 0);
   if (pte && (*pte & PTE_V)) {
+    int need = access == ACCESS_WRITE ? PTE_W : access == ACCESS_EXEC ? PTE_X : PTE_R;
+    if ((*pte & PTE_U) && (*pte & need)) {
+      sfence_vma_va(va0); /* a stale invalid translation: see the top */
+      return 0;
+    }
     if (access != ACCESS_WRITE || (*pte & PTE_COW) == 0)
       return -EFAULT; /* mapped, and the program may not use it so */
     int copied, r = vm_cow_break(p->pagetable, va0, &copied);

@@ -12,6 +12,8 @@
  *
  * A struct uspace belongs to its process ([o]): only the process itself
  * changes it (exec, sbrk, its faults), or fork before the child runs.
+ * procinfo reads another's rss and size unlocked (status.c): a snapshot,
+ * which during that process's exec may mix old and new.
  */
 #ifndef KERNEL_MM_USPACE_H
 #define KERNEL_MM_USPACE_H
