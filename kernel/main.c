@@ -69,7 +69,7 @@ static void boot_hart_main(uint64 hartid, uint64 fdt_pa)
   vm_kernel_inithart();
   proc_init();
   clock_init(machine.timebase);
-  timer_init(machine.timebase, machine.has_sstc, hartid);
+  timer_init(machine.timebase, machine.has_sstc);
   sched_init(machine.bootargs); /* after clock_init: slices are in its units */
   trap_inithart();
   console_init();

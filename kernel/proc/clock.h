@@ -3,9 +3,10 @@
  * second, kernel/param.h) counted since boot, for uptime() and sleep(),
  * and finer time straight from the `time` CSR.
  *
- * The tick itself comes from the timer (kernel/riscv/timer.c), which
- * calls clock_tick() on the one hart that counts ticks, and clock_wake()
- * on a hart armed for a usleep() deadline.
+ * Ticks are moments on the time CSR, not interrupts (clock.c). The timer
+ * (kernel/riscv/timer.c) calls clock_tick() once a tick while any hart
+ * runs a process, and clock_wake() on a hart armed for a sleeper's
+ * deadline.
  */
 #ifndef KERNEL_PROC_CLOCK_H
 #define KERNEL_PROC_CLOCK_H
@@ -13,8 +14,10 @@
 #include "kernel/types.h"
 
 void clock_init(uint64 timebase);
-void clock_tick(void);        /* one more tick has passed (the tick hart) */
-void clock_wake(void);        /* a usleep() deadline armed here is due (any hart) */
+void clock_tick(void);        /* a tick has come: the policy's turn (once a tick) */
+void clock_wake(void);        /* a sleeper's deadline armed here is due (any hart) */
+uint64 clock_next_tick(uint64 now);   /* the moment of the first tick after now */
+uint64 clock_tick_number(uint64 when); /* which tick the moment `when` is in */
 uint64 clock_ticks(void);     /* ticks since boot */
 uint64 clock_usec(void);      /* microseconds since boot */
 uint64 clock_to_us(uint64 t); /* time CSR units to microseconds */

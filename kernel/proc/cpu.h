@@ -30,7 +30,8 @@ struct cpu {
   uint64 start_time;      /* [I] time CSR value when it started */
   uint64 busy_time;       /* [c] time CSR units spent running processes */
   /* The timer's deadlines (kernel/riscv/timer.c), in time CSR units. */
-  uint64 next_tick;       /* [c] when the next tick is due (tick hart), or never */
+  int busy;               /* [c] running processes (timer_set_busy)? */
+  uint64 next_tick;       /* [c] the next tick if busy, else the idle beat (timer.c) */
   uint64 slice_end;       /* [c] when the running process's slice ends, or never */
   uint64 wake_at;         /* [c] when a usleep() sleeper is due (clock.c), or never */
   uint64 armed_for;       /* [c] what the compare register holds, 0 if spent */

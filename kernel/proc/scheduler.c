@@ -167,6 +167,7 @@ static void run(struct cpu *c, struct proc *p)
   p->lastcpu = cpuid();
   c->proc = p;
   c->resched = 0;
+  timer_set_busy(1);
   timer_set_slice(sched_dispatch(p));
   vm_switch(p->pagetable);
   uint64 t0 = r_time();
@@ -202,7 +203,8 @@ void scheduler(void)
     c->picks_next = 0;
     struct proc *p = sched_pick();
     if (p == 0) {
-      timer_set_slice(0); /* nothing runs: no slice to end */
+      timer_set_slice(0); /* nothing runs: no slice to end, */
+      timer_set_busy(0);  /* and no ticks to take */
       /* Announce idleness, then look once more: an enqueue that missed
          the bit has already put its process where sched_pick will find it. */
       __sync_fetch_and_or(&idle_harts, hartbit);

@@ -6,12 +6,19 @@
  * stimecmp directly (about 0.1 us under QEMU), else it asks SBI
  * set_timer (about 1.3 us). Writing it also clears a pending timer
  * interrupt. A hart arms it for the earliest of its three deadlines: the
- * next tick (the tick hart only), the end of the running process's
- * slice, and a usleep() deadline the clock asked it to watch. Ticks are counted from when they were due, not from when the
- * interrupt was taken, so a late interrupt costs uptime() nothing.
+ * next tick (only while it runs processes), the end of the running
+ * process's slice, and a sleeper's deadline the clock asked it to watch.
+ *
+ * Tickless when idle: a tick matters only to the scheduling policy
+ * (clock_tick), and only while something runs. So each busy hart arms
+ * the moments of the ticks (clock_next_tick), the first hart to take
+ * tick k claims it (last_tick), and only that one calls clock_tick; an
+ * idle hart arms no tick, only sleepers' deadlines and one beat a second
+ * (IDLE_BEAT_SECONDS, for QEMU's sake). uptime() reads ticks off the time
+ * CSR, so it does not care who took which.
  *
  * Locks: none; the deadlines are per hart ([c] in cpu.h) and used with
- * interrupts off, the rest is set at boot.
+ * interrupts off; last_tick changes by compare-and-swap.
  */
 #include "kernel/param.h"
 #include "kernel/lib/printf.h"
@@ -22,15 +29,19 @@
 #include "kernel/riscv/timer.h"
 
 #define TIMER_NEVER (~0UL)
-static uint64 tick_interval;  /* [I] timebase units per tick */
+/* An idle hart still takes an interrupt this often. Nothing needs it but
+   QEMU's instruction-count clock (DETERMINISTIC=1, -icount sleep=off):
+   with every hart halted and no timer armed at all, it spins and never
+   lets virtual time reach the next event (a disk completion hangs). */
+#define IDLE_BEAT_SECONDS 1
 static int sstc;              /* [I] use stimecmp? */
-static uint64 tick_hartid;    /* [I] the hart that counts ticks */
+static uint64 idle_beat;      /* [I] an idle hart's interval between interrupts */
+static uint64 last_tick;      /* [atomic] the latest tick some hart has taken */
 
-void timer_init(uint64 timebase, int use_sstc, uint64 tick_hart)
+void timer_init(uint64 timebase, int use_sstc)
 {
-  tick_interval = timebase / TICK_HZ;
   sstc = use_sstc;
-  tick_hartid = tick_hart;
+  idle_beat = timebase * IDLE_BEAT_SECONDS;
 }
 
 static void set_timer(uint64 when)
@@ -58,7 +69,8 @@ static void arm(struct cpu *c)
 void timer_inithart(void)
 {
   struct cpu *c = mycpu();
-  c->next_tick = c->hartid == tick_hartid ? r_time() + tick_interval : TIMER_NEVER;
+  c->busy = 0; /* idle until it runs something */
+  c->next_tick = r_time() + idle_beat;
   c->slice_end = TIMER_NEVER;
   c->wake_at = TIMER_NEVER;
   c->armed_for = 0;
@@ -72,6 +84,30 @@ void timer_set_slice(uint64 slice)
   struct cpu *c = mycpu();
   c->slice_end = slice ? r_time() + slice : TIMER_NEVER;
   arm(c);
+}
+
+void timer_set_busy(int busy)
+{
+  KASSERT(!intr_get());
+  struct cpu *c = mycpu();
+  if (busy == c->busy)
+    return;
+  c->busy = busy;
+  uint64 now = r_time();
+  c->next_tick = busy ? clock_next_tick(now) : now + idle_beat;
+  arm(c);
+}
+
+/* Tick k has come on this hart: take it unless another hart has. */
+static void take_tick(uint64 k)
+{
+  uint64 last = __atomic_load_n(&last_tick, __ATOMIC_RELAXED);
+  while (k > last) {
+    if (__atomic_compare_exchange_n(&last_tick, &last, k, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+      clock_tick();
+      return;
+    }
+  }
 }
 
 void timer_set_wake(uint64 when)
@@ -91,9 +127,10 @@ int timer_intr(void)
   int ended = 0;
   /* The compare register fired: it is spent until written again. */
   c->armed_for = 0;
-  while (c->next_tick <= now) {
-    c->next_tick += tick_interval;
-    clock_tick();
+  if (c->next_tick <= now) {
+    if (c->busy)
+      take_tick(clock_tick_number(now));
+    c->next_tick = c->busy ? clock_next_tick(now) : now + idle_beat;
   }
   if (c->wake_at <= now) {
     c->wake_at = TIMER_NEVER;

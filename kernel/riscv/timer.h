@@ -1,21 +1,23 @@
 /*
  * timer.h: the supervisor timer (kernel/riscv/timer.c).
  *
- * One hart, the tick hart, takes an interrupt every tick (TICK_HZ a
- * second) and passes it to the clock. Besides, each hart may have a
- * slice deadline: the moment the process it runs has used up its time
- * slice, set by the scheduler at every dispatch, and a wake-up deadline
- * for the clock's usleep() sleepers. A hart with none of these
- * (an idle hart, or one running a process that may run until it blocks)
- * takes no timer interrupts at all.
+ * A hart that runs processes takes an interrupt every tick (TICK_HZ a
+ * second), and one of them passes each tick to the clock. Besides, each
+ * hart may have a slice deadline: the moment the process it runs has used
+ * up its time slice, set by the scheduler at every dispatch, and a
+ * wake-up deadline for the clock's sleepers. An idle hart takes only the
+ * wake-ups it was asked for and one interrupt a second (timer.c says why).
  */
 #ifndef KERNEL_RISCV_TIMER_H
 #define KERNEL_RISCV_TIMER_H
 
 #include "kernel/types.h"
 
-void timer_init(uint64 timebase, int use_sstc, uint64 tick_hart);
+void timer_init(uint64 timebase, int use_sstc);
 void timer_inithart(void);
+/* This hart runs processes (busy: it takes ticks from the next one on),
+   or has nothing to run (no ticks). Interrupts off. */
+void timer_set_busy(int busy);
 /* The running process may run for slice time units from now (0: no
    limit). Interrupts off. */
 void timer_set_slice(uint64 slice);
