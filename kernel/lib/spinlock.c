@@ -60,7 +60,8 @@ int spin_none_held(void)
 void intr_push(void)
 {
   int was_on = intr_get();
-  intr_off();
+  if (was_on)
+    intr_off(); /* an sstatus write costs QEMU a trip out of translated code */
   struct cpu *c = mycpu();
   if (c->noff == 0)
     c->intena = was_on;

@@ -36,12 +36,23 @@ static int nextpid = 1; /* [pid_lock] */
 
 struct spinlock wait_lock;
 
-/* The process running on this hart, or 0 in the scheduler. */
+/*
+ * The process running on this hart, or 0 in the scheduler. Without
+ * turning interrupts off (each sstatus write costs QEMU a trip out of its
+ * translated code): tp always names the hart the code runs on (swtch
+ * leaves it alone, so a thread that moves finds its new hart's), and
+ * while a process runs, its hart's proc is it. A preemption between
+ * reading tp and reading proc could move us to another hart in between;
+ * then tp has changed, and we look again.
+ */
 struct proc *myproc(void)
 {
-  intr_push();
-  struct proc *p = mycpu()->proc;
-  intr_pop();
+  struct cpu *c;
+  struct proc *p;
+  do {
+    c = mycpu();
+    p = __atomic_load_n(&c->proc, __ATOMIC_RELAXED);
+  } while (c != mycpu());
   return p;
 }
 

@@ -118,6 +118,17 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 i
 int proc_killed(struct proc *p);
 /* Is p killed or due to stop? (It acts on that in signal_check.) */
 int proc_signal_pending(struct proc *p);
+/*
+ * The same look without p->lock, for the trap path's checks of its own
+ * process: it may miss a signal being sent right now, but a signal to a
+ * process running on another hart is followed by an IPI to that hart
+ * (signal.c's kick), which traps again at once and looks again.
+ */
+static inline int proc_signal_hint(struct proc *p)
+{
+  return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE) ||
+         __atomic_load_n(&p->stopsig, __ATOMIC_ACQUIRE);
+}
 void proc_setkilled(struct proc *p);
 int proc_setpgid(int pid, int pgid);
 int proc_getpgid(int pid);

@@ -32,8 +32,12 @@
 /* Make p trap soon if it is running on another hart. */
 static void kick(struct proc *p)
 {
-  if (p->state == RUNNING && p->lastcpu != cpuid())
+  if (p->state == RUNNING && p->lastcpu != cpuid()) {
+    /* The flag set before must be visible when the IPI is taken: the
+       trap path looks at it without p->lock (proc_signal_hint). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     hart_send_ipi(cpus[p->lastcpu].hartid);
+  }
 }
 
 /*

@@ -151,7 +151,7 @@ void usertrap(void)
 
   enum intr_kind kind = NOT_AN_INTERRUPT;
   if (scause == CAUSE_USER_ECALL) {
-    if (proc_killed(p))
+    if (proc_signal_hint(p) && proc_killed(p))
       proc_exit_killed();
     p->trapframe->epc += 4; /* return past the ecall */
     intr_on();
@@ -184,7 +184,7 @@ void usertrapret(void)
      sent before it is acted on here (with interrupts on: a stop sleeps). */
   for (;;) {
     intr_off();
-    if (!proc_signal_pending(p))
+    if (!proc_signal_hint(p) || !proc_signal_pending(p))
       break;
     intr_on();
     signal_check();
