@@ -36,6 +36,9 @@
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
 #include "kernel/riscv/csr.h"
+#include "kernel/param.h"
+#include "kernel/proc/cpu.h"
+#include "kernel/lib/spinlock.h"
 
 pagetable_t kernel_pagetable;
 
@@ -67,11 +70,52 @@ void vm_kernel_init(uint64 ram_end)
   kmap(rodata_end, ram_end - rodata_end, PTE_R | PTE_W);
 }
 
+/*
+ * The table each hart has in satp. A hart leaves a process's table loaded
+ * after the process leaves it, until it runs another or goes idle: under
+ * QEMU every satp write (and sfence.vma) throws away the whole software
+ * TLB, so a switch from one process to the next writes satp once, not
+ * twice through the kernel's table, and a process that gets its hart
+ * back writes it not at all. The price: a table may still be loaded on a
+ * hart that is between processes when its owner frees it, so
+ * vm_user_free waits for every hart to have moved on (unloaded).
+ */
+static pagetable_t loaded[NCPU]; /* [atomic] written by its own hart */
+
 void vm_switch(pagetable_t pt)
 {
-  sfence_vma();
-  CSR_WRITE(satp, MAKE_SATP(V2P(pt)));
-  sfence_vma();
+  intr_push();
+  int hart = cpuid();
+  if (loaded[hart] != pt) {
+    CSR_WRITE(satp, MAKE_SATP(V2P(pt)));
+    __atomic_store_n(&loaded[hart], pt, __ATOMIC_RELEASE);
+  }
+  sfence_vma(); /* still loaded, but changed elsewhere since, maybe */
+  intr_pop();
+}
+
+/* Load pt for a process that last ran on this hart: if it is still in
+   satp, this hart's TLB holds nothing stale of it (only the process
+   itself changes its table, fencing as it does), so there is nothing to
+   do. */
+void vm_resume(pagetable_t pt)
+{
+  intr_push();
+  int still = loaded[cpuid()] == pt;
+  intr_pop();
+  if (!still)
+    vm_switch(pt);
+}
+
+/* Wait until no hart has pt in satp: each is between two processes for a
+   moment at most (the scheduler switches before it runs one, or goes
+   idle on the kernel's table), and needs nothing we may hold. */
+static void unloaded(pagetable_t pt)
+{
+  for (int hart = 0; hart < NCPU; hart++) {
+    while (__atomic_load_n(&loaded[hart], __ATOMIC_ACQUIRE) == pt)
+      ;
+  }
 }
 
 /* Switch this hart from the boot page table to the kernel's. */
@@ -285,9 +329,11 @@ static void free_tables(pagetable_t pt, int level, int first, int last)
   }
 }
 
-/* Free a user address space of size sz: its pages, then its tables. */
+/* Free a user address space of size sz: its pages, then its tables,
+   once no hart has it loaded. */
 void vm_user_free(pagetable_t pt, uint64 sz)
 {
+  unloaded(pt);
   unmap_range(pt, 0, PGROUNDUP(sz));
   free_tables(pt, 2, 0, ROOT_KERNEL_FIRST);
   kfree(pt);

@@ -22,7 +22,8 @@ extern pagetable_t kernel_pagetable;
 
 void vm_kernel_init(uint64 ram_end);
 void vm_kernel_inithart(void);
-void vm_switch(pagetable_t pt); /* load pt into satp on this hart */
+void vm_switch(pagetable_t pt); /* load pt into satp on this hart (and fence) */
+void vm_resume(pagetable_t pt); /* the same, for a process that last ran here */
 
 pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc);
 int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);

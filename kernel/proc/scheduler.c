@@ -162,6 +162,7 @@ static void run(struct cpu *c, struct proc *p)
 {
   KASSERT(c->proc == 0);
   sched_unqueue(p); /* in case it was queued again meanwhile */
+  int here = p->lastcpu == cpuid();
   p->state = RUNNING;
   p->nsched++;
   p->lastcpu = cpuid();
@@ -169,15 +170,19 @@ static void run(struct cpu *c, struct proc *p)
   c->resched = 0;
   timer_set_busy(1);
   timer_set_slice(sched_dispatch(p));
-  vm_switch(p->pagetable);
+  if (here)
+    vm_resume(p->pagetable);
+  else
+    vm_switch(p->pagetable);
   uint64 t0 = r_time();
   p->acct_mark = t0;
   swtch(&c->context, &p->context);
   uint64 t1 = r_time();
   p->stime += t1 - p->acct_mark;
   c->busy_time += t1 - t0;
-  /* Back on the kernel's table: p's may be freed once we unlock. */
-  vm_switch(kernel_pagetable);
+  /* p's table stays loaded until the next process's replaces it (or the
+     kernel's, before wfi): vm.c's `loaded` says why, and how p's may
+     still be freed meanwhile. */
   c->proc = 0;
   /* Charge p for its turn before anyone can queue it again (a waker
      needs p->lock), then put it back if it is still runnable. */
@@ -204,7 +209,8 @@ void scheduler(void)
     struct proc *p = sched_pick();
     if (p == 0) {
       timer_set_slice(0); /* nothing runs: no slice to end, */
-      timer_set_busy(0);  /* and no ticks to take */
+      timer_set_busy(0);  /* and no ticks to take; */
+      vm_switch(kernel_pagetable); /* and no process's table to hold */
       /* Announce idleness, then look once more: an enqueue that missed
          the bit has already put its process where sched_pick will find it. */
       __sync_fetch_and_or(&idle_harts, hartbit);
