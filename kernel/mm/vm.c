@@ -48,6 +48,8 @@ pagetable_t kernel_pagetable;
 extern char etext[];   /* kernel.ld: end of text */
 extern char erodata[]; /* kernel.ld: end of read-only data */
 
+static void asid_probe(void);
+
 static void kmap(uint64 pa, uint64 size, int perm)
 {
   if (vm_map(kernel_pagetable, (uint64)P2V(pa), size, pa, perm | PTE_G) < 0)
@@ -68,6 +70,7 @@ void vm_kernel_init(uint64 ram_end)
   kmap(KERNEL_LOAD, text_end - KERNEL_LOAD, PTE_R | PTE_X);
   kmap(text_end, rodata_end - text_end, PTE_R);
   kmap(rodata_end, ram_end - rodata_end, PTE_R | PTE_W);
+  asid_probe();
 }
 
 /*
@@ -81,30 +84,87 @@ void vm_kernel_init(uint64 ram_end)
  * vm_user_free waits for every hart to have moved on (unloaded).
  */
 static pagetable_t loaded[NCPU]; /* [atomic] written by its own hart */
+static uint64 loaded_satp[NCPU]; /* [c] what this hart's satp holds */
+
+/*
+ * Address space identifiers: a TLB entry is tagged with the ASID of the
+ * table it came from, so a hart need not flush its TLB (sfence.vma) on
+ * every switch, only when it may hold entries that are wrong for the
+ * table it loads. Each user table is handed an ASID from a counter; when
+ * the counter runs out a new generation starts, every table gets a fresh
+ * one when next loaded, and each hart flushes once as it first loads a
+ * table of the new generation (hart_gen). The kernel's table is ASID 0.
+ * (QEMU empties its software TLB on every satp write anyway; what ASIDs
+ * save here is the sfence.vma's second emptying.)
+ */
+static struct spinlock asid_lock;
+static uint64 asid_max;      /* [I] largest ASID the hart keeps, 0 if none */
+static uint64 asid_gen = 1;  /* [asid_lock] the generation being handed out */
+static uint64 asid_next = 1; /* [asid_lock] the next ASID of it */
+static uint64 hart_gen[NCPU]; /* [c] the generation this hart last flushed for */
+
+/* Find how many ASID bits the hart has: write all ones, read back. */
+static void asid_probe(void)
+{
+  spin_init(&asid_lock, "asid_lock");
+  uint64 satp = CSR_READ(satp);
+  CSR_WRITE(satp, satp | SATP_ASID_MASK);
+  asid_max = (CSR_READ(satp) & SATP_ASID_MASK) >> SATP_ASID_SHIFT;
+  CSR_WRITE(satp, satp);
+  sfence_vma();
+}
+
+/* Load satp value s on this hart (interrupts off), then flush if asked. */
+static void load(int hart, pagetable_t pt, uint64 s, int flush)
+{
+  if (loaded_satp[hart] != s) {
+    CSR_WRITE(satp, s);
+    loaded_satp[hart] = s;
+    __atomic_store_n(&loaded[hart], pt, __ATOMIC_RELEASE);
+  }
+  if (flush)
+    sfence_vma();
+}
 
 void vm_switch(pagetable_t pt)
 {
   intr_push();
-  int hart = cpuid();
-  if (loaded[hart] != pt) {
-    CSR_WRITE(satp, MAKE_SATP(V2P(pt)));
-    __atomic_store_n(&loaded[hart], pt, __ATOMIC_RELEASE);
-  }
-  sfence_vma(); /* still loaded, but changed elsewhere since, maybe */
+  load(cpuid(), pt, MAKE_SATP(V2P(pt)), 1);
   intr_pop();
 }
 
-/* Load pt for a process that last ran on this hart: if it is still in
-   satp, this hart's TLB holds nothing stale of it (only the process
-   itself changes its table, fencing as it does), so there is nothing to
-   do. */
-void vm_resume(pagetable_t pt)
+void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
 {
   intr_push();
-  int still = loaded[cpuid()] == pt;
+  int hart = cpuid();
+  if (asid_max == 0) {
+    /* No ASIDs: flush unless this is the table still loaded, of a
+       process that last ran here (only the process itself changes its
+       table, fencing as it does, so nothing here is stale). */
+    uint64 s = MAKE_SATP(V2P(pt));
+    load(hart, pt, s, !(last_here && loaded_satp[hart] == s));
+    intr_pop();
+    return;
+  }
+  spin_acquire(&asid_lock);
+  if (asid->gen != asid_gen) {
+    if (asid_next > asid_max) {
+      asid_gen++;
+      asid_next = 1;
+    }
+    asid->id = asid_next++;
+    asid->gen = asid_gen;
+  }
+  /* A new generation: this hart may hold entries of its ASIDs' old owners. */
+  int flush = hart_gen[hart] != asid_gen;
+  hart_gen[hart] = asid_gen;
+  spin_release(&asid_lock);
+  /* Entries this hart has for the ASID may be stale if the process ran
+     elsewhere since, and changed its table there. */
+  if (!last_here)
+    flush = 1;
+  load(hart, pt, MAKE_SATP(V2P(pt)) | ((uint64)asid->id << SATP_ASID_SHIFT), flush);
   intr_pop();
-  if (!still)
-    vm_switch(pt);
 }
 
 /* Wait until no hart has pt in satp: each is between two processes for a

@@ -23,7 +23,16 @@ extern pagetable_t kernel_pagetable;
 void vm_kernel_init(uint64 ram_end);
 void vm_kernel_inithart(void);
 void vm_switch(pagetable_t pt); /* load pt into satp on this hart (and fence) */
-void vm_resume(pagetable_t pt); /* the same, for a process that last ran here */
+
+/* A user table's address space identifier (vm.c): what a hart caches of
+   one ASID survives switches to others. */
+struct vm_asid {
+  uint64 gen; /* the generation id was handed out in; 0: none yet */
+  uint64 id;
+};
+/* Load a process's table on this hart; last_here: it last ran on this
+   hart. Flushes the TLB only where entries may be stale. */
+void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here);
 
 pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc);
 int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm);

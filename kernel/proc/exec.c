@@ -188,7 +188,8 @@ int exec_run(const char *path, char *const argv[])
   memset(&p->fp, 0, sizeof(p->fp));
   p->fp_hart = -1; /* no hart holds these registers: load them */
   /* This hart is running on `old`: move to the new table before freeing. */
-  vm_switch(pt);
+  p->asid.gen = 0; /* a new table: a new ASID */
+  vm_switch_user(pt, &p->asid, 1);
   vm_user_free(old, oldsz);
   uspace_release(&oldspace);
   return argc;

@@ -134,6 +134,7 @@ found:
   p->utime = p->stime = p->nsched = 0;
   p->faults = p->cow_copies = 0;
   p->sleeplocks = 0;
+  p->asid.gen = 0;
   p->etime = 0;
   p->ctime = r_time();
   p->lastcpu = -1;

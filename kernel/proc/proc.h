@@ -47,6 +47,7 @@
 #include "kernel/riscv/trap.h"
 #include "kernel/sched/entity.h"
 #include "kernel/mm/uspace.h"
+#include "kernel/mm/vm.h"
 
 /* enum procstate (UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, STOPPED,
    ZOMBIE) is in kernel/procinfo.h, shared with user programs. */
@@ -97,6 +98,7 @@ struct proc {
   uint64 faults;          /* [o] page faults served (pages brought in, copy-on-write breaks) */
   uint64 cow_copies;      /* [o] of those, pages copied because others shared them */
   pagetable_t pagetable;  /* [o] user page table */
+  struct vm_asid asid;    /* [o] its address space identifier (kernel/mm/vm.c) */
   struct trapframe *trapframe; /* [o] user registers during a trap */
   struct fpstate fp;      /* [o] user FP registers */
   int fp_hart;            /* [o] hart whose FP registers hold fp, or -1 */

@@ -170,10 +170,7 @@ static void run(struct cpu *c, struct proc *p)
   c->resched = 0;
   timer_set_busy(1);
   timer_set_slice(sched_dispatch(p));
-  if (here)
-    vm_resume(p->pagetable);
-  else
-    vm_switch(p->pagetable);
+  vm_switch_user(p->pagetable, &p->asid, here);
   uint64 t0 = r_time();
   p->acct_mark = t0;
   swtch(&c->context, &p->context);

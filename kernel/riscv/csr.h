@@ -55,6 +55,8 @@ enum intr_cause {
 /* satp: Sv39 mode and the root page table's physical page number. */
 #define SATP_SV39 (8L << 60)
 #define MAKE_SATP(pa) (SATP_SV39 | (((uint64)(pa)) >> 12))
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK (0xFFFFUL << SATP_ASID_SHIFT)
 
 /* scounteren: let user mode read cycle, time and instret. */
 #define SCOUNTEREN_CY (1 << 0)
