@@ -37,7 +37,7 @@ void sched_charge(struct proc *p, uint64 ran, enum sched_left how);
 /* No lock held. */
 struct proc *sched_pick(void);             /* the next to run, off the queue, or 0 */
 int sched_preempts(struct proc *p, struct proc *running);
-void sched_tick(void);                     /* each clock tick, on the tick hart */
+void sched_tick(void);                     /* each clock tick while something runs, once */
 /* fork: child gets parent's nice, tickets and expected time. Both are
    being set up or locked by the caller. */
 void sched_fork(struct proc *parent, struct proc *child);
