@@ -192,7 +192,8 @@ bench_lazyfault(void)
     if (sbrk(-LAZY_PAGES * PAGE_SIZE) == (char *)-1)
       die("sbrk (release)");
   }
-  report("lazyfault", total, LAZY_ROUNDS * LAZY_PAGES, "lazy fault (first touch of a heap page)");
+  report("lazyfault", total, LAZY_ROUNDS * LAZY_PAGES,
+         "first touch of a heap page (in order: 16 come a fault)");
 }
 
 static void

@@ -14,6 +14,12 @@ void *memset(void *dst, int c, uint64 n)
   uint64 i = 0;
   if (ALIGNED(d)) {
     uint64 word = 0x0101010101010101UL * (uchar)c;
+    /* Eight words a turn: a page (zeroing one is the kernel's most common
+       memset) takes 64 turns, and QEMU runs fewer loop instructions. */
+    for (; i + 8 * WORD <= n; i += 8 * WORD) {
+      uint64 *w = (uint64 *)(d + i);
+      w[0] = w[1] = w[2] = w[3] = w[4] = w[5] = w[6] = w[7] = word;
+    }
     for (; i + WORD <= n; i += WORD)
       *(uint64 *)(d + i) = word;
   }
@@ -33,6 +39,12 @@ void *memmove(void *dst, const void *src, uint64 n)
   } else {
     uint64 i = 0;
     if (ALIGNED(d) && ALIGNED(s)) {
+      for (; i + 8 * WORD <= n; i += 8 * WORD) { /* as memset: a page in 64 turns */
+        uint64 *w = (uint64 *)(d + i);
+        const uint64 *r = (const uint64 *)(s + i);
+        uint64 a = r[0], b = r[1], c = r[2], e = r[3], f = r[4], g = r[5], h = r[6], k = r[7];
+        w[0] = a, w[1] = b, w[2] = c, w[3] = e, w[4] = f, w[5] = g, w[6] = h, w[7] = k;
+      }
       for (; i + WORD <= n; i += WORD)
         *(uint64 *)(d + i) = *(const uint64 *)(s + i);
     }

@@ -21,7 +21,10 @@
  *   the stack region    a zeroed page (anywhere down to the limit, not
  *                       only near sp: GCC may store into a new frame
  *                       before it moves sp down to it)
- *   the heap            a zeroed page, if below the break (p->sz)
+ *   the heap            a zeroed page, if below the break (p->sz); if the
+ *                       page below it is there too, the heap is being
+ *                       filled in order, and the next FAULT_AROUND - 1
+ *                       pages not there yet come with it (heap_around)
  *   anything else       -EFAULT: usertrap prints "segmentation fault"
  *                       and kills the process
  *
@@ -94,6 +97,12 @@ static int segment_page(struct proc *p, struct segment *s, uint64 va, int may_sl
   return 0;
 }
 
+/* Heap pages made together when the heap is filled in order: a program
+   touching its new heap page by page pays one fault per 64 KiB, not
+   per page. Sparse touches (a reserved gigabyte used here and there)
+   still get a page each. */
+#define FAULT_AROUND 16
+
 static int zero_page(struct proc *p, uint64 va)
 {
   void *page = kalloc_zeroed();
@@ -104,6 +113,21 @@ static int zero_page(struct proc *p, uint64 va)
     return -ENOMEM;
   }
   return 0;
+}
+
+/* Make the missing heap pages from va on, up to FAULT_AROUND - 1 of
+   them, below the break and before the first page already there. Only an
+   extra: it stops quietly when memory runs short. */
+static void heap_around(struct proc *p, uint64 va)
+{
+  uint64 end = va + (FAULT_AROUND - 1) * PGSIZE;
+  if (end > PGROUNDUP(p->sz))
+    end = PGROUNDUP(p->sz);
+  for (; va < end && vm_lookup(p->pagetable, va) == 0; va += PGSIZE) {
+    if (kalloc_nfree() < FAULT_AROUND || zero_page(p, va) < 0)
+      return;
+    p->space.rss++;
+  }
 }
 
 /* Serve an access to user address va of the current process p; see the
@@ -140,6 +164,8 @@ static int serve(struct proc *p, uint64 va, enum access access, int may_sleep)
     r = segment_page(p, s, va0, may_sleep);
   } else if (access != ACCESS_EXEC && va0 >= us->stack_lo && va0 < PGROUNDUP(p->sz)) {
     r = zero_page(p, va0); /* the stack, or the heap above it */
+    if (r == 0 && va0 > us->stack_top && vm_lookup(p->pagetable, va0 - PGSIZE))
+      heap_around(p, va0 + PGSIZE);
   } else {
     return -EFAULT;
   }
