@@ -121,9 +121,11 @@ void file_close(struct file *f)
   case FD_DEVICE:
     if (closing.type == FD_INODE && closing.writable)
       inode_put_write(closing.ip); /* sys_open's inode_get_write */
-    log_begin_op();
-    inode_put(closing.ip);
-    log_end_op();
+    if (!inode_put_quick(closing.ip)) {
+      log_begin_op();
+      inode_put(closing.ip);
+      log_end_op();
+    }
     break;
   case FD_NONE:
     break;

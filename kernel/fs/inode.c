@@ -295,6 +295,17 @@ void inode_put(struct inode *ip)
   spin_release(&itable.itable_lock);
 }
 
+int inode_put_quick(struct inode *ip)
+{
+  spin_acquire(&itable.itable_lock);
+  KASSERT(ip->ref > 0);
+  int quick = ip->ref > 1;
+  if (quick)
+    ip->ref--;
+  spin_release(&itable.itable_lock);
+  return quick;
+}
+
 void inode_unlockput(struct inode *ip)
 {
   inode_unlock(ip);

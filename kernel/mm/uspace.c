@@ -51,16 +51,16 @@ void uspace_fork(const struct uspace *from, struct uspace *to)
 
 void uspace_release(struct uspace *us)
 {
-  if (us->nseg == 0)
-    return;
-  log_begin_op(); /* the last reference to an unlinked program frees it */
   for (int i = 0; i < us->nseg; i++) {
     struct inode *ip = us->seg[i].ip;
     if (inode_allow_write(ip))
       textcache_drop(ip);
-    inode_put(ip);
+    if (!inode_put_quick(ip)) {
+      log_begin_op(); /* the last reference to an unlinked program frees it */
+      inode_put(ip);
+      log_end_op();
+    }
   }
-  log_end_op();
   us->nseg = 0;
 }
 
