@@ -24,6 +24,7 @@
  */
 #include "kernel/lib/printf.h"
 #include "kernel/mm/vm.h"
+#include "kernel/proc/clock.h"
 #include "kernel/proc/internal.h"
 #include "kernel/sched/sched.h"
 #include "kernel/riscv/csr.h"
@@ -179,7 +180,10 @@ static void run(struct cpu *c, struct proc *p)
   c->busy_time += t1 - t0;
   /* p's table stays loaded until the next process's replaces it (or the
      kernel's, before wfi): vm.c's `loaded` says why, and how p's may
-     still be freed meanwhile. */
+     still be freed meanwhile. A zombie's is of no more use, and its
+     parent's wait must not wait for this hart to move on. */
+  if (p->state == ZOMBIE)
+    vm_switch(kernel_pagetable);
   c->proc = 0;
   /* Charge p for its turn before anyone can queue it again (a waker
      needs p->lock), then put it back if it is still runnable. */
@@ -187,6 +191,33 @@ static void run(struct cpu *c, struct proc *p)
   sched_charge(p, t1 - t0, how);
   if (how == LEFT_PREEMPTED)
     sched_enqueue(p, JOIN_PREEMPT);
+}
+
+/*
+ * Before a hart halts, it watches the run queue for a moment. A process
+ * that becomes runnable while no hart is idle is just queued (no IPI), and
+ * the polling hart takes it at once. Waking a halted hart costs an IPI and,
+ * under QEMU, the host's waking of that hart's thread: tens of
+ * microseconds, often more than the whole wait (two processes passing a
+ * byte back and forth on two harts). Virtual machines' kernels poll so
+ * too (Linux's haltpoll). Interrupts are off meanwhile: they wait for
+ * IDLE_POLL_US at most.
+ */
+#define IDLE_POLL_US 50
+
+static struct proc *poll_for_work(void)
+{
+  uint64 seen = sched_enqueues();
+  uint64 until = r_time() + clock_from_us(IDLE_POLL_US);
+  while (r_time() < until) {
+    if (sched_enqueues() != seen) {
+      struct proc *p = sched_pick();
+      if (p)
+        return p;
+      seen = sched_enqueues();
+    }
+  }
+  return 0;
 }
 
 /*
@@ -204,6 +235,8 @@ void scheduler(void)
     intr_off();
     c->picks_next = 0;
     struct proc *p = sched_pick();
+    if (p == 0)
+      p = poll_for_work();
     if (p == 0) {
       timer_set_slice(0); /* nothing runs: no slice to end, */
       timer_set_busy(0);  /* and no ticks to take; */

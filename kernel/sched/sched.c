@@ -163,6 +163,10 @@ void sched_init(const char *bootargs)
 
 /* ---- The mechanism's calls ------------------------------------------ */
 
+/* Processes put on the run queue since boot: a hart polling for work
+   watches it without taking runq_lock (sched_enqueues). */
+static uint64 enqueues;
+
 void sched_enqueue(struct proc *p, enum sched_join why)
 {
   ASSERT_HELD(&p->lock);
@@ -172,6 +176,7 @@ void sched_enqueue(struct proc *p, enum sched_join why)
   p->sched.queued = 1;
   p->sched.runnable_since = r_time();
   current->enqueue(p, why);
+  __atomic_add_fetch(&enqueues, 1, __ATOMIC_RELEASE);
   if (why == JOIN_NEW || why == JOIN_WAKE)
     trace_event(SCHED_EV_WAKE, p, why);
   spin_release(&runq_lock);
@@ -186,6 +191,11 @@ void sched_unqueue(struct proc *p)
     p->sched.queued = 0;
   }
   spin_release(&runq_lock);
+}
+
+uint64 sched_enqueues(void)
+{
+  return __atomic_load_n(&enqueues, __ATOMIC_ACQUIRE);
 }
 
 struct proc *sched_pick(void)
