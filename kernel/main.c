@@ -104,12 +104,22 @@ static void secondary_main(void)
   mycpu()->started = 1;
 }
 
+static int boot_claimed; /* [atomic] a hart has taken the boot path */
+
 void main(uint64 hartid, uint64 fdt_pa, int secondary)
 {
   struct cpu *c = &cpus[hartid];
   c->hartid = hartid;
   c->start_time = r_time();
   w_tp((uint64)c);
+  trap_early();
+  /* Only one hart boots. Another may still come in at _entry, as if it
+     were the boot hart: OpenSBI 1.1 marks a hart START_PENDING before it
+     stores the start address, so a hart awake in its wait loop at that
+     moment leaves with the old one, the kernel's entry (seen once in 30
+     boots with three harts). It is a hart being started: treat it so. */
+  if (!secondary && __atomic_exchange_n(&boot_claimed, 1, __ATOMIC_ACQ_REL))
+    secondary = 1;
   if (secondary)
     secondary_main();
   else

@@ -71,6 +71,23 @@ static const char *cause_name(uint64 scause)
   return "unknown exception";
 }
 
+/*
+ * Where a trap goes before trap_inithart: OpenSBI leaves stvec at the
+ * kernel's entry, so without this an early trap would start the boot
+ * over, silently. It never returns: the registers it clobbers do not
+ * matter, and the boot stack is valid.
+ */
+__attribute__((aligned(4), noreturn)) static void early_trap(void)
+{
+  panic("early trap: %s (scause %p) at pc %p, address %p", cause_name(CSR_READ(scause)),
+        (void *)CSR_READ(scause), (void *)CSR_READ(sepc), (void *)CSR_READ(stval));
+}
+
+void trap_early(void)
+{
+  CSR_WRITE(stvec, (uint64)early_trap);
+}
+
 void trap_inithart(void)
 {
   CSR_WRITE(stvec, kernelvec);

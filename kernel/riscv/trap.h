@@ -45,6 +45,7 @@ struct fpstate {
   uint64 fcsr;
 };
 
+void trap_early(void);                  /* until trap_inithart: an early trap panics, saying why */
 void trap_inithart(void);               /* stvec, interrupt enables, counters */
 void usertrapret(void) __attribute__((noreturn)); /* return to user mode */
 void swtch(struct context *old, struct context *new);
