@@ -164,8 +164,8 @@ static int serve(struct proc *p, uint64 va, enum access access, int may_sleep)
     r = segment_page(p, s, va0, may_sleep);
   } else if (access != ACCESS_EXEC && va0 >= us->stack_lo && va0 < PGROUNDUP(p->sz)) {
     r = zero_page(p, va0); /* the stack, or the heap above it */
-    if (r == 0 && va0 > us->stack_top && vm_lookup(p->pagetable, va0 - PGSIZE))
-      heap_around(p, va0 + PGSIZE);
+    if (r == 0 && may_sleep && va0 > us->stack_top && vm_lookup(p->pagetable, va0 - PGSIZE))
+      heap_around(p, va0 + PGSIZE); /* not under a caller's locks: it takes time */
   } else {
     return -EFAULT;
   }

@@ -169,9 +169,11 @@ void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
 
 /* Wait until no hart has pt in satp: each is between two processes for a
    moment at most (the scheduler switches before it runs one, or goes
-   idle on the kernel's table), and needs nothing we may hold. */
+   idle on the kernel's table; it may take an interrupt meanwhile, whose
+   handler may want any spinlock, so the caller must hold none). */
 static void unloaded(pagetable_t pt)
 {
+  KASSERT(spin_none_held());
   for (int hart = 0; hart < NCPU; hart++) {
     while (__atomic_load_n(&loaded[hart], __ATOMIC_ACQUIRE) == pt)
       ;

@@ -33,7 +33,7 @@ struct cpu {
   int busy;               /* [c] running processes (timer_set_busy)? */
   uint64 next_tick;       /* [c] the next tick if busy, else the idle beat (timer.c) */
   uint64 slice_end;       /* [c] when the running process's slice ends, or never */
-  uint64 wake_at;         /* [c] when a usleep() sleeper is due (clock.c), or never */
+  uint64 wake_at;         /* [c] when a sleeper is due (clock.c), or never */
   uint64 armed_for;       /* [c] what the compare register holds, 0 if spent */
   /* Set by any hart, cleared by this one: give up the hart at the next
      chance, a more deserving process is waiting (sched_preempts). */

@@ -176,7 +176,13 @@ int exec_run(const char *path, char *const argv[])
   pagetable_t old = p->pagetable;
   uint64 oldsz = p->sz;
   struct uspace oldspace = p->space;
+  /* The new table and its new ASID together, and loaded at once: the
+     scheduler loads p->pagetable with p->asid if we are preempted. */
+  intr_push();
   p->pagetable = pt;
+  p->asid.gen = 0;
+  vm_switch_user(pt, &p->asid, 1);
+  intr_pop();
   p->sz = sz;
   p->space = us;
   /* Nothing of the old program's registers survives into the new one
@@ -187,10 +193,7 @@ int exec_run(const char *path, char *const argv[])
   p->trapframe->a1 = uargv;
   memset(&p->fp, 0, sizeof(p->fp));
   p->fp_hart = -1; /* no hart holds these registers: load them */
-  /* This hart is running on `old`: move to the new table before freeing. */
-  p->asid.gen = 0; /* a new table: a new ASID */
-  vm_switch_user(pt, &p->asid, 1);
-  vm_user_free(old, oldsz);
+  vm_user_free(old, oldsz); /* after some hart that ran us last lets it go */
   uspace_release(&oldspace);
   return argc;
 

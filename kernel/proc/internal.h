@@ -22,7 +22,10 @@ extern struct spinlock wait_lock;
 
 /* proc.c */
 struct proc *proc_alloc(void);       /* a new slot, locked, or 0 */
-void proc_free(struct proc *p);      /* p->lock held; the slot becomes UNUSED */
+/* p->lock held; the slot becomes UNUSED. Returns its page table (and
+   size) for proc_free_table, called once no lock is held. */
+pagetable_t proc_free(struct proc *p, uint64 *szp);
+void proc_free_table(pagetable_t pt, uint64 sz);
 /* What a pending signal asks of p, as an error for the call it is in:
    -EINTR (killed), -ERESTART (to stop) or 0. p->lock held. */
 int proc_pending_interrupt(struct proc *p);

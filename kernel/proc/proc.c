@@ -43,17 +43,26 @@ struct spinlock wait_lock;
  * leaves it alone, so a thread that moves finds its new hart's), and
  * while a process runs, its hart's proc is it. A preemption between
  * reading tp and reading proc could move us to another hart in between;
- * then tp has changed, and we look again.
+ * then tp has changed, and we look again. Two preemptions could even
+ * bring us back, having read another hart's proc: but a process's kernel
+ * thread runs on its own kernel stack, so the answer must own the stack
+ * we are on (the scheduler's threads run on boot stacks, below
+ * KSTACK_BASE, with interrupts off whenever their hart has a process).
  */
 struct proc *myproc(void)
 {
-  struct cpu *c;
-  struct proc *p;
-  do {
-    c = mycpu();
-    p = __atomic_load_n(&c->proc, __ATOMIC_RELAXED);
-  } while (c != mycpu());
-  return p;
+  for (long tries = 0;; tries++) {
+    struct cpu *c = mycpu();
+    struct proc *p = __atomic_load_n(&c->proc, __ATOMIC_RELAXED);
+    if (c != mycpu())
+      continue;
+    uint64 sp = r_sp();
+    if (sp < KSTACK_BASE || (p != 0 && sp - p->kstack <= KSTACK_SIZE))
+      return p;
+    if (tries == 1000000)
+      panic("myproc: hart %d's proc %p does not own the stack at sp %p", (int)c->hartid,
+            (void *)p, (void *)sp);
+  }
 }
 
 void proc_init(void)
@@ -84,16 +93,19 @@ static int alloc_pid(void)
   return pid;
 }
 
-/* Give back everything a slot holds except its kernel stack. Called with
-   p->lock held; the slot becomes UNUSED. */
-void proc_free(struct proc *p)
+/* Give back everything a slot holds except its kernel stack and its
+   user page table, which it returns (with its size in *szp) for the
+   caller to free with proc_free_table once it holds no lock: freeing a table
+   may wait for a hart that still has it loaded (vm_user_free). Called
+   with p->lock held; the slot becomes UNUSED. */
+pagetable_t proc_free(struct proc *p, uint64 *szp)
 {
   ASSERT_HELD(&p->lock);
   if (p->trapframe)
     kfree(p->trapframe);
   p->trapframe = 0;
-  if (p->pagetable)
-    vm_user_free(p->pagetable, p->sz);
+  pagetable_t pt = p->pagetable;
+  *szp = p->sz;
   p->pagetable = 0;
   p->sz = 0;
   KASSERT(p->space.nseg == 0); /* exit, or a failed fork, let the files go */
@@ -110,6 +122,14 @@ void proc_free(struct proc *p)
   p->xstate = 0;
   p->termsig = 0;
   p->state = UNUSED;
+  return pt;
+}
+
+/* Free what proc_free returned; no lock held. */
+void proc_free_table(pagetable_t pt, uint64 sz)
+{
+  if (pt)
+    vm_user_free(pt, sz);
 }
 
 /*
@@ -143,8 +163,10 @@ found:
   p->trapframe = kalloc_zeroed();
   p->pagetable = vm_user_create();
   if (p->trapframe == 0 || p->pagetable == 0) {
-    proc_free(p);
+    uint64 sz;
+    pagetable_t pt = proc_free(p, &sz);
     spin_release(&p->lock);
+    proc_free_table(pt, sz);
     return 0;
   }
   memset(&p->context, 0, sizeof(p->context));
@@ -190,9 +212,11 @@ int proc_fork(void)
 
   int64 shared = vm_user_copy(p->pagetable, np->pagetable, p->sz);
   if (shared < 0) {
+    uint64 sz;
     spin_acquire(&np->lock);
-    proc_free(np);
+    pagetable_t pt = proc_free(np, &sz);
     spin_release(&np->lock);
+    proc_free_table(pt, sz);
     return -ENOMEM;
   }
   np->sz = p->sz;
@@ -222,9 +246,11 @@ int proc_fork(void)
   if (intr) {
     fdtable_exit(np);
     uspace_release(&np->space);
+    uint64 sz;
     spin_acquire(&np->lock);
-    proc_free(np);
+    pagetable_t pt = proc_free(np, &sz);
     spin_release(&np->lock);
+    proc_free_table(pt, sz);
     return intr;
   }
 
@@ -358,12 +384,15 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 i
         spin_release(&wait_lock);
         return -EFAULT;
       }
+      pagetable_t pt = 0;
+      uint64 sz = 0;
       if (reap)
-        proc_free(c);
+        pt = proc_free(c, &sz);
       else
         c->report = REPORT_NONE;
       spin_release(&c->lock);
       spin_release(&wait_lock);
+      proc_free_table(pt, sz); /* with no lock: it may wait for a hart (vm.c) */
       return cpid;
     }
     if (!have_kids) {

@@ -32,7 +32,7 @@
  *   -> text_lock (kernel/mm/textcache.c)
  *   -> sleepq_lock (one bucket at a time)
  *   -> p->lock (one process at a time)
- *   -> runq_lock, pid_lock
+ *   -> runq_lock, pid_lock, asid_lock (kernel/mm/vm.c)
  *   -> kmem_lock, printf_lock (leaves: nothing is taken inside them)
  */
 #ifndef KERNEL_PROC_PROC_H

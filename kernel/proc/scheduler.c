@@ -15,10 +15,11 @@
  * process does not queue itself), so the policy always knows how long the
  * turn was before it decides where the process goes.
  *
- * A hart with nothing to run waits in wfi with its bit set in
- * idle_harts; proc_make_runnable sends one such hart an IPI, or, with
- * none idle, asks the policy whether the new process should take a
- * running one's hart (preempt_for).
+ * A hart with nothing to run first polls the run queue for a moment
+ * (poll_for_work), then waits in wfi with its bit set in idle_harts;
+ * proc_make_runnable sends one such hart an IPI, or, with none idle (a
+ * polling hart takes the process itself), asks the policy whether the new
+ * process should take a running one's hart (preempt_for).
  *
  * Locks: each p->lock; runq_lock (kernel/sched/sched.c), inside it.
  */
@@ -205,9 +206,8 @@ static void run(struct cpu *c, struct proc *p)
  */
 #define IDLE_POLL_US 50
 
-static struct proc *poll_for_work(void)
+static struct proc *poll_for_work(uint64 seen)
 {
-  uint64 seen = sched_enqueues();
   uint64 until = r_time() + clock_from_us(IDLE_POLL_US);
   while (r_time() < until) {
     if (sched_enqueues() != seen) {
@@ -234,9 +234,10 @@ void scheduler(void)
   for (;;) {
     intr_off();
     c->picks_next = 0;
+    uint64 seen = sched_enqueues(); /* before the pick: none may slip by */
     struct proc *p = sched_pick();
     if (p == 0)
-      p = poll_for_work();
+      p = poll_for_work(seen);
     if (p == 0) {
       timer_set_slice(0); /* nothing runs: no slice to end, */
       timer_set_busy(0);  /* and no ticks to take; */

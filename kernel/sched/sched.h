@@ -35,10 +35,11 @@ void sched_unqueue(struct proc *p);        /* off the run queue, if on it */
 uint64 sched_dispatch(struct proc *p);     /* p runs now: its slice, or 0 */
 void sched_charge(struct proc *p, uint64 ran, enum sched_left how);
 /* No lock held. */
-struct proc *sched_pick(void);
-/* How many times a process has been queued since boot (no lock: for
-   polling whether sched_pick could find something new). */
-uint64 sched_enqueues(void);             /* the next to run, off the queue, or 0 */
+struct proc *sched_pick(void);             /* the next to run, off the queue, or 0 */
+/* How many times a process has been queued since boot (read without a
+   lock: a hart polling for work watches it to know when sched_pick may
+   find something new). */
+uint64 sched_enqueues(void);
 int sched_preempts(struct proc *p, struct proc *running);
 void sched_tick(void);                     /* each clock tick while something runs, once */
 /* fork: child gets parent's nice, tickets and expected time. Both are
