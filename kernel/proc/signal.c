@@ -34,8 +34,10 @@ static void kick(struct proc *p)
 {
   if (p->state == RUNNING && p->lastcpu != cpuid()) {
     /* The flag set before must be visible when the IPI is taken: the
-       trap path looks at it without p->lock (proc_signal_hint). */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+       trap path looks at it without p->lock (proc_signal_hint). The IPI
+       is a device write (OpenSBI's, to the CLINT): order memory before
+       device output too, not only before other memory accesses. */
+    asm volatile("fence iorw, iorw" ::: "memory");
     hart_send_ipi(cpus[p->lastcpu].hartid);
   }
 }
