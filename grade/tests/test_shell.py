@@ -192,6 +192,14 @@ def kill_bad_pid(t, s):
     assert "9999" in out, f"kill of a missing pid said {out!r}"
 
 
+def unknown_calls_quiet(t, s):
+    out = s.sh.run("usertests badsyscall", timeout=60)
+    assert "usertests: 1 passed, 0 failed" in out, out
+    lines = re.findall(r"unknown system call", out)
+    # 2005 unknown calls in well under a few seconds: a line a second at most.
+    assert 1 <= len(lines) <= 4, f"{len(lines)} 'unknown system call' lines:\n{out[-800:]}"
+
+
 def still_alive(t, s):
     out = s.sh.run("echo done")
     assert out == "done\n", f"got {out!r}"
@@ -218,6 +226,7 @@ CASES = [
         Case("Ctrl-D after text ends cat's input", ctrl_d_after_text),
         Case("grep with a regex", grep_file),
         Case("kill of a missing pid", kill_bad_pid),
+        Case("2005 unknown system calls print a line a second at most", unknown_calls_quiet),
         Case("shell still alive at the end", still_alive),
     ], resync=lambda s: fresh_prompt(s.sh)),
 ]

@@ -12,6 +12,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/syscall.h"
 #include "kernel/proc/sysarg.h"
+#include "kernel/proc/clock.h"
 #include "kernel/mm/vm.h"
 
 struct syscall_entry {
@@ -63,6 +64,29 @@ int argstr(int n, char *buf, int max)
   return fetchstr(argaddr(n), buf, max);
 }
 
+/*
+ * Say that p made an unknown system call, at most once a second: a
+ * program that makes many (a fuzzer) must not flood the console, yet the
+ * first one is worth a line. The count of those not told is approximate
+ * under races between harts, which is all it needs to be.
+ */
+static void unknown_call(struct proc *p, uint64 num)
+{
+  static uint64 last_said, untold;
+  uint64 now = r_time();
+  if (last_said != 0 && now - last_said < clock_from_us(1000000)) {
+    __atomic_add_fetch(&untold, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  last_said = now;
+  uint64 n = __atomic_exchange_n(&untold, 0, __ATOMIC_RELAXED);
+  if (n)
+    printf("pid %d %s: unknown system call %ld (and %ld more in the last second)\n", p->pid,
+           p->name, num, n);
+  else
+    printf("pid %d %s: unknown system call %ld\n", p->pid, p->name, num);
+}
+
 void syscall(void)
 {
   struct proc *p = myproc();
@@ -77,7 +101,7 @@ void syscall(void)
       p->trapframe->a0 = r == -ERESTART ? -EINTR : r;
     }
   } else {
-    printf("pid %d %s: unknown system call %ld\n", p->pid, p->name, num);
+    unknown_call(p, num);
     p->trapframe->a0 = -ENOSYS;
   }
 }
