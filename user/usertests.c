@@ -3976,6 +3976,22 @@ static void test_txtbusy(void)
   EXPECT_EQ(unlink("busy"), 0);
 }
 
+/* Wait for n children that either exit(0) or are killed (-1) for running
+   out of memory; fail on any other status. Returns how many were killed. */
+static int reap_killed(int n, const char *doing)
+{
+  int killed = 0;
+  for (int k = 0; k < n; k++) {
+    int status;
+    EXPECT(wait(&status) > 0);
+    if (status == -1)
+      killed++;
+    else if (status != 0)
+      fail("a child %s exited with status %d", doing, status);
+  }
+  return killed;
+}
+
 /* Reserve as many pages as are free and touch them all. */
 static void touch_all_memory(int gate)
 {
@@ -4004,16 +4020,7 @@ static void test_lazyoom(void)
   }
   close(gate[0]);
   close(gate[1]);  /* all start at once, on every hart */
-  int killed = 0;
-  for (int k = 0; k < KIDS; k++) {
-    int status;
-    EXPECT(wait(&status) > 0);
-    if (status == -1)
-      killed++;
-    else if (status != 0)
-      fail("a child touching all memory exited with status %d", status);
-  }
-  if (killed == 0)
+  if (reap_killed(KIDS, "touching all memory") == 0)
     fail("three children each touched all of memory and none ran out");
   expect_freemem(before, "after three children ran out of memory at once");
 }
@@ -4045,16 +4052,7 @@ static void test_cowoom(void)
   }
   close(gate[0]);
   close(gate[1]);
-  int killed = 0;
-  for (int k = 0; k < KIDS; k++) {
-    int status;
-    EXPECT(wait(&status) > 0);
-    if (status == -1)
-      killed++;
-    else if (status != 0)
-      fail("a child writing the shared pages exited with status %d", status);
-  }
-  if (killed == 0)
+  if (reap_killed(KIDS, "writing the shared pages") == 0)
     fail("three children copied half of memory each, and none ran out");
   for (int i = 0; i < npages; i++)
     if (big[i * PGSIZE] != 1)

@@ -11,7 +11,7 @@ machine too."""
 import re
 
 from grade.tests.harness import Case, Session, Shared, fresh_prompt
-from grade.tests.test_usertests import RESULT, SUMMARY
+from grade.tests.test_usertests import RESULT, start as usertests_start
 
 SEGV = r"pid (\d+) fault: segmentation fault at (0x[0-9a-f]+), pc (0x[0-9a-f]+) \(([a-z ]+)\)"
 FREE = re.compile(r"total (\d+) pages \(\d+ KiB\): (\d+) free, (\d+) in use; (\d+) shared, "
@@ -107,21 +107,13 @@ def ps_long_memory(t, s):
     assert vsz >= 256 and 0 < rss < vsz, f"ps: VSZ {vsz}K, RSS {rss}K"
 
 
-def memory_tests(cpus):
-    def boot_and_wait(t):
-        sh = t.boot(cpus=cpus, mem="1G", direct=True,
-                    append="autotest " + " ".join(MEMORY_TESTS))
-        status = sh.wait_exit(300)
-        return Shared(output=sh.output, status=status)
-    return boot_and_wait
-
-
 def all_passed(t, run):
     results = dict(RESULT.findall(run.output))
     missing = [name for name in MEMORY_TESTS if name not in results]
     failed = [f"{name}: {r}" for name, r in results.items() if r != "OK"]
     assert not missing and not failed, f"missing {missing}, failed {failed}"
-    assert SUMMARY.search(run.output), "no usertests summary"
+    assert run.unfinished is None, f"the run did not finish: {run.unfinished}"
+    assert run.summary, "no usertests summary"
     assert run.status == 0, f"QEMU exit status {run.status}"
 
 
@@ -139,6 +131,6 @@ CASES = [
         Case("ps -l shows faults, VSZ and RSS", ps_long_memory),
     ], resync=lambda s: fresh_prompt(s.sh)),
 ] + [Session(f"memory tests with MEM=1G, {cpus} hart{'s' if cpus > 1 else ''}",
-             memory_tests(cpus), [Case(f"usertests' memory tests pass, MEM=1G CPUS={cpus}", all_passed)],
+             usertests_start(cpus, mem="1G", tests=MEMORY_TESTS), [Case(f"usertests' memory tests pass, MEM=1G CPUS={cpus}", all_passed)],
              timeout=360)
      for cpus in (1, 3)]

@@ -21,9 +21,11 @@ RESULT = re.compile(r"^test (\S+): (OK|FAIL.*)$", re.M)
 SUMMARY = re.compile(r"^usertests: (\d+) passed, (\d+) failed$", re.M)
 
 
-def start(cpus):
+def start(cpus, mem=None, tests=()):
+    """A Session start: boot headless running usertests (the named tests,
+    or all) and wait for QEMU to exit."""
     def boot_and_wait(t):
-        sh = t.boot(cpus=cpus, append="autotest", direct=True)
+        sh = t.boot(cpus=cpus, mem=mem, append=" ".join(["autotest", *tests]), direct=True)
         try:
             status, unfinished = sh.wait_exit(TIMEOUT), None
         except TimedOut as e:

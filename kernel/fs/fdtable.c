@@ -63,10 +63,7 @@ void fdtable_exit(struct proc *p)
       file_close(f);
     }
   }
-  if (p->cwd != 0 && !inode_put_quick(p->cwd)) {
-    log_begin_op();
-    inode_put(p->cwd);
-    log_end_op();
-  }
+  if (p->cwd != 0)
+    inode_release(p->cwd);
   p->cwd = 0;
 }

@@ -121,11 +121,7 @@ void file_close(struct file *f)
   case FD_DEVICE:
     if (closing.type == FD_INODE && closing.writable)
       inode_put_write(closing.ip); /* sys_open's inode_get_write */
-    if (!inode_put_quick(closing.ip)) {
-      log_begin_op();
-      inode_put(closing.ip);
-      log_end_op();
-    }
+    inode_release(closing.ip);
     break;
   case FD_NONE:
     break;

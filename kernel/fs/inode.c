@@ -295,15 +295,19 @@ void inode_put(struct inode *ip)
   spin_release(&itable.itable_lock);
 }
 
-int inode_put_quick(struct inode *ip)
+void inode_release(struct inode *ip)
 {
   spin_acquire(&itable.itable_lock);
   KASSERT(ip->ref > 0);
-  int quick = ip->ref > 1;
-  if (quick)
-    ip->ref--;
+  int shared = ip->ref > 1;
+  if (shared)
+    ip->ref--; /* not the last: nothing can be written */
   spin_release(&itable.itable_lock);
-  return quick;
+  if (!shared) {
+    log_begin_op(); /* the last reference to an unlinked file frees it */
+    inode_put(ip);
+    log_end_op();
+  }
 }
 
 void inode_unlockput(struct inode *ip)

@@ -69,10 +69,10 @@ struct inode *inode_dup(struct inode *ip);
 void inode_lock(struct inode *ip);
 void inode_unlock(struct inode *ip);
 void inode_put(struct inode *ip);
-/* Drop a reference that is not the last (so nothing can be written):
-   returns 1, or 0 having done nothing, when the caller must inode_put
-   inside a transaction. For exit's many puts of shared inodes. */
-int inode_put_quick(struct inode *ip);
+/* inode_put for a caller outside any transaction (closing a file, exit):
+   it starts one only for a last reference, which may free the inode;
+   dropping a shared one writes nothing. */
+void inode_release(struct inode *ip);
 void inode_unlockput(struct inode *ip);
 void inode_update(struct inode *ip);   /* write the in-memory copy to disk */
 void inode_truncate(struct inode *ip); /* free all data blocks; size 0 (locked, in a transaction) */

@@ -78,8 +78,10 @@ int64 sys_read(void)
   int err = argfd(0, &f);
   if (err < 0)
     return err;
-  prefault_buffer(argaddr(1), argint(2));
-  return file_read(f, argaddr(1), argint(2));
+  uint64 buf = argaddr(1);
+  int n = argint(2);
+  prefault_buffer(buf, n);
+  return file_read(f, buf, n);
 }
 
 int64 sys_write(void)
@@ -88,8 +90,10 @@ int64 sys_write(void)
   int err = argfd(0, &f);
   if (err < 0)
     return err;
-  prefault_buffer(argaddr(1), argint(2));
-  return file_write(f, argaddr(1), argint(2));
+  uint64 buf = argaddr(1);
+  int n = argint(2);
+  prefault_buffer(buf, n);
+  return file_write(f, buf, n);
 }
 
 int64 sys_close(void)

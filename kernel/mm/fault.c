@@ -120,11 +120,13 @@ static int zero_page(struct proc *p, uint64 va)
    extra: it stops quietly when memory runs short. */
 static void heap_around(struct proc *p, uint64 va)
 {
+  if (kalloc_nfree() < 2 * FAULT_AROUND)
+    return; /* memory is short: the extras would only hasten running out */
   uint64 end = va + (FAULT_AROUND - 1) * PGSIZE;
   if (end > PGROUNDUP(p->sz))
     end = PGROUNDUP(p->sz);
   for (; va < end && vm_lookup(p->pagetable, va) == 0; va += PGSIZE) {
-    if (kalloc_nfree() < FAULT_AROUND || zero_page(p, va) < 0)
+    if (zero_page(p, va) < 0)
       return;
     p->space.rss++;
   }

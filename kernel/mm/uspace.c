@@ -55,11 +55,7 @@ void uspace_release(struct uspace *us)
     struct inode *ip = us->seg[i].ip;
     if (inode_allow_write(ip))
       textcache_drop(ip);
-    if (!inode_put_quick(ip)) {
-      log_begin_op(); /* the last reference to an unlinked program frees it */
-      inode_put(ip);
-      log_end_op();
-    }
+    inode_release(ip);
   }
   us->nseg = 0;
 }
