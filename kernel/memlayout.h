@@ -48,9 +48,10 @@
 #define KERNEL_VA_BASE 0xFFFFFFC000000000L
 
 /*
- * Kernel stacks, one per process slot, each KSTACK_PAGES long with an
- * unmapped guard page below it so an overflow faults instead of silently
- * corrupting the neighbour. They live apart from the direct map.
+ * Kernel stacks: NPROC slots, each KSTACK_PAGES long with an unmapped
+ * guard page below it so an overflow faults instead of silently
+ * corrupting the neighbour. A slot's pages are mapped while a process
+ * uses it (kernel/proc/ptable.c). They live apart from the direct map.
  */
 #define KSTACK_BASE  0xFFFFFFF000000000L
 #define KSTACK_PAGES 2

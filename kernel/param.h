@@ -6,7 +6,11 @@
 #ifndef KERNEL_PARAM_H
 #define KERNEL_PARAM_H
 
-#define NPROC        64   /* process slots */
+/* Most processes at once. A process costs memory only while it exists
+   (kernel/proc/ptable.c); make NPROC=64 builds with fewer. */
+#ifndef NPROC
+#define NPROC      1024
+#endif
 #define NCPU          8   /* most harts the kernel will run on */
 #define NOFILE       16   /* open files per process */
 #define NFILE       100   /* open files in the whole system */

@@ -91,10 +91,6 @@ def _state(p):
     return str(p["state"]).lower()
 
 
-def _in_use(p):
-    return _state(p) != "unused"
-
-
 def _name(p):
     return p["name"].string(errors="replace").split("\0")[0]
 
@@ -103,9 +99,17 @@ def _pid(p):
     return int(p["pid"])
 
 
+def _processes():
+    """Every process, in pid order: the kernel's allproc (kernel/proc/ptable.c)."""
+    p = _sym("allproc")
+    while int(p) != 0:
+        yield p.dereference()
+        p = p["all_next"]
+
+
 def _find(pid):
-    for p in _elements(_sym("proc")):
-        if _in_use(p) and _pid(p) == pid:
+    for p in _processes():
+        if _pid(p) == pid:
             return p
     raise gdb.GdbError(f"no process with pid {pid}")
 
@@ -209,9 +213,7 @@ Usage: kps"""
     def rows():
         running = _running_on()
         rows = []
-        for p in _elements(_sym("proc")):
-            if not _in_use(p):
-                continue
+        for p in _processes():
             parent = p["parent"]
             ppid = _pid(parent.dereference()) if int(parent) != 0 else 0
             hart = running.get(int(p.address))

@@ -52,6 +52,7 @@ int setpgid(int pid, int pgid);
 int getpgid(int pid);
 int getppid(void);
 int procinfo(int pid, struct procinfo *buf, int max); /* pid -1: all */
+int proclist(int after, struct procinfo *buf, int max); /* pids above after, in order */
 int hartinfo(struct hartinfo *buf, int max);
 int ioctl(int fd, int request, uint64 arg); /* kernel/ioctl.h */
 int sched_set(const char *spec);    /* "mlfq boost=500": switch policy (kernel/schedinfo.h) */

@@ -31,6 +31,20 @@ void spin_acquire(struct spinlock *lk)
   lk->cpu = mycpu();
 }
 
+int spin_try_acquire(struct spinlock *lk)
+{
+  intr_push();
+  if (spin_holding(lk))
+    panic("spin_try_acquire: %s already held by this hart", lk->name);
+  if (__sync_lock_test_and_set(&lk->locked, 1) != 0) {
+    intr_pop();
+    return 0;
+  }
+  __sync_synchronize();
+  lk->cpu = mycpu();
+  return 1;
+}
+
 void spin_release(struct spinlock *lk)
 {
   if (!spin_holding(lk))

@@ -25,6 +25,8 @@ struct spinlock {
 void spin_init(struct spinlock *lk, const char *name);
 void spin_acquire(struct spinlock *lk);
 void spin_release(struct spinlock *lk);
+/* Take lk if it is free now: 1 if taken (then as spin_acquire), else 0. */
+int spin_try_acquire(struct spinlock *lk);
 int spin_holding(struct spinlock *lk); /* held by this hart? */
 
 void intr_push(void);

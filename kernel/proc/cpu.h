@@ -22,6 +22,7 @@ struct proc;
 
 struct cpu {
   struct proc *proc;      /* [c] process running here, or 0 */
+  int pid;                /* [c] its pid, or 0: for other harts to read (hartinfo) */
   struct context context; /* [c] swtch() here to enter the scheduler */
   int noff;               /* [c] depth of intr_push nesting */
   int intena;             /* [c] were interrupts on before the first push? */

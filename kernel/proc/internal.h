@@ -12,20 +12,34 @@
 
 #define INIT_PID 1
 
-extern struct proc proc[NPROC];  /* the table; gdb's kps reads it too */
 extern struct proc *initproc;    /* [I] pid 1, set by proc_userinit */
 
 /* Guards every p->parent, so that a parent's wait and a child's exit,
-   stop or continue agree on who waits for whom. Every change a parent
-   can wait for is made holding it. Taken before any p->lock. */
+   stop or continue agree on who waits for whom, and the process table's
+   lists (ptable.c). Every change a parent can wait for is made holding
+   it. Taken before any p->lock. */
 extern struct spinlock wait_lock;
 
+/* ptable.c: making, freeing and finding processes. */
+void ptable_init(void);
+struct proc *proc_alloc(int *err);   /* a new process, locked, or 0 with *err */
+void proc_destroy(struct proc *p);   /* free it all; no lock held, p unlinked */
+void ptable_link(struct proc *p, struct proc *parent);
+void ptable_unlink(struct proc *p);
+struct proc *proc_find(int pid);     /* by pid, or 0 */
+void ptable_reparent(struct proc *p, struct proc *newparent);
+void ptable_report(struct proc *p);  /* p's parent should look at it first */
+void ptable_setpgid(struct proc *p, int pgid);
+struct proc *ptable_group_first(int pgid);
+struct proc *ptable_group_next(struct proc *p);
+struct proc *ptable_first_after(int after);
+struct proc *ptable_next(struct proc *p);
+int ptable_count(void);
+/* For Ctrl-P, which must work when the kernel is wedged: take wait_lock
+   if it comes free soon. Returns 1 if taken. */
+int ptable_try_lock(void);
+
 /* proc.c */
-struct proc *proc_alloc(void);       /* a new slot, locked, or 0 */
-/* p->lock held; the slot becomes UNUSED. Returns its page table (and
-   size) for proc_free_table, called once no lock is held. */
-pagetable_t proc_free(struct proc *p, uint64 *szp);
-void proc_free_table(pagetable_t pt, uint64 sz);
 /* What a pending signal asks of p, as an error for the call it is in:
    -EINTR (killed), -ERESTART (to stop) or 0. p->lock held. */
 int proc_pending_interrupt(struct proc *p);

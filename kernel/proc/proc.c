@@ -3,14 +3,15 @@
  * (exit), waiting for one (wait, waitpid), killing one, process groups,
  * and growing a process's memory.
  *
- * A slot of proc[] goes UNUSED -> USED (being created) -> RUNNABLE and
- * on through the states of kernel/procinfo.h to ZOMBIE, where it stays
- * until its parent's wait reaps it and it is UNUSED again. Running and
- * switching between processes is scheduler.c's business, waiting is
- * sleep.c's, signals are signal.c's.
+ * A process is made USED (being created) by proc_alloc, becomes RUNNABLE
+ * when fork is done with it, goes on through the states of
+ * kernel/procinfo.h to ZOMBIE, and stays so until its parent's wait
+ * reaps it; then all it held is freed (ptable.c). Running and switching
+ * between processes is scheduler.c's business, waiting is sleep.c's,
+ * signals are signal.c's, finding a process ptable.c's.
  *
- * Locks: pid_lock (the pid counter), wait_lock (every p->parent; taken
- * before any p->lock so that exit and wait cannot miss each other), each
+ * Locks: wait_lock (every p->parent and the table's lists; taken before
+ * any p->lock so that exit and wait cannot miss each other), each
  * p->lock. The lock order is written in kernel/proc/proc.h.
  */
 #include "kernel/errno.h"
@@ -28,11 +29,7 @@
 #include "kernel/proc/sysarg.h"
 #include "kernel/sched/sched.h"
 
-struct proc proc[NPROC];
 struct proc *initproc;
-
-static struct spinlock pid_lock;
-static int nextpid = 1; /* [pid_lock] */
 
 struct spinlock wait_lock;
 
@@ -67,112 +64,9 @@ struct proc *myproc(void)
 
 void proc_init(void)
 {
-  spin_init(&pid_lock, "pid_lock");
   spin_init(&wait_lock, "wait_lock");
   sleepq_init();
-
-  for (int i = 0; i < NPROC; i++) {
-    struct proc *p = &proc[i];
-    spin_init(&p->lock, "proc_lock");
-    p->state = UNUSED;
-    p->kstack = KSTACK(i);
-    for (int pg = 0; pg < KSTACK_PAGES; pg++) {
-      void *page = kalloc();
-      if (page == 0 || vm_map(kernel_pagetable, p->kstack + pg * PGSIZE, PGSIZE,
-                              V2P(page), PTE_R | PTE_W | PTE_G) < 0)
-        panic("proc_init: no memory for kernel stacks");
-    }
-  }
-}
-
-static int alloc_pid(void)
-{
-  spin_acquire(&pid_lock);
-  int pid = nextpid++;
-  spin_release(&pid_lock);
-  return pid;
-}
-
-/* Give back everything a slot holds except its kernel stack and its
-   user page table, which it returns (with its size in *szp) for the
-   caller to free with proc_free_table once it holds no lock: freeing a table
-   may wait for a hart that still has it loaded (vm_user_free). Called
-   with p->lock held; the slot becomes UNUSED. */
-pagetable_t proc_free(struct proc *p, uint64 *szp)
-{
-  ASSERT_HELD(&p->lock);
-  if (p->trapframe)
-    kfree(p->trapframe);
-  p->trapframe = 0;
-  pagetable_t pt = p->pagetable;
-  *szp = p->sz;
-  p->pagetable = 0;
-  p->sz = 0;
-  KASSERT(p->space.nseg == 0); /* exit, or a failed fork, let the files go */
-  p->space.rss = 0;
-  p->pid = 0;
-  p->pgid = 0;
-  p->parent = 0;
-  p->name[0] = 0;
-  p->chan = 0;
-  p->killed = 0;
-  p->stopsig = 0;
-  p->report = 0;
-  p->sigignored = 0;
-  p->xstate = 0;
-  p->termsig = 0;
-  p->state = UNUSED;
-  return pt;
-}
-
-/* Free what proc_free returned; no lock held. */
-void proc_free_table(pagetable_t pt, uint64 sz)
-{
-  if (pt)
-    vm_user_free(pt, sz);
-}
-
-/*
- * Find an unused slot and set it up to start in forkret on its kernel
- * stack, with a trapframe and an empty user page table. Returns it with
- * p->lock held, or 0 (no slot, or no memory).
- */
-struct proc *proc_alloc(void)
-{
-  struct proc *p;
-  for (p = proc; p < &proc[NPROC]; p++) {
-    spin_acquire(&p->lock);
-    if (p->state == UNUSED)
-      goto found;
-    spin_release(&p->lock);
-  }
-  return 0;
-
-found:
-  p->pid = alloc_pid();
-  p->state = USED;
-  p->utime = p->stime = p->nsched = 0;
-  p->faults = p->cow_copies = 0;
-  p->sleeplocks = 0;
-  p->asid.gen = 0;
-  p->etime = 0;
-  p->ctime = r_time();
-  p->lastcpu = -1;
-  p->fp_hart = -1;
-  memset(&p->fp, 0, sizeof(p->fp));
-  p->trapframe = kalloc_zeroed();
-  p->pagetable = vm_user_create();
-  if (p->trapframe == 0 || p->pagetable == 0) {
-    uint64 sz;
-    pagetable_t pt = proc_free(p, &sz);
-    spin_release(&p->lock);
-    proc_free_table(pt, sz);
-    return 0;
-  }
-  memset(&p->context, 0, sizeof(p->context));
-  p->context.ra = (uint64)forkret;
-  p->context.sp = p->kstack + KSTACK_SIZE;
-  return p;
+  ptable_init();
 }
 
 int proc_pending_interrupt(struct proc *p)
@@ -198,9 +92,10 @@ int proc_fork(void)
   uint32 ignored = p->sigignored;
   spin_release(&p->lock);
 
-  struct proc *np = proc_alloc();
+  int err;
+  struct proc *np = proc_alloc(&err);
   if (np == 0)
-    return -EAGAIN;
+    return err;
   int pid = np->pid;
   /* Before the lock goes: a signal to a group must never see a stale one. */
   np->pgid = pgid;
@@ -212,11 +107,8 @@ int proc_fork(void)
 
   int64 shared = vm_user_copy(p->pagetable, np->pagetable, p->sz);
   if (shared < 0) {
-    uint64 sz;
-    spin_acquire(&np->lock);
-    pagetable_t pt = proc_free(np, &sz);
-    spin_release(&np->lock);
-    proc_free_table(pt, sz);
+    np->sz = p->sz; /* what the copy may have mapped */
+    proc_destroy(np);
     return -ENOMEM;
   }
   np->sz = p->sz;
@@ -230,27 +122,23 @@ int proc_fork(void)
   safestrcpy(np->name, p->name, sizeof(np->name));
 
   /*
-   * A signal to p's group sent during the copy may have passed np's slot
-   * before np was in it. It has marked p, then: give up, so that the
-   * child cannot escape it. A stopped p forks again once continued (see
-   * syscall()); a killed one dies. From here on np is visible to send()
-   * (which holds wait_lock for its whole walk), and gets such a signal.
+   * A signal to p's group sent during the copy found no np in the group
+   * yet. It has marked p, then: give up, so that the child cannot escape
+   * it. A stopped p forks again once continued (see syscall()); a killed
+   * one dies. From here on np is in the table, where send() (which holds
+   * wait_lock for its whole walk) finds it.
    */
   spin_acquire(&wait_lock);
   spin_acquire(&p->lock);
   int intr = proc_pending_interrupt(p);
   spin_release(&p->lock);
   if (intr == 0)
-    np->parent = p;
+    ptable_link(np, p);
   spin_release(&wait_lock);
   if (intr) {
     fdtable_exit(np);
     uspace_release(&np->space);
-    uint64 sz;
-    spin_acquire(&np->lock);
-    pagetable_t pt = proc_free(np, &sz);
-    spin_release(&np->lock);
-    proc_free_table(pt, sz);
+    proc_destroy(np);
     return intr;
   }
 
@@ -265,19 +153,20 @@ int proc_fork(void)
 static void reparent(struct proc *p)
 {
   ASSERT_HELD(&wait_lock);
-  for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
-    if (pp->parent == p) {
-      pp->parent = initproc;
-      spin_acquire(&pp->lock);
-      pp->stopsig = 0; /* as SIGCONT: no stop may follow under init */
-      if (pp->state == STOPPED) {
-        pp->report = REPORT_NONE;
-        proc_make_runnable(pp, JOIN_WAKE);
-      }
-      spin_release(&pp->lock);
-      proc_wakeup(initproc);
+  if (p->children == 0)
+    return;
+  while (p->children) {
+    struct proc *pp = p->children;
+    ptable_reparent(pp, initproc);
+    spin_acquire(&pp->lock);
+    pp->stopsig = 0; /* as SIGCONT: no stop may follow under init */
+    if (pp->state == STOPPED) {
+      pp->report = REPORT_NONE;
+      proc_make_runnable(pp, JOIN_WAKE);
     }
+    spin_release(&pp->lock);
   }
+  proc_wakeup(initproc);
 }
 
 /* Terminate the calling process with exit code status (for wait) and
@@ -293,6 +182,7 @@ __attribute__((noreturn)) static void exit_common(int status, int termsig)
 
   spin_acquire(&wait_lock);
   reparent(p);
+  ptable_report(p);
   proc_wakeup(p->parent);
   spin_acquire(&p->lock);
   p->xstate = status;
@@ -350,9 +240,12 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 i
   spin_acquire(&wait_lock);
   for (;;) {
     int have_kids = 0;
-    for (struct proc *c = proc; c < &proc[NPROC]; c++) {
-      if (c->parent != p)
-        continue;
+    /* One child, or all: those with something to report are first. */
+    struct proc *only = pid > 0 ? proc_find(pid) : 0;
+    if (pid > 0 && (only == 0 || only->parent != p))
+      only = 0;
+    struct proc *c = pid > 0 ? only : p->children;
+    for (; c; c = pid > 0 ? 0 : c->sib_next) {
       spin_acquire(&c->lock);
       if (!wait_matches(c, p, pid)) {
         spin_release(&c->lock);
@@ -384,15 +277,16 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 i
         spin_release(&wait_lock);
         return -EFAULT;
       }
-      pagetable_t pt = 0;
-      uint64 sz = 0;
       if (reap)
-        pt = proc_free(c, &sz);
+        ptable_unlink(c);
       else
         c->report = REPORT_NONE;
       spin_release(&c->lock);
       spin_release(&wait_lock);
-      proc_free_table(pt, sz); /* with no lock: it may wait for a hart (vm.c) */
+      /* Out of the table, so nobody else can find it: free it with no
+         lock held, since freeing its page table may wait for a hart. */
+      if (reap)
+        proc_destroy(c);
       return cpid;
     }
     if (!have_kids) {
@@ -453,16 +347,23 @@ int proc_grow(int64 n)
 }
 
 
-/* The process with this pid, locked, or 0. */
+/* The process with this pid, locked, or 0. wait_lock held. */
 static struct proc *find_locked(int pid)
 {
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+  struct proc *p = proc_find(pid);
+  if (p)
     spin_acquire(&p->lock);
-    if (p->pid == pid && p->state != UNUSED)
-      return p;
-    spin_release(&p->lock);
-  }
-  return 0;
+  return p;
+}
+
+/* The same, taking wait_lock for the look. Holding p->lock keeps p from
+   being freed after: its reaper must take p->lock to see it a zombie. */
+static struct proc *lookup_locked(int pid)
+{
+  spin_acquire(&wait_lock);
+  struct proc *p = find_locked(pid);
+  spin_release(&wait_lock);
+  return p;
 }
 
 /* setpgid(pid, pgid): pid 0 is the caller, pgid 0 means pgid = pid. Only
@@ -487,7 +388,7 @@ int proc_setpgid(int pid, int pgid)
   else if (p->state == ZOMBIE)
     r = -ESRCH;
   else
-    p->pgid = pgid;
+    ptable_setpgid(p, pgid);
   if (p)
     spin_release(&p->lock);
   spin_release(&wait_lock);
@@ -497,7 +398,7 @@ int proc_setpgid(int pid, int pgid)
 /* getpgid(pid): pid 0 is the caller. Returns the group or -ESRCH. */
 int proc_getpgid(int pid)
 {
-  struct proc *p = find_locked(pid == 0 ? myproc()->pid : pid);
+  struct proc *p = lookup_locked(pid == 0 ? myproc()->pid : pid);
   if (p == 0)
     return -ESRCH;
   int pgid = p->pgid;
@@ -509,7 +410,7 @@ int proc_getpgid(int pid)
    any other. Returns 0, -ESRCH or -EINVAL (nice outside -20..19). */
 int proc_setnice(int pid, int nice)
 {
-  struct proc *p = find_locked(pid == 0 ? myproc()->pid : pid);
+  struct proc *p = lookup_locked(pid == 0 ? myproc()->pid : pid);
   if (p == 0)
     return -ESRCH;
   int r = p->state == ZOMBIE ? -ESRCH : sched_setnice(p, nice);
@@ -520,7 +421,7 @@ int proc_setnice(int pid, int nice)
 /* getpriority(pid): pid's nice in *nice. Returns 0 or -ESRCH. */
 int proc_getnice(int pid, int *nice)
 {
-  struct proc *p = find_locked(pid == 0 ? myproc()->pid : pid);
+  struct proc *p = lookup_locked(pid == 0 ? myproc()->pid : pid);
   if (p == 0)
     return -ESRCH;
   *nice = sched_getnice(p);

@@ -9,13 +9,13 @@
  *
  * Lock legend for the fields below:
  *   [p]  p->lock (debug name "proc_lock")
- *   [w]  wait_lock (kernel/proc/proc.c)
+ *   [w]  wait_lock (kernel/proc/proc.c); it also guards the table's lists
  *   [q]  the lock of the sleep-queue bucket p is on (sleepq_lock, sleep.c)
  *   [r]  runq_lock, the run queue's lock (kernel/sched/sched.c)
  *   [o]  owned by the process itself: only its own kernel thread touches
  *        it, or another thread does so while the process cannot run
  *        (being created, or a zombie being reaped under [p])
- *   [I]  set when the slot is initialised, then never changed
+ *   [I]  set when the process is made (proc_alloc), then never changed
  *
  * Lock order (outermost first), the one place it is written down. Sleep
  * locks are held across sleeps, so they come before every spinlock; a
@@ -32,7 +32,8 @@
  *   -> text_lock (kernel/mm/textcache.c)
  *   -> sleepq_lock (one bucket at a time)
  *   -> p->lock (one process at a time)
- *   -> runq_lock, pid_lock, asid_lock (kernel/mm/vm.c)
+ *   -> runq_lock, pid_lock, slot_lock (kernel/proc/ptable.c), asid_lock
+ *      (kernel/mm/vm.c)
  *   -> kmem_lock, printf_lock (leaves: nothing is taken inside them)
  */
 #ifndef KERNEL_PROC_PROC_H
@@ -68,9 +69,19 @@ struct proc {
   int xstate;             /* [p] exit code for wait(); -1 if killed */
   int termsig;            /* [p] signal that terminated it, or 0 */
   int pid;                /* [p] process id */
-  int pgid;               /* [p] process group id */
+  int pgid;               /* [p] process group id; changed holding wait_lock too */
 
+  /* Where the process table finds it (kernel/proc/ptable.c). */
   struct proc *parent;    /* [w] */
+  struct proc *children;  /* [w] its first child; those with news to report come first */
+  struct proc *sib_next;  /* [w] its parent's next child */
+  struct proc *sib_prev;  /* [w] its parent's previous child, or 0 if first */
+  struct proc *pid_next;  /* [w] next in its pid hash bucket */
+  struct proc *grp_next;  /* [w] next in its group hash bucket */
+  struct proc *grp_prev;  /* [w] previous there, or 0 if first */
+  struct proc *all_next;  /* [w] the process with the next higher pid */
+  struct proc *all_prev;  /* [w] and the next lower */
+  int linked;             /* [w] in the table's lists (from fork's commit to the reap) */
 
   /* Sleep-queue linkage (kernel/proc/sleep.c). */
   struct proc *sq_next;   /* [q] */
@@ -92,7 +103,8 @@ struct proc {
   uint64 nsched;          /* [p] times scheduled */
   int lastcpu;            /* [p] hart it last ran on, -1 if never */
 
-  uint64 kstack;          /* [I] bottom of the kernel stack (virtual) */
+  int slot;               /* [I] its kernel stack's slot */
+  uint64 kstack;          /* [I] bottom of the kernel stack (virtual): KSTACK(slot) */
   uint64 sz;              /* [o] size of user memory in bytes: the heap's end */
   struct uspace space;    /* [o] what each part of user memory holds (kernel/mm/uspace.h) */
   uint64 faults;          /* [o] page faults served (pages brought in, copy-on-write breaks) */

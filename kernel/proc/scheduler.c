@@ -169,6 +169,7 @@ static void run(struct cpu *c, struct proc *p)
   p->nsched++;
   p->lastcpu = cpuid();
   c->proc = p;
+  c->pid = p->pid;
   c->resched = 0;
   timer_set_busy(1);
   timer_set_slice(sched_dispatch(p));
@@ -186,6 +187,7 @@ static void run(struct cpu *c, struct proc *p)
   if (p->state == ZOMBIE)
     vm_switch(kernel_pagetable);
   c->proc = 0;
+  c->pid = 0;
   /* Charge p for its turn before anyone can queue it again (a waker
      needs p->lock), then put it back if it is still runnable. */
   enum sched_left how = how_left(p);

@@ -103,17 +103,17 @@ static int send(int pid, int pgid, int sig)
 {
   int found = 0, affected = 0;
   spin_acquire(&wait_lock);
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+  struct proc *p = pid > 0 ? proc_find(pid) : ptable_group_first(pgid);
+  for (; p; p = pid > 0 ? 0 : ptable_group_next(p)) {
     int wake_parent = 0;
     spin_acquire(&p->lock);
-    int match = p->state != UNUSED && (pid > 0 ? p->pid == pid : p->pgid == pgid);
-    if (match) {
-      found = 1;
-      affected += deliver(p, sig, &wake_parent);
-    }
+    found = 1;
+    affected += deliver(p, sig, &wake_parent);
     spin_release(&p->lock);
-    if (wake_parent && p->parent)
+    if (wake_parent && p->parent) {
+      ptable_report(p);
       proc_wakeup(p->parent);
+    }
   }
   spin_release(&wait_lock);
   return found ? affected : -ESRCH;
@@ -182,8 +182,10 @@ void signal_check(void)
     /* Wake the parent first: it cannot look before we drop wait_lock,
        and by then we are STOPPED. */
     spin_acquire(&wait_lock);
-    if (p->parent)
+    if (p->parent) {
+      ptable_report(p);
       proc_wakeup(p->parent);
+    }
     spin_acquire(&p->lock);
     if (p->stopsig && !p->killed) {
       p->state = STOPPED;

@@ -18,19 +18,24 @@
 static const char *const state_names[] = { PROC_STATES(PROC_STATE_NAME) };
 #undef PROC_STATE_NAME
 
-/* Ctrl-P: list the processes on the console. Takes no locks, so that it
-   works even when the kernel is wedged. */
+/* Ctrl-P: list the processes on the console. Each line is read without
+   the process's lock, so that it works even while a process holds its
+   own forever; the list needs wait_lock (processes are freed when
+   reaped), and if that stays held, it says so instead. */
 void proc_dump(void)
 {
   printf("\n");
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p->state == UNUSED)
-      continue;
+  if (!ptable_try_lock()) {
+    printf("ctrl-p: the process table is busy (wait_lock held for 100 ms)\n");
+    return;
+  }
+  for (struct proc *p = ptable_first_after(0); p; p = ptable_next(p)) {
     printf("%d %s %s", p->pid, state_names[p->state], p->name);
     if (p->state == RUNNING)
       printf(" on hart %d", p->lastcpu);
     printf("\n");
   }
+  spin_release(&wait_lock);
 }
 
 /* Fill *pi from p. wait_lock and p->lock held. */
@@ -78,32 +83,55 @@ void proc_waitinfo(struct proc *p, struct waitinfo *wi)
   wi->end_us = p->etime ? clock_to_us(p->etime) : 0;
 }
 
+/* Entries filled under the locks at a time, then copied out without. */
+#define LIST_CHUNK 8
+
+int proc_list(int after, uint64 buf, int max)
+{
+  if (max <= 0)
+    return -EINVAL;
+  struct procinfo chunk[LIST_CHUNK];
+  int n = 0;
+  while (n < max) {
+    int k = 0;
+    spin_acquire(&wait_lock);
+    for (struct proc *p = ptable_first_after(after); p && k < LIST_CHUNK && n + k < max;
+         p = ptable_next(p)) {
+      spin_acquire(&p->lock);
+      fill_info(p, &chunk[k++]);
+      spin_release(&p->lock);
+    }
+    spin_release(&wait_lock);
+    if (k == 0)
+      break;
+    if (vm_copyout(myproc()->pagetable, buf + n * sizeof(chunk[0]), chunk, k * sizeof(chunk[0])) < 0)
+      return -EFAULT;
+    n += k;
+    after = chunk[k - 1].pid;
+  }
+  return n;
+}
+
 int proc_info(int pid, uint64 buf, int max)
 {
   if (max <= 0 || (pid <= 0 && pid != -1))
     return -EINVAL;
-  struct proc *me = myproc();
-  int n = 0;
-  for (struct proc *p = proc; p < &proc[NPROC] && n < max; p++) {
-    struct procinfo pi;
-    spin_acquire(&wait_lock);
+  if (pid == -1)
+    return proc_list(0, buf, max);
+  struct procinfo pi;
+  spin_acquire(&wait_lock);
+  struct proc *p = proc_find(pid);
+  if (p) {
     spin_acquire(&p->lock);
-    int want = p->state != UNUSED && (pid == -1 || p->pid == pid);
-    if (want)
-      fill_info(p, &pi);
+    fill_info(p, &pi);
     spin_release(&p->lock);
-    spin_release(&wait_lock);
-    if (!want)
-      continue;
-    if (vm_copyout(me->pagetable, buf + n * sizeof(pi), &pi, sizeof(pi)) < 0)
-      return -EFAULT;
-    n++;
-    if (pid != -1)
-      break;
   }
-  if (pid != -1 && n == 0)
+  spin_release(&wait_lock);
+  if (p == 0)
     return -ESRCH;
-  return n;
+  if (vm_copyout(myproc()->pagetable, buf, &pi, sizeof(pi)) < 0)
+    return -EFAULT;
+  return 1;
 }
 
 int proc_hartinfo(uint64 buf, int max)
@@ -118,8 +146,7 @@ int proc_hartinfo(uint64 buf, int max)
     struct hartinfo hi;
     memset(&hi, 0, sizeof(hi));
     hi.hartid = c->hartid;
-    struct proc *running = c->proc;
-    hi.pid = running ? running->pid : 0;
+    hi.pid = __atomic_load_n(&c->pid, __ATOMIC_RELAXED);
     hi.busy_us = clock_to_us(c->busy_time);
     hi.up_us = clock_to_us(r_time() - c->start_time);
     if (vm_copyout(myproc()->pagetable, buf + n * sizeof(hi), &hi, sizeof(hi)) < 0)

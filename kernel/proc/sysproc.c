@@ -112,6 +112,12 @@ int64 sys_procinfo(void)
   return proc_info(argint(0), argaddr(1), argint(2));
 }
 
+/* proclist(after, buf, max): see proc_list. */
+int64 sys_proclist(void)
+{
+  return proc_list(argint(0), argaddr(1), argint(2));
+}
+
 /* hartinfo(buf, max): see proc_hartinfo. */
 int64 sys_hartinfo(void)
 {

@@ -23,15 +23,21 @@
    system and execs /init with the kernel command line as arguments. */
 void proc_userinit(void)
 {
-  struct proc *p = proc_alloc();
+  int err;
+  struct proc *p = proc_alloc(&err);
   if (p == 0)
-    panic("proc_userinit: cannot allocate the first process");
+    panic("proc_userinit: cannot allocate the first process (error %d)", -err);
   initproc = p;
   p->pgid = p->pid;
   safestrcpy(p->name, "init", sizeof(p->name));
   sched_entity_init(p);
+  spin_release(&p->lock);
+  spin_acquire(&wait_lock);
+  ptable_link(p, 0);
+  spin_acquire(&p->lock);
   proc_make_runnable(p, JOIN_NEW);
   spin_release(&p->lock);
+  spin_release(&wait_lock);
 }
 
 /* Is word (up to a space) one the kernel takes for itself? */
