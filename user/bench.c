@@ -5,6 +5,7 @@
  *   bench            run every benchmark
  *   bench NAME...    run only these: getpid fork fork16m cowfault lazyfault
  *                    exec execbig pipe pipenotrace sbrk procs switch
+ *                    sleepers
  *
  * Each benchmark repeats its operation many times and divides, so the
  * clock's 1 us resolution does not matter; a few untimed rounds first warm
@@ -253,7 +254,7 @@ bench_execbig(void)
 /* A byte goes to a child through one pipe and comes back through another:
    two pipe transfers and, with one hart, two context switches. */
 static void
-pipe_round_trips(const char *name, const char *what)
+pipe_round_trips(const char *name, const char *what, int ops)
 {
   int to_child[2], to_parent[2];
   int i, pid;
@@ -276,13 +277,13 @@ pipe_round_trips(const char *name, const char *what)
   }
   close(to_child[0]);
   close(to_parent[1]);
-  for (i = 0; i < WARMUP + PIPE_OPS; i++) {
+  for (i = 0; i < WARMUP + ops; i++) {
     if (i == WARMUP)
       t0 = uptime_us();
     if (write(to_child[1], &c, 1) != 1 || read(to_parent[0], &c, 1) != 1)
       die("pipe round trip");
   }
-  report(name, uptime_us() - t0, PIPE_OPS, what);
+  report(name, uptime_us() - t0, ops, what);
   close(to_child[1]);   /* the child reads end of file and exits */
   close(to_parent[0]);
   wait_ok();
@@ -291,7 +292,7 @@ pipe_round_trips(const char *name, const char *what)
 static void
 bench_pipe(void)
 {
-  pipe_round_trips("pipe", "pipe round trip between two processes");
+  pipe_round_trips("pipe", "pipe round trip between two processes", PIPE_OPS);
 }
 
 /* The same with the scheduling trace off: what recording it costs. */
@@ -299,7 +300,7 @@ static void
 bench_pipenotrace(void)
 {
   int was = schedtrace_on(0);
-  pipe_round_trips("pipenotrace", "pipe round trip, scheduling trace off");
+  pipe_round_trips("pipenotrace", "pipe round trip, scheduling trace off", PIPE_OPS);
   schedtrace_on(was);
 }
 
@@ -434,6 +435,57 @@ bench_procs(void)
   report("procfork", elapsed, n, "fork while filling the process table");
 }
 
+/*
+ * The cost of fork + exit + wait and of a pipe round trip with 0, 100
+ * and 1000 other processes asleep (each blocked reading one pipe, which
+ * the parent closes at the end). Nothing in those paths should look at
+ * the sleepers: the figures should not grow with their number.
+ */
+static const int sleeper_counts[] = { 0, 100, 1000 };
+
+static void
+bench_sleepers(void)
+{
+  for (uint k = 0; k < sizeof(sleeper_counts) / sizeof(sleeper_counts[0]); k++) {
+    int n = sleeper_counts[k], gate[2], i;
+    char name[32], what[64], c;
+    uint64 t0;
+
+    if (n + SWITCH_SPARE > NPROC) {
+      printf("bench skipped *-sleepers-%d: needs %d process slots, NPROC is %d\n", n,
+             n + SWITCH_SPARE, NPROC);
+      continue;
+    }
+    if (pipe(gate) < 0)
+      die("pipe");
+    for (i = 0; i < n; i++) {
+      int pid = fork();
+      if (pid < 0)
+        die("fork (a sleeper)");
+      if (pid == 0) {
+        close(gate[1]);
+        read(gate[0], &c, 1);   /* 0, end of file, once released */
+        exit(0);
+      }
+    }
+    for (i = 0; i < WARMUP; i++)
+      fork_exit_wait();
+    t0 = uptime_us();
+    for (i = 0; i < FORK_OPS; i++)
+      fork_exit_wait();
+    snprintf(name, sizeof(name), "fork-sleepers-%d", n);
+    snprintf(what, sizeof(what), "fork + exit + wait, %d others asleep", n);
+    report(name, uptime_us() - t0, FORK_OPS, what);
+    snprintf(name, sizeof(name), "pipe-sleepers-%d", n);
+    snprintf(what, sizeof(what), "pipe round trip, %d others asleep", n);
+    pipe_round_trips(name, what, PIPE_OPS / 2);
+    close(gate[1]);
+    close(gate[0]);
+    for (i = 0; i < n; i++)
+      wait_ok();
+  }
+}
+
 static struct {
   const char *name;
   void (*run)(void);
@@ -450,6 +502,7 @@ static struct {
   { "sbrk", bench_sbrk },
   { "procs", bench_procs },
   { "switch", bench_switch },
+  { "sleepers", bench_sleepers },
 };
 
 #define NBENCH (sizeof(benchmarks) / sizeof(benchmarks[0]))

@@ -1,6 +1,7 @@
 /*
- * ps: list the processes, one row each, ordered by pid, from the procinfo
- * system call (kernel/procinfo.h).
+ * ps: list the processes, one row each, ordered by pid, from the proclist
+ * system call (kernel/procinfo.h), a screenful of them at a time: with a
+ * thousand processes, ps needs no room for a thousand.
  *
  *   PID  PPID  PGID S     TIME    MEM NAME
  *     1     0     1 S  0:00.01    12K init
@@ -24,7 +25,6 @@
  * sbrk) and resident size (RSS, the same as MEM).
  */
 #include "kernel/types.h"
-#include "kernel/param.h"
 #include "user/ulib.h"
 
 #define KIB 1024
@@ -34,8 +34,9 @@
 #define LEVEL_MAX 12  /* the LV column: a number or - */
 #define US_PER_MS 1000
 
-/* Static: the user stack is a single page. */
-static struct procinfo procs[NPROC];
+#define CHUNK 32      /* processes asked for at a time */
+
+static struct procinfo procs[CHUNK];
 
 /*
  * The header and each row are one printf, so one write: a row never
@@ -84,25 +85,10 @@ print_proc(struct procinfo *p, uint64 now_us, int longform)
          more, (p->rss + KIB - 1) / KIB, p->name);
 }
 
-/* Orders procs[0..n) by pid; the table's order is that of its slots. */
-static void
-sort_by_pid(int n)
-{
-  struct procinfo key;
-  int i, j;
-
-  for (i = 1; i < n; i++) {
-    key = procs[i];
-    for (j = i; j > 0 && procs[j - 1].pid > key.pid; j--)
-      procs[j] = procs[j - 1];
-    procs[j] = key;
-  }
-}
-
 int
 main(int argc, char *argv[])
 {
-  int longform = 0, n, i;
+  int longform = 0, n, i, after;
   uint64 now;
 
   if (argc == 2 && strcmp(argv[1], "-l") == 0) {
@@ -111,15 +97,19 @@ main(int argc, char *argv[])
     fprintf(2, "usage: ps [-l]\n");
     exit(1);
   }
-  n = procinfo(-1, procs, NPROC);
-  if (n < 0) {
-    fprintf(2, "ps: procinfo: %s\n", strerror(errno));
-    exit(1);
-  }
   now = uptime_us();
-  sort_by_pid(n);
   print_header(longform);
-  for (i = 0; i < n; i++)
-    print_proc(&procs[i], now, longform);
+  /* The kernel lists them in pid order, from the first above after. */
+  for (after = 0;; after = procs[n - 1].pid) {
+    n = proclist(after, procs, CHUNK);
+    if (n < 0) {
+      fprintf(2, "ps: proclist: %s\n", strerror(errno));
+      exit(1);
+    }
+    if (n == 0)
+      break;
+    for (i = 0; i < n; i++)
+      print_proc(&procs[i], now, longform);
+  }
   return 0;
 }

@@ -13,7 +13,9 @@
  * redraw (a process is on one hart at a time, so at most 100); a hart's
  * load is the share of that interval it spent running processes. The
  * first screen counts from each process's creation and from boot. Rows
- * are ordered by %CPU, busiest first; TIME, VSZ and RSS are as in ps -l.
+ * are ordered by %CPU, busiest first, and stop at MAX_ROWS (a last line
+ * says how many more there are); the counts at the top are of all of
+ * them. TIME, VSZ and RSS are as in ps -l.
  * Memory that is shared is mapped by two processes or more (copy-on-write
  * after fork, or the text of a program several run); program text is
  * what the kernel keeps of running programs for the next to share.
@@ -47,6 +49,7 @@
 #define KEY_SUSP  CTRL('Z')
 
 #define CLEAR_SCREEN "\033[H\033[2J"   /* ANSI: cursor home, erase screen */
+#define MAX_ROWS      30               /* processes shown: a screenful */
 
 /* What one process had used at the previous screen. */
 struct sample {
@@ -55,10 +58,12 @@ struct sample {
   uint64 cpu_us;
 };
 
-/* Static: the user stack is a single page. */
+/* As many as there can be processes (NPROC), in pid order as the
+   kernel lists them. */
 static struct procinfo procs[NPROC];
 static int pcts[NPROC];               /* %CPU of procs[i] */
-static struct sample prev[NPROC];     /* the previous screen's processes */
+static int order[NPROC];              /* indexes of procs, busiest first */
+static struct sample prev[NPROC];     /* the previous screen's processes, by pid */
 static int nprev;
 static uint64 prev_us;                /* when the previous screen was taken */
 static struct hartinfo harts[NCPU];
@@ -73,38 +78,46 @@ percent(uint64 part, uint64 total)
   return total == 0 ? 0 : part * PERCENT / total;
 }
 
-/* %CPU of p since the previous screen, or since it was created if it is
-   newer than that. */
-static int
-cpu_percent(struct procinfo *p, uint64 now)
+/* pcts[i]: %CPU of each process since the previous screen, or since it
+   was created if it is newer than that. procs and prev are both in pid
+   order, so one walk through each matches them up. */
+static void
+cpu_percents(int n, uint64 now)
 {
-  uint64 cpu = p->utime_us + p->stime_us;
-  int i;
+  int i, j = 0;
 
-  for (i = 0; i < nprev; i++) {
-    if (prev[i].pid == p->pid && prev[i].start_us == p->start_us)
-      return percent(cpu - prev[i].cpu_us, now - prev_us);
+  for (i = 0; i < n; i++) {
+    struct procinfo *p = &procs[i];
+    uint64 cpu = p->utime_us + p->stime_us;
+    while (j < nprev && prev[j].pid < p->pid)
+      j++;
+    if (j < nprev && prev[j].pid == p->pid && prev[j].start_us == p->start_us)
+      pcts[i] = percent(cpu - prev[j].cpu_us, now - prev_us);
+    else
+      pcts[i] = percent(cpu, now - p->start_us);
   }
-  return percent(cpu, now - p->start_us);
 }
 
-/* Orders procs (and pcts with them) by %CPU, then by pid. */
+/* Is procs[a] to be shown before procs[b]: busier, or as busy and older? */
+static int
+before(int a, int b)
+{
+  return pcts[a] > pcts[b] || (pcts[a] == pcts[b] && procs[a].pid < procs[b].pid);
+}
+
+/* order[0..n): procs by %CPU, then by pid. An insertion sort, of
+   indexes: the processes come in pid order, and most use no CPU, so
+   few move far. */
 static void
 sort_by_cpu(int n)
 {
-  struct procinfo key;
-  int keypct, i, j;
+  int i, j, key;
 
-  for (i = 1; i < n; i++) {
-    key = procs[i];
-    keypct = pcts[i];
-    for (j = i; j > 0 && (pcts[j - 1] < keypct ||
-                          (pcts[j - 1] == keypct && procs[j - 1].pid > key.pid)); j--) {
-      procs[j] = procs[j - 1];
-      pcts[j] = pcts[j - 1];
-    }
-    procs[j] = key;
-    pcts[j] = keypct;
+  for (i = 0; i < n; i++) {
+    key = i;
+    for (j = i; j > 0 && before(key, order[j - 1]); j--)
+      order[j] = order[j - 1];
+    order[j] = key;
   }
 }
 
@@ -178,12 +191,15 @@ print_table(int n)
 
   printf("%5s %5s %s %5s %8s %8s %6s %s\n", "PID", "PPID", "S", "%CPU", "TIME", "VSZ", "RSS",
          "NAME");
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n && i < MAX_ROWS; i++) {
+    struct procinfo *p = &procs[order[i]];
     printf("%5d %5d %c %5d %8s %7luK %5luK %s\n",
-           procs[i].pid, procs[i].ppid, proc_state_letter(procs[i].state), pcts[i],
-           fmt_duration(time, sizeof(time), procs[i].utime_us + procs[i].stime_us),
-           (procs[i].vsz + KIB - 1) / KIB, (procs[i].rss + KIB - 1) / KIB, procs[i].name);
+           p->pid, p->ppid, proc_state_letter(p->state), pcts[order[i]],
+           fmt_duration(time, sizeof(time), p->utime_us + p->stime_us),
+           (p->vsz + KIB - 1) / KIB, (p->rss + KIB - 1) / KIB, p->name);
   }
+  if (n > MAX_ROWS)
+    printf("(%d more processes)\n", n - MAX_ROWS);
 }
 
 /* Takes the numbers and draws one screen. Returns 0, or -1 if the kernel
@@ -192,15 +208,14 @@ static int
 draw(void)
 {
   uint64 now;
-  int n, nharts, i;
+  int n, nharts;
 
   n = procinfo(-1, procs, NPROC);
   nharts = hartinfo(harts, NCPU);
   now = uptime_us();
   if (n < 0 || nharts < 0)
     return -1;
-  for (i = 0; i < n; i++)
-    pcts[i] = cpu_percent(&procs[i], now);
+  cpu_percents(n, now);
   write(1, CLEAR_SCREEN, sizeof(CLEAR_SCREEN) - 1);
   print_summary(n, now);
   print_policy();

@@ -592,8 +592,8 @@ static int fork_until_full(void)
     read(p[0], &c, 1);
     exit(0);
   }
-  if (pid != -1)
-    fail("fork returned %d, want -1 when the table is full", pid);
+  if (pid != -1 || errno != EAGAIN)
+    fail("fork returned %d (%s), want -1 (EAGAIN) when the table is full", pid, errname(errno));
   close(p[0]);
   close(p[1]);
   reap_all(n);
@@ -674,6 +674,153 @@ static void test_forkfull(void)
   if (again < n)
     fail("%d processes could be forked the first time, only %d the second", n, again);
   expect_freemem(before, "after filling the process table twice");
+}
+
+/* How many processes the scale tests make at once: a thousand, or as
+   many as fit in a kernel built with fewer slots (make NPROC=64). */
+#define MANY (NPROC >= 1024 ? 1000 : NPROC - 16)
+#define LIST_CHUNK 32
+
+/* How many processes the kernel lists, asked for in pieces. */
+static int count_processes(void)
+{
+  static struct procinfo buf[LIST_CHUNK];
+  int n = 0, got, after = 0;
+  while ((got = proclist(after, buf, LIST_CHUNK)) > 0) {
+    n += got;
+    after = buf[got - 1].pid;
+  }
+  if (got < 0)
+    fail("proclist failed: %s", errname(errno));
+  return n;
+}
+
+/* Wait up to 20 s for the kernel to list want processes. */
+static void expect_processes(int want)
+{
+  int n = count_processes();
+  for (int i = 0; i < 200 && n != want; i++) {
+    sleep(10);
+    n = count_processes();
+  }
+  if (n != want)
+    fail("%d processes listed, want %d", n, want);
+}
+
+/* Block on the gate pipe until it is closed; then exit with status. */
+__attribute__((noreturn)) static void wait_at_gate(int *gate, int status)
+{
+  char c;
+  close(gate[1]);
+  read(gate[0], &c, 1);
+  exit(status);
+}
+
+/*
+ * A thousand children at once, one process group: all listed; killed
+ * by pid, each reaped by waitpid of its pid; the group stopped and
+ * continued, each change reported once; then the group terminated and
+ * reaped by group. Every page comes back.
+ */
+static void test_manyflat(void)
+{
+  static int pids[MANY];
+  int before = freemem(), base = count_processes();
+  int gate[2], status, left = 0;
+
+  xpipe(gate);
+  for (int i = 0; i < MANY; i++) {
+    pids[i] = xfork();
+    if (pids[i] == 0)
+      wait_at_gate(gate, 0);
+    EXPECT_EQ(setpgid(pids[i], pids[0]), 0);
+  }
+  int pgid = pids[0];
+  expect_processes(base + MANY);
+
+  for (int i = 0; i < MANY; i += 10) {
+    EXPECT_EQ(kill(pids[i]), 0);
+    EXPECT_EQ(waitpid(pids[i], &status, 0), pids[i]);
+    EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  }
+  for (int i = 0; i < MANY; i++)
+    left += i % 10 != 0;
+  expect_processes(base + left);
+
+  EXPECT_EQ(sigsend(-pgid, SIGSTOP), 0);
+  for (int i = 0; i < left; i++) {
+    EXPECT(waitpid(-pgid, &status, WUNTRACED) > 0);
+    EXPECT(WIFSTOPPED(status));
+  }
+  EXPECT_EQ(waitpid(-pgid, &status, WUNTRACED | WNOHANG), 0);
+  EXPECT_EQ(sigsend(-pgid, SIGCONT), 0);
+  for (int i = 0; i < left; i++) {
+    EXPECT(waitpid(-pgid, &status, WCONTINUED) > 0);
+    EXPECT(WIFCONTINUED(status));
+  }
+  EXPECT_EQ(waitpid(-pgid, &status, WCONTINUED | WNOHANG), 0);
+
+  EXPECT_EQ(sigsend(-pgid, SIGTERM), 0);
+  for (int i = 0; i < left; i++) {
+    EXPECT(waitpid(-pgid, &status, 0) > 0);
+    EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+  }
+  EXPECT_ERR(waitpid(-pgid, &status, 0), ECHILD);
+  close(gate[0]);
+  close(gate[1]);
+  expect_freemem(before, "after a thousand processes were reaped");
+}
+
+/* The tree's fanout at each level: 10 + 100 + 900 processes, or 39 in a
+   kernel built with fewer slots. */
+static const int tree_fanout[] = { NPROC >= 1024 ? 10 : 3, NPROC >= 1024 ? 10 : 3,
+                                   NPROC >= 1024 ? 9 : 3 };
+#define TREE_LEVELS (int)(sizeof(tree_fanout) / sizeof(tree_fanout[0]))
+
+/* Be a node at level: fork the children below, wait for them, and exit
+   with how many processes the subtree below held. Leaves wait at the
+   gate. */
+__attribute__((noreturn)) static void tree_node(int *gate, int level)
+{
+  close(gate[1]);
+  if (level == TREE_LEVELS)
+    wait_at_gate(gate, 0);
+  int below = 0;
+  for (int i = 0; i < tree_fanout[level]; i++)
+    if (xfork() == 0)
+      tree_node(gate, level + 1);
+  for (int i = 0; i < tree_fanout[level]; i++) {
+    int status;
+    if (wait(&status) < 0)
+      fail("wait in the tree failed: %s", errname(errno));
+    below += 1 + status;
+  }
+  exit(below);
+}
+
+/* A tree of a thousand processes, three levels below its root: all
+   alive at once, each parent reaping its own children and telling its
+   parent how many there were; every page comes back. */
+static void test_manytree(void)
+{
+  int before = freemem(), base = count_processes();
+  int gate[2], total = 0, width = 1;
+
+  for (int level = 0; level < TREE_LEVELS; level++) {
+    width *= tree_fanout[level];
+    total += width;
+  }
+  xpipe(gate);
+  int pid = xfork();
+  if (pid == 0)
+    tree_node(gate, 0);
+  close(gate[0]);
+  expect_processes(base + 1 + total);
+  close(gate[1]);
+  int status;
+  EXPECT_EQ(wait(&status), pid);
+  EXPECT_EQ(status, total);
+  expect_freemem(before, "after the tree of processes was reaped");
 }
 
 /* The child functions below block; kill_pipe is set up by the test. */
@@ -4445,6 +4592,8 @@ static const struct test tests[] = {
   TEST(sigignore, "an ignored signal does nothing; SIGKILL and SIGSTOP cannot be ignored"),
   TEST(contignored, "SIGCONT continues a stopped process even if it ignores SIGCONT"),
   TEST(procinfo, "the status call reports one process or all, never past the buffer"),
+  TEST(manyflat, "a thousand children at once: listed, killed by pid, stopped, continued and ended by group"),
+  TEST(manytree, "a tree of a thousand processes, three deep: all alive at once, all reaped, pages back"),
   TEST(procerrors, "bad pids, signals and pointers to the process calls give errors"),
   TEST(accounting, "user and system CPU time are charged to the process that used them"),
 

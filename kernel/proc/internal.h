@@ -28,7 +28,9 @@ void ptable_link(struct proc *p, struct proc *parent);
 void ptable_unlink(struct proc *p);
 struct proc *proc_find(int pid);     /* by pid, or 0 */
 void ptable_reparent(struct proc *p, struct proc *newparent);
-void ptable_report(struct proc *p);  /* p's parent should look at it first */
+void ptable_report(struct proc *p);   /* p has news: its parent's wait looks at it first */
+void ptable_reported(struct proc *p); /* its news taken, p back behind those with news */
+int ptable_child_in_group(struct proc *parent, int pgid);
 void ptable_setpgid(struct proc *p, int pgid);
 struct proc *ptable_group_first(int pgid);
 struct proc *ptable_group_next(struct proc *p);
@@ -38,6 +40,14 @@ int ptable_count(void);
 /* For Ctrl-P, which must work when the kernel is wedged: take wait_lock
    if it comes free soon. Returns 1 if taken. */
 int ptable_try_lock(void);
+
+/* Has p news for its parent's wait: it exited, or a stop or continue
+   is yet to be reported? These change only under wait_lock, so a look
+   holding wait_lock needs no p->lock. */
+static inline int proc_has_news(struct proc *p)
+{
+  return p->state == ZOMBIE || p->report != REPORT_NONE;
+}
 
 /* proc.c */
 /* What a pending signal asks of p, as an error for the call it is in:

@@ -157,7 +157,6 @@ static void reparent(struct proc *p)
     return;
   while (p->children) {
     struct proc *pp = p->children;
-    ptable_reparent(pp, initproc);
     spin_acquire(&pp->lock);
     pp->stopsig = 0; /* as SIGCONT: no stop may follow under init */
     if (pp->state == STOPPED) {
@@ -165,6 +164,7 @@ static void reparent(struct proc *p)
       proc_make_runnable(pp, JOIN_WAKE);
     }
     spin_release(&pp->lock);
+    ptable_reparent(pp, initproc);
   }
   proc_wakeup(initproc);
 }
@@ -239,19 +239,24 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 i
   struct proc *p = myproc();
   spin_acquire(&wait_lock);
   for (;;) {
-    int have_kids = 0;
-    /* One child, or all: those with something to report are first. */
-    struct proc *only = pid > 0 ? proc_find(pid) : 0;
-    if (pid > 0 && (only == 0 || only->parent != p))
-      only = 0;
-    struct proc *c = pid > 0 ? only : p->children;
-    for (; c; c = pid > 0 ? 0 : c->sib_next) {
+    int have_kids;
+    struct proc *c;
+    if (pid > 0) {
+      c = proc_find(pid);
+      if (c && c->parent != p)
+        c = 0;
+      have_kids = c != 0;
+    } else {
+      c = p->children;
+      have_kids = pid == -1 ? c != 0 : ptable_child_in_group(p, pid == 0 ? p->pgid : -pid);
+    }
+    /* The children with news come first (ptable.c): look at those. */
+    for (; c && proc_has_news(c); c = pid > 0 ? 0 : c->sib_next) {
       spin_acquire(&c->lock);
       if (!wait_matches(c, p, pid)) {
         spin_release(&c->lock);
         continue;
       }
-      have_kids = 1;
       int status, reap = 0;
       if (c->state == ZOMBIE) {
         reap = 1;
@@ -277,10 +282,12 @@ int proc_wait(int pid, uint64 status_addr, int options, int xv6_status, uint64 i
         spin_release(&wait_lock);
         return -EFAULT;
       }
-      if (reap)
+      if (reap) {
         ptable_unlink(c);
-      else
+      } else {
         c->report = REPORT_NONE;
+        ptable_reported(c);
+      }
       spin_release(&c->lock);
       spin_release(&wait_lock);
       /* Out of the table, so nobody else can find it: free it with no

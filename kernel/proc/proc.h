@@ -74,6 +74,7 @@ struct proc {
   /* Where the process table finds it (kernel/proc/ptable.c). */
   struct proc *parent;    /* [w] */
   struct proc *children;  /* [w] its first child; those with news to report come first */
+  struct proc *children_last; /* [w] its last child */
   struct proc *sib_next;  /* [w] its parent's next child */
   struct proc *sib_prev;  /* [w] its parent's previous child, or 0 if first */
   struct proc *pid_next;  /* [w] next in its pid hash bucket */

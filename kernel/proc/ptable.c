@@ -16,8 +16,11 @@
  * wait_lock cannot be freed before wait_lock is let go. No lookup scans
  * the whole table:
  *   - by pid: a hash of PTABLE_HASH buckets (proc_find);
- *   - a parent's children: its own list (p->children), a child with a
- *     change to report moved to the front, so that wait finds it at once;
+ *   - a parent's children: its own list (p->children). Those with news
+ *     for wait (a zombie, or a stop or continue to report) come before
+ *     all the others, so that wait looks at those and no more: a child
+ *     joins at the back, moves to the front when it has news, and to
+ *     the back again when wait has taken a stop or continue;
  *   - a group's members: a hash by pgid (ptable_group_first/next);
  *   - all of them: one list in pid order (ptable_first/next).
  *
@@ -214,14 +217,27 @@ void proc_destroy(struct proc *p)
 
 /* ---- The lookup structures ------------------------------------------ */
 
-/* Put p at the front of its parent's children. */
+/* Put p at the front, or at the back, of its parent's children. */
 static void child_push(struct proc *parent, struct proc *p)
 {
   p->sib_prev = 0;
   p->sib_next = parent->children;
   if (parent->children)
     parent->children->sib_prev = p;
+  else
+    parent->children_last = p;
   parent->children = p;
+}
+
+static void child_append(struct proc *parent, struct proc *p)
+{
+  p->sib_next = 0;
+  p->sib_prev = parent->children_last;
+  if (parent->children_last)
+    parent->children_last->sib_next = p;
+  else
+    parent->children = p;
+  parent->children_last = p;
 }
 
 static void child_remove(struct proc *parent, struct proc *p)
@@ -232,6 +248,8 @@ static void child_remove(struct proc *parent, struct proc *p)
     parent->children = p->sib_next;
   if (p->sib_next)
     p->sib_next->sib_prev = p->sib_prev;
+  else
+    parent->children_last = p->sib_prev;
   p->sib_next = p->sib_prev = 0;
 }
 
@@ -285,7 +303,7 @@ void ptable_link(struct proc *p, struct proc *parent)
     allproc = p;
   p->parent = parent;
   if (parent)
-    child_push(parent, p);
+    child_append(parent, p);
   nprocs++;
 }
 
@@ -330,10 +348,14 @@ void ptable_reparent(struct proc *p, struct proc *newparent)
   ASSERT_HELD(&wait_lock);
   child_remove(p->parent, p);
   p->parent = newparent;
-  child_push(newparent, p);
+  if (proc_has_news(p))
+    child_push(newparent, p);
+  else
+    child_append(newparent, p);
 }
 
-/* p has a change its parent's wait should find first. wait_lock held. */
+/* p has news for its parent's wait (it is about to say so): to the
+   front. wait_lock held. */
 void ptable_report(struct proc *p)
 {
   ASSERT_HELD(&wait_lock);
@@ -341,6 +363,26 @@ void ptable_report(struct proc *p)
     child_remove(p->parent, p);
     child_push(p->parent, p);
   }
+}
+
+/* wait took p's news, and p lives on: to the back. wait_lock held. */
+void ptable_reported(struct proc *p)
+{
+  ASSERT_HELD(&wait_lock);
+  KASSERT(!proc_has_news(p));
+  if (p->parent->children_last != p) {
+    child_remove(p->parent, p);
+    child_append(p->parent, p);
+  }
+}
+
+/* Has parent a child in group pgid? wait_lock held. */
+int ptable_child_in_group(struct proc *parent, int pgid)
+{
+  for (struct proc *p = ptable_group_first(pgid); p; p = ptable_group_next(p))
+    if (p->parent == parent)
+      return 1;
+  return 0;
 }
 
 /* Move p to group pgid. wait_lock and p->lock held. */

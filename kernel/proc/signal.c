@@ -182,14 +182,13 @@ void signal_check(void)
     /* Wake the parent first: it cannot look before we drop wait_lock,
        and by then we are STOPPED. */
     spin_acquire(&wait_lock);
-    if (p->parent) {
-      ptable_report(p);
+    if (p->parent)
       proc_wakeup(p->parent);
-    }
     spin_acquire(&p->lock);
     if (p->stopsig && !p->killed) {
       p->state = STOPPED;
       p->report = REPORT_STOPPED;
+      ptable_report(p);
       p->reportsig = p->stopsig;
       p->stopsig = 0;
       spin_release(&wait_lock);

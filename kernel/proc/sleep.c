@@ -13,9 +13,13 @@
 #include "kernel/proc/internal.h"
 #include "kernel/proc/sleep.h"
 
-/* Sleep queues: a process sleeping on chan is on bucket SQ_HASH(chan). */
-#define NSLEEPQ 64
-#define SQ_HASH(chan) ((((uint64)(chan)) >> 3) % NSLEEPQ)
+/* Sleep queues: a process sleeping on chan is on bucket SQ_HASH(chan).
+   Channels are addresses, often at one offset in page-aligned objects
+   (every pipe's nread, every struct proc): the page number counts as
+   much as the offset. */
+#define NSLEEPQ 256
+#define SQ_MIX(a) (((a) >> 3) ^ ((a) >> 12) ^ ((a) >> 21))
+#define SQ_HASH(chan) (SQ_MIX((uint64)(chan)) % NSLEEPQ)
 static struct sleepq {
   struct spinlock lock;
   struct proc *head;   /* [lock] the first to have gone to sleep */
@@ -107,6 +111,15 @@ void proc_wakeup(void *chan)
   struct proc *p = q->head;
   while (p) {
     struct proc *next = p->sq_next;
+    /* Others on this bucket sleep on other channels: pass them by
+       without their locks. A process here has p->chan set to the
+       channel it sleeps on, or cleared once woken (under p->lock only),
+       so a look without the lock can only skip one that is not asleep
+       on chan. */
+    if (__atomic_load_n(&p->chan, __ATOMIC_RELAXED) != chan) {
+      p = next;
+      continue;
+    }
     spin_acquire(&p->lock);
     if (p->state == SLEEPING && p->chan == chan) {
       sq_unlink(q, p);
