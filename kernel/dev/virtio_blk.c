@@ -308,10 +308,10 @@ static void set_desc(int i, uint64 pa, uint32 len, uint16 flags, uint16 next)
  * Read (write == 0) or write block b->blockno through b->data, sleeping
  * until the disk is done. The caller holds b->lock. b->data must lie in
  * the kernel's direct map (buffer-cache buffers do), because the device
- * is given its physical address. A failed transfer panics (see the
- * interrupt handler), so there is nothing to return.
+ * is given its physical address. Returns 0, or -EIO if the device says
+ * the transfer failed (b->data then holds nothing to trust).
  */
-void virtio_blk_rw(struct buf *b, int write)
+int virtio_blk_rw(struct buf *b, int write)
 {
   KASSERT(sleeplock_holding(&b->lock));
   /* Not on a kernel stack, say: those lie outside the direct map. */
@@ -354,23 +354,11 @@ void virtio_blk_rw(struct buf *b, int write)
   while (b->disk)
     proc_sleep(b, &disk.lock);
 
+  int ok = req->status == VIRTIO_BLK_S_OK;
   req->b = 0;
   free_chain(d[0]);
   spin_release(&disk.lock);
-}
-
-static const char *status_name(int status)
-{
-  switch (status) {
-  case VIRTIO_BLK_S_IOERR:
-    return "I/O error";
-  case VIRTIO_BLK_S_UNSUPP:
-    return "unsupported request";
-  case REQ_STATUS_PENDING:
-    return "device never wrote the status";
-  default:
-    return "unknown status";
-  }
+  return ok ? 0 : -EIO;
 }
 
 /* The disk's interrupt (registered with irq.c). */
@@ -394,10 +382,7 @@ static void virtio_blk_intr(void)
       panic("virtio_blk_intr: device finished unknown chain %u (qsize %u)",
             id, disk.qsize);
     struct disk_req *req = &disk.req[id];
-    if (req->status != VIRTIO_BLK_S_OK)
-      panic("virtio_blk: %s of block %u failed: status %d (%s)",
-            req->hdr.type == VIRTIO_BLK_T_OUT ? "write" : "read",
-            req->b->blockno, req->status, status_name(req->status));
+    /* A failed request (req->status) is virtio_blk_rw's to report. */
     req->b->disk = 0;
     proc_wakeup(req->b);
     disk.used_seen++;

@@ -11,7 +11,9 @@ struct buf;
    why) -ENODEV if there is no disk it can drive, -EIO if the device
    misbehaves, -ENOMEM. */
 int virtio_blk_init(void);
-void virtio_blk_rw(struct buf *b, int write);
+/* Read (write 0) or write one block, sleeping until done. Returns 0 or
+   -EIO (the device failed the transfer). */
+int virtio_blk_rw(struct buf *b, int write);
 /* The disk's size in file-system blocks. Valid only after virtio_blk_init. */
 unsigned long virtio_blk_nblocks(void);
 

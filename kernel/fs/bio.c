@@ -8,6 +8,7 @@
  *
  * Interface (kernel/fs/bio.h):
  *   bio_read(dev, blockno)  the block's buffer, locked, contents valid
+ *                           (or zeros and b->ioerr set, if the disk failed)
  *   bio_write(b)            write a locked buffer through to the disk
  *   bio_release(b)          unlock it and let the cache recycle it
  *   bio_pin / bio_unpin     hold a reference without the lock (the log
@@ -22,8 +23,17 @@
  * Call chain: the inode, directory and block code (inode.c, dir.c,
  * balloc.c, super.c) and the log (log.c) call this layer; it calls
  * virtio_blk_rw, which sleeps until the disk is done.
+ *
+ * Disk errors. A read or write the disk fails is said in an "fs:" line,
+ * makes the system call it happened in return EIO (proc_io_error), and
+ * stops the log from writing anything more (log_disk_failed): the disk
+ * keeps its last committed state, which fsck finds consistent. A failed
+ * read leaves zeros in the buffer, with b->ioerr set and the block not
+ * cached: the layers above check file data (inode.c), and take zeros in
+ * metadata as they take any damaged block, with an error, never a panic.
  */
 #include "kernel/types.h"
+#include "kernel/errno.h"
 #include "kernel/param.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/sleeplock.h"
@@ -32,6 +42,10 @@
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
 #include "kernel/fs/bio.h"
+#include "kernel/fs/internal.h"
+#include "kernel/fs/log.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/proc.h"
 #include "kernel/dev/virtio_blk.h"
 
 #define DISK_READ  0 /* virtio_blk_rw direction */
@@ -135,23 +149,51 @@ static void drop_ref(struct buf *b)
   spin_release(&cache.cache_lock);
 }
 
-/* Return a locked buffer holding the current contents of the block. */
+/* The disk failed a transfer of b: say so, once with what follows. */
+static void disk_failed(struct buf *b, const char *what)
+{
+  int first = log_disk_failed();
+  printf("fs: disk error %s block %u (%s)%s\n", what, b->blockno, fs_block_kind(b->blockno),
+         first ? "; nothing more is written to the disk until reboot" : "");
+  proc_io_error();
+}
+
+/* Return a locked buffer holding the current contents of the block, or
+   zeros with b->ioerr set if the disk could not read it. */
 struct buf *bio_read(uint dev, uint blockno)
 {
   struct buf *b = bio_get(dev, blockno);
 
   if (!b->valid) {
-    virtio_blk_rw(b, DISK_READ);
+    if (virtio_blk_rw(b, DISK_READ) < 0) {
+      memset(b->data, 0, BSIZE);
+      b->ioerr = 1;
+      disk_failed(b, "reading");
+      return b; /* still not valid: the next use reads it again */
+    }
+    b->ioerr = 0;
     b->valid = 1;
   }
   return b;
 }
 
-/* Write b's contents to the disk now. The caller holds b's lock. */
-void bio_write(struct buf *b)
+/* Write b's contents to the disk now. The caller holds b's lock.
+   Returns 0 or -EIO. */
+int bio_write(struct buf *b)
 {
   KASSERT(sleeplock_holding(&b->lock));
-  virtio_blk_rw(b, DISK_WRITE);
+  if (virtio_blk_rw(b, DISK_WRITE) < 0) {
+    disk_failed(b, "writing");
+    return -EIO;
+  }
+  return 0;
+}
+
+/* Forget b's contents: the next bio_read reads the disk. b locked. */
+void bio_forget(struct buf *b)
+{
+  KASSERT(sleeplock_holding(&b->lock));
+  b->valid = 0;
 }
 
 /* Give up a buffer from bio_read: unlock it and drop the reference. */

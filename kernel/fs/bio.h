@@ -11,7 +11,8 @@
 
 void bio_init(void);
 struct buf *bio_read(uint dev, uint blockno);
-void bio_write(struct buf *b);
+int bio_write(struct buf *b);  /* 0 or -EIO */
+void bio_forget(struct buf *b); /* drop the cached contents (an undone change) */
 void bio_release(struct buf *b);
 void bio_pin(struct buf *b);   /* keep in the cache (the log does this) */
 void bio_unpin(struct buf *b);

@@ -15,6 +15,7 @@
 struct buf {
   int valid;             /* [b->lock] data has been read from disk */
   int disk;              /* [disk.lock] the disk owns the buffer */
+  int ioerr;             /* [b->lock] its last read failed: data is zeros, not the disk's */
   uint dev;              /* [cache_lock] */
   uint blockno;          /* [cache_lock] */
   struct sleeplock lock; /* held by the one user of the buffer */

@@ -457,7 +457,9 @@ static uint min_uint(uint a, uint b)
  * Returns the bytes read, which is short at end of file (0 at or beyond
  * it) or where an error stops it; or, if nothing was read, -EFAULT for a
  * bad dst or -EIO if the block to read is missing or outside the data
- * area (a damaged disk). Locked; n must fit in an int.
+ * area (a damaged disk). A block the disk fails to read is -EIO, whatever
+ * came before it: the caller (a page fault, say) must not take what it
+ * got for the whole. Locked; n must fit in an int.
  */
 int inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
 {
@@ -484,6 +486,10 @@ int inode_read(struct inode *ip, int user_dst, uint64 dst, uint off, uint n)
     uint start = off % BSIZE;
     uint len = min_uint(n - done, BSIZE - start);
     struct buf *b = bio_read(ip->dev, bno);
+    if (b->ioerr) {
+      bio_release(b);
+      return -EIO;
+    }
     err = uaccess_copyout(user_dst, dst, b->data + start, len);
     bio_release(b);
     if (err < 0)

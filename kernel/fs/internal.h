@@ -18,6 +18,7 @@
 extern struct superblock fs_sb; /* [I] read once by fs_init */
 uint fs_data_start(void);       /* first block a file may use */
 int fs_in_data_area(uint bno);  /* may a file use block bno? */
+const char *fs_block_kind(uint bno); /* "inode block", "log", ...: for messages */
 
 /* balloc.c. Inside a transaction. */
 /* A zeroed data block, or 0 when the disk is full. */

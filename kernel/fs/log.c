@@ -32,6 +32,15 @@
  * -EIO without writing anything, and fs_init refuses the disk, as it
  * does a bad superblock.
  *
+ * A disk error (bio.c says it) ends all writing until reboot, so the
+ * disk keeps a state recovery accepts: one before the commit point drops
+ * the group (its blocks are forgotten by the cache and read afresh); one
+ * after it leaves the committed header for recovery at the next boot to
+ * install again. Operations that change blocks after that still run, in
+ * memory only, and return EIO (log_write marks them); those that only
+ * read go on working. An operation that ended before a failed commit
+ * began has returned already, as write() returns before the disk does.
+ *
  * Several processes' operations share one commit ("group commit"). To be
  * sure the group fits, log_begin_op reserves MAXOPBLOCKS log slots for
  * each operation in progress and makes a new operation wait while the
@@ -53,6 +62,7 @@
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/printf.h"
 #include "kernel/lib/string.h"
+#include "kernel/proc/proc.h"
 #include "kernel/proc/sleep.h"
 #include "kernel/fs.h"
 #include "kernel/fs/buf.h"
@@ -79,6 +89,7 @@ static struct {
   uint capacity;          /* [I] blocks one group may log */
   int outstanding;        /* [log_lock] operations begun, not yet ended */
   int committing;         /* [log_lock] a commit is writing the disk */
+  int failed;             /* [log_lock] the disk failed: nothing more is written */
   struct log_header group; /* [log_lock] the group being built; during a
                               commit, the committing process alone */
 } log;
@@ -89,37 +100,44 @@ static uint log_slot(uint i)
   return log.start + 1 + i;
 }
 
-/* Read the on-disk header into log.group. */
-static void header_read(void)
+/* Read the on-disk header into log.group. Returns 0 or -EIO. */
+static int header_read(void)
 {
   struct buf *b = bio_read(log.dev, log.start);
+  int err = b->ioerr ? -EIO : 0;
   memmove(&log.group, b->data, sizeof(log.group));
   bio_release(b);
+  return err;
 }
 
 /*
  * Write log.group to the on-disk header. When count > 0 this is the commit
  * point; when count == 0 it retires the log.
  */
-static void header_write(void)
+static int header_write(void)
 {
   struct buf *b = bio_read(log.dev, log.start);
   memmove(b->data, &log.group, sizeof(log.group));
-  bio_write(b);
+  int err = bio_write(b);
   bio_release(b);
+  return err;
 }
 
-/* Step 1 of a commit: copy each recorded block from the cache to the log. */
-static void copy_to_log(void)
+/* Step 1 of a commit: copy each recorded block from the cache to the log.
+   Returns 0 or -EIO. */
+static int copy_to_log(void)
 {
   for (uint i = 0; i < log.group.count; i++) {
     struct buf *from = bio_read(log.dev, log.group.home[i]);
     struct buf *to = bio_read(log.dev, log_slot(i));
     memmove(to->data, from->data, BSIZE);
-    bio_write(to);
+    int err = bio_write(to);
     bio_release(to);
     bio_release(from);
+    if (err < 0)
+      return err;
   }
+  return 0;
 }
 
 /*
@@ -128,22 +146,51 @@ static void copy_to_log(void)
  * After a crash (recovering != 0) the contents come from the log area on
  * disk. During a normal commit the pinned cache buffers still hold exactly
  * what was logged (no operation can run during a commit), so they are
- * written directly and then unpinned.
+ * written directly and then unpinned. Returns 0, or -EIO at the first
+ * block that could not be read or written (all are unpinned anyway).
  */
-static void install(int recovering)
+static int install(int recovering)
 {
+  int err = 0;
   for (uint i = 0; i < log.group.count; i++) {
     struct buf *home = bio_read(log.dev, log.group.home[i]);
-    if (recovering) {
+    if (recovering && err == 0) {
       struct buf *saved = bio_read(log.dev, log_slot(i));
+      if (saved->ioerr)
+        err = -EIO;
       memmove(home->data, saved->data, BSIZE);
       bio_release(saved);
     }
-    bio_write(home);
+    if (err == 0)
+      err = bio_write(home);
     if (!recovering)
       bio_unpin(home);
     bio_release(home);
   }
+  return err;
+}
+
+/* A commit failed before its commit point: the cache forgets the group's
+   blocks (they hold changes the disk never got) and lets them go. */
+static void drop_group(void)
+{
+  for (uint i = 0; i < log.group.count; i++) {
+    struct buf *b = bio_read(log.dev, log.group.home[i]);
+    bio_forget(b);
+    bio_unpin(b);
+    bio_release(b);
+  }
+  log.group.count = 0;
+}
+
+/* The disk failed (bio.c): write nothing more. Returns 1 the first time. */
+int log_disk_failed(void)
+{
+  spin_acquire(&log.log_lock);
+  int first = !log.failed;
+  log.failed = 1;
+  spin_release(&log.log_lock);
+  return first;
 }
 
 /* The header on disk is damaged (see the top): say so. Returns -EIO. */
@@ -161,7 +208,8 @@ static int refuse_log(void)
  */
 static int recover(const struct superblock *sb)
 {
-  header_read();
+  if (header_read() < 0)
+    return -EIO;
   if (log.group.count > log.capacity) {
     printf("fs: disk %d: damaged log header: it names %u blocks, the log "
            "holds %u\n", log.dev, log.group.count, log.capacity);
@@ -176,10 +224,10 @@ static int recover(const struct superblock *sb)
       return refuse_log();
     }
   }
-  install(1);
+  if (install(1) < 0)
+    return -EIO;
   log.group.count = 0;
-  header_write();
-  return 0;
+  return header_write();
 }
 
 /*
@@ -220,16 +268,23 @@ void log_begin_op(void)
   spin_release(&log.log_lock);
 }
 
-/* Steps 1 to 4 of a commit; called with no locks held, by one process. */
+/* Steps 1 to 4 of a commit; called with no locks held, by one process.
+   log.failed is read without log_lock: set by an operation of this group,
+   it was set before that operation ended; set by a read elsewhere just
+   now, it does not spoil this group. */
 static void commit(void)
 {
   if (log.group.count == 0)
     return;
-  copy_to_log();
-  header_write();      /* the commit point */
-  install(0);
+  if (log.failed || copy_to_log() < 0 || header_write() < 0) { /* the commit point */
+    drop_group();
+    proc_io_error();
+    return;
+  }
+  int err = install(0);
   log.group.count = 0;
-  header_write();      /* retire the log */
+  if (err == 0)
+    header_write();    /* retire the log */
 }
 
 /*
@@ -276,6 +331,8 @@ void log_write(struct buf *b)
   KASSERT(sleeplock_holding(&b->lock));
   spin_acquire(&log.log_lock);
   KASSERT(log.outstanding > 0);
+  if (log.failed)
+    proc_io_error(); /* this change will never reach the disk */
   for (i = 0; i < log.group.count; i++) {
     if (log.group.home[i] == b->blockno)
       break;

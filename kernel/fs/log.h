@@ -15,5 +15,7 @@ int log_init(int dev, struct superblock *sb); /* 0, or -EIO: a damaged log heade
 void log_begin_op(void);
 void log_end_op(void);
 void log_write(struct buf *b);
+/* The disk failed: the log writes nothing more. Returns 1 the first time. */
+int log_disk_failed(void);
 
 #endif

@@ -64,6 +64,24 @@ int fs_in_data_area(uint bno)
   return bno >= fs_data_start() && bno < fs_sb.size;
 }
 
+/* What block bno holds, for messages about it. */
+const char *fs_block_kind(uint bno)
+{
+  if (bno == SUPERBLOCK_BLOCK)
+    return "superblock";
+  if (fs_sb.size == 0 || bno >= fs_sb.size)
+    return "block";
+  if (bno < fs_sb.logstart)
+    return "boot block";
+  if (bno < fs_sb.inodestart)
+    return bno == fs_sb.logstart ? "log header" : "log";
+  if (bno < fs_sb.bmapstart)
+    return "inode block";
+  if (bno < fs_data_start())
+    return "bitmap";
+  return "data block";
+}
+
 /* ---- Orphans left by a crash ---------------------------------------- */
 
 /* Does every block of di lie in the data area and count as in use? Only

@@ -354,6 +354,13 @@ int proc_grow(int64 n)
 }
 
 
+void proc_io_error(void)
+{
+  struct proc *p = myproc();
+  if (p)
+    p->io_error = 1;
+}
+
 /* The process with this pid, locked, or 0. wait_lock held. */
 static struct proc *find_locked(int pid)
 {

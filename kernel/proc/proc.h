@@ -119,6 +119,7 @@ struct proc {
   struct file *ofile[NOFILE]; /* [o] open files */
   struct inode *cwd;      /* [o] current directory */
   int sleeplocks;         /* [o] sleep locks it holds (a fault may not read the disk then) */
+  int io_error;           /* [o] the disk failed during this system call: it returns EIO */
   _Alignas(8) char name[PROC_NAME_LEN]; /* [o] the program's name (word-aligned for the trace) */
 };
 
@@ -151,6 +152,9 @@ int proc_getppid(void);
 int proc_setnice(int pid, int nice);
 int proc_getnice(int pid, int *nice);
 int proc_grow(int64 n);
+/* The disk failed during the calling process's system call (kernel/fs/
+   bio.c): whatever the call does, it returns -EIO. */
+void proc_io_error(void);
 
 /* The first process (userinit.c). */
 void proc_userinit(void);

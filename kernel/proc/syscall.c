@@ -92,7 +92,10 @@ void syscall(void)
   struct proc *p = myproc();
   uint64 num = p->trapframe->a7;
   if (num < NSYSCALL && syscall_table[num].fn) {
+    p->io_error = 0;
     int64 r = syscall_table[num].fn();
+    if (p->io_error && r != -ERESTART)
+      r = -EIO; /* the disk failed under it (kernel/fs/bio.c) */
     if (r == -ERESTART && !proc_killed(p)) {
       /* It gave up only to stop: once continued, the process runs the
          ecall again. a0 still holds the first argument. */
