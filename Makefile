@@ -62,7 +62,7 @@ ALLPROGS := $(UPROGS) $(XV6PROGS)
 # Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
 .SECONDARY:
 
-all: $K/kernel fs.img .gdbinit compile_commands.json
+all: $K/kernel fs.img mkfs/fsck .gdbinit compile_commands.json
 
 deps:
 	@sh scripts/deps.sh
@@ -98,6 +98,10 @@ $U/xv6/_%: $U/xv6/%.o $(ULIBOBJS) $U/user.ld
 
 mkfs/mkfs: mkfs/mkfs.c $K/fs.h $K/stat.h $K/param.h $K/types.h
 	gcc -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
+
+# Checks an image and repairs it with -y (see mkfs/fsck.c).
+mkfs/fsck: mkfs/fsck.c $K/fs.h $K/stat.h $K/param.h $K/types.h
+	gcc -Wall -Werror -O2 -I. -o $@ mkfs/fsck.c
 
 # fs.img gets copies without debug information (user/bin/); gdb reads the
 # symbols from user/_NAME itself.
@@ -181,7 +185,7 @@ clean:
 	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \
 	  $U/*.o $U/*.d $U/lib/*.o $U/lib/*.d $U/_* $U/*.asm $(GEN) \
 	  $U/xv6/*.o $U/xv6/*.d $U/xv6/_* $U/xv6/*.asm \
-	  mkfs/mkfs fs.img .gdbinit compile_commands.json gantt.svg trace.json gantt.log .nproc
+	  mkfs/mkfs mkfs/fsck fs.img .gdbinit compile_commands.json gantt.svg trace.json gantt.log .nproc
 	rm -rf $U/bin
 	rm -rf grade/tests/logs grade/logs
 
