@@ -71,8 +71,11 @@ static void start_init(void)
   log_begin_op();
   p->cwd = fs_namei("/");
   log_end_op();
-  if (p->cwd == 0)
-    panic("no root directory on the disk: is fs.img a file system made by mkfs?");
+  if (p->cwd == 0) {
+    /* The disk's fault (damaged, or failing to read), not the kernel's. */
+    printf("boot: no root directory on the disk: is fs.img a file system made by mkfs?\n");
+    machine_poweroff(POWEROFF_BADDISK);
+  }
   int r = exec_run("/init", argv);
   if (r < 0) {
     /* The disk's fault, not the kernel's: say so and power off. */
