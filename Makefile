@@ -6,7 +6,8 @@
 #
 # Variables: CPUS (default 3), MEM (128M), SCHED (boot policy), APPEND (kernel
 # command line), DETERMINISTIC=1 (QEMU's instruction-count clock), QEMUEXTRA,
-# GDBPORT, NPROC (process slots, built in); for make gantt, RUN (the workload).
+# GDBPORT, NPROC (process slots, built in); for make gantt, RUN (the workload);
+# for make crashtest, N (rounds, 100) and SEED.
 
 K := kernel
 U := user
@@ -57,7 +58,7 @@ UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 XV6PROGS := $(patsubst $U/xv6/%.c,$U/xv6/_%,$(wildcard $U/xv6/*.c))
 ALLPROGS := $(UPROGS) $(XV6PROGS)
 
-.PHONY: all qemu qemu-gdb gdb test grade bench gantt clean deps print-gdbport print-qemu
+.PHONY: all qemu qemu-gdb gdb test grade bench gantt crashtest clean deps print-gdbport print-qemu
 .DEFAULT_GOAL := all
 # Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
 .SECONDARY:
@@ -180,6 +181,12 @@ gantt: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) scripts/bench.py --cpus 1
+
+# Power cuts under a file-system workload, N rounds (grade/crashtest.py);
+# SEED= repeats a run.
+crashtest: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) -m grade.crashtest --rounds $(or $(N),100) $(if $(SEED),--seed $(SEED)) $(if $(filter command line,$(origin CPUS)),--cpus $(CPUS))
 
 clean:
 	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \

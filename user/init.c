@@ -8,9 +8,8 @@
  * instead and powers the machine off with the result: 0 if the tests
  * passed, 1 if not, which becomes QEMU's exit status for scripts. As
  * "init run PROGRAM [args...]" it does the same with any program (make
- * gantt runs its workload so, with nothing typed at the console). As
- * "init run PROGRAM [args...]" it does the same with any program (make
- * gantt runs its workload so, with nothing typed at the console).
+ * gantt and make crashtest run their workloads so, with nothing typed at
+ * the console).
  *
  * The kernel hands every orphaned process to init, so init's wait also
  * reaps processes it never started; those it simply lets go.
