@@ -45,7 +45,7 @@ list_dir(int fd, const char *dir)
   struct dirent de;
   struct stat st;
   uint len = strlen(dir);
-  int status = 0;
+  int status = 0, n;
 
   if (len + 1 + DIRSIZ + 1 > sizeof(path)) {
     fprintf(2, "ls: %s: path too long\n", dir);
@@ -53,7 +53,7 @@ list_dir(int fd, const char *dir)
   }
   strcpy(path, dir);
   path[len++] = '/';
-  while (read(fd, &de, sizeof(de)) == sizeof(de)) {
+  while ((n = read(fd, &de, sizeof(de))) == sizeof(de)) {
     if (de.inum == 0)   /* an unused slot */
       continue;
     /* A name of exactly DIRSIZ characters has no terminator. */
@@ -65,6 +65,14 @@ list_dir(int fd, const char *dir)
       continue;
     }
     print_entry(path, &st);
+  }
+  /* A directory that cannot be read must not look empty. */
+  if (n < 0) {
+    fprintf(2, "ls: cannot read %s: %s\n", dir, strerror(errno));
+    status = -1;
+  } else if (n > 0) {
+    fprintf(2, "ls: %s ends in part of an entry\n", dir);
+    status = -1;
   }
   return status;
 }

@@ -114,6 +114,24 @@ int dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ip
   return 0;
 }
 
+int dir_drop_entry(struct inode *dp, const char *name)
+{
+  uint off, inum;
+  int err = dir_find(dp, name, &off, &inum);
+  if (err < 0)
+    return err;
+  if (inum == 0)
+    return -ENOENT;
+  struct dirent empty;
+  memset(&empty, 0, sizeof(empty));
+  int r = inode_write(dp, 0, (uint64)&empty, off, sizeof(empty));
+  if (r != sizeof(empty))
+    return r < 0 ? r : -EIO;
+  printf("fs: directory %u: entry %s removed; inode %u left as it is, for fsck\n", dp->inum,
+         name, inum);
+  return 0;
+}
+
 /*
  * Add the entry (name, inum) to directory dp (locked), reusing a free
  * entry if there is one. Returns 0, -EEXIST if name is there already,

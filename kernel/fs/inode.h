@@ -102,6 +102,11 @@ int dir_namecmp(const char *a, const char *b);
 int dir_lookup(struct inode *dp, const char *name, uint *poff, struct inode **ipp);
 /* 0, -EEXIST, -EIO, -ENOSPC or -EFBIG */
 int dir_link(struct inode *dp, const char *name, uint inum);
+/* Remove name's entry from dp (locked), leaving the inode it names alone:
+   for an entry dir_lookup refused (-EIO) because that inode is damaged.
+   Returns 0, or -EIO if the directory itself cannot be read. In a
+   transaction. */
+int dir_drop_entry(struct inode *dp, const char *name);
 
 /*
  * Path names. A name buffer must hold DIRSIZ + 1 bytes; it is always

@@ -490,9 +490,11 @@ out:
 
 /*
  * unlink(path): remove a name. The inode is freed when its last name and
- * last open file are gone. Returns 0, or -EINVAL (the name is "." or
- * ".."), -ENOTEMPTY (a directory with entries), -EIO (a damaged disk),
- * -ENOENT or a lookup error.
+ * last open file are gone. An entry naming a damaged inode (free, past
+ * the inode area, of no known type) is removed on its own, the inode
+ * left for fsck: so a damaged disk's bad names can be cleared. Returns 0,
+ * or -EINVAL (the name is "." or ".."), -ENOTEMPTY (a directory with
+ * entries), -EIO (a damaged directory), -ENOENT or a lookup error.
  */
 int64 sys_unlink(void)
 {
@@ -514,6 +516,10 @@ int64 sys_unlink(void)
     goto out_dp;
   }
   err = dir_lookup(dp, name, &off, &ip);
+  if (err == -EIO) {
+    err = dir_drop_entry(dp, name);
+    goto out_dp;
+  }
   if (err < 0)
     goto out_dp;
   if (ip == dp) {
