@@ -7,7 +7,7 @@
 # Variables: CPUS (default 3), MEM (128M), SCHED (boot policy), APPEND (kernel
 # command line), DETERMINISTIC=1 (QEMU's instruction-count clock), QEMUEXTRA,
 # GDBPORT, NPROC (process slots, built in); for make gantt, RUN (the workload);
-# for make crashtest, N (rounds, 100) and SEED.
+# for make crashtest, N (rounds, 100) and SEED; for make soak, N (rounds, 20).
 
 K := kernel
 U := user
@@ -58,7 +58,7 @@ UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 XV6PROGS := $(patsubst $U/xv6/%.c,$U/xv6/_%,$(wildcard $U/xv6/*.c))
 ALLPROGS := $(UPROGS) $(XV6PROGS)
 
-.PHONY: all qemu qemu-gdb gdb test grade bench gantt crashtest clean deps print-gdbport print-qemu
+.PHONY: all qemu qemu-gdb gdb test grade bench gantt crashtest soak clean deps print-gdbport print-qemu
 .DEFAULT_GOAL := all
 # Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
 .SECONDARY:
@@ -187,6 +187,12 @@ bench: deps
 crashtest: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) -m grade.crashtest --rounds $(or $(N),100) $(if $(SEED),--seed $(SEED)) $(if $(filter command line,$(origin CPUS)),--cpus $(CPUS))
+
+# usertests N times (20), five rounds a boot (grade/soak.py); CPUS and MEM
+# as given (here 8 and 512M unless said).
+soak: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) -m grade.soak --rounds $(or $(N),20) --cpus $(if $(filter command line,$(origin CPUS)),$(CPUS),8) --mem $(if $(filter command line,$(origin MEM)),$(MEM),512M)
 
 clean:
 	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \

@@ -601,12 +601,15 @@ static int fork_until_full(void)
 }
 
 #define ORPHANS 8  /* grandchildren per round */
+/* Orphans made in all: twice the process table, up to 128 slots' worth
+   (the point is the reaping, not the scale: manyflat is that). */
+#define ORPHAN_TOTAL (2 * (NPROC < 128 ? NPROC : 128))
 
 static void test_orphanreap(void)
 {
   int before = fork_until_full();
 
-  for (int round = 0; round < 2 * NPROC / ORPHANS; round++) {
+  for (int round = 0; round < ORPHAN_TOTAL / ORPHANS; round++) {
     int exit_first = round % 2;  /* orphans that exit before their parent */
     if (xfork() == 0) {
       int p[2];
@@ -637,7 +640,7 @@ static void test_orphanreap(void)
   }
   if (after < before)
     fail("%d processes could be forked before making %d orphans, %d after",
-         before, 2 * NPROC, after);
+         before, ORPHAN_TOTAL, after);
 }
 
 static void test_zombies(void)
@@ -4891,7 +4894,7 @@ static int named(int argc, char *argv[], const char *name)
 
 int main(int argc, char *argv[])
 {
-  int quick = 0, list = 0, names = 0;
+  int quick = 0, list = 0, names = 0, rounds = 1, say_rounds = 0;
 
   stack_top = (uint64)sbrk(0);
 
@@ -4900,8 +4903,12 @@ int main(int argc, char *argv[])
       quick = 1;
     } else if (strcmp(argv[i], "-l") == 0) {
       list = 1;
+    } else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc && is_number(argv[i + 1]) &&
+               atoi(argv[i + 1]) > 0) {
+      rounds = atoi(argv[++i]);
+      say_rounds = 1;
     } else if (argv[i][0] == '-') {
-      fprintf(2, "usage: usertests [-q] [-l] [NAME...]\n");
+      fprintf(2, "usage: usertests [-q] [-l] [-r ROUNDS] [NAME...]\n");
       exit(2);
     } else {
       int j;
@@ -4923,20 +4930,29 @@ int main(int argc, char *argv[])
   int free_before = freemem();
   int passed = 0, failed = 0;
   say("usertests: starting\n");
-  for (int i = 0; i < NELEM(tests); i++) {
-    const struct test *t = &tests[i];
-    if (names ? !named(argc, argv, t->name) : quick && t->slow)
-      continue;
-    if (run_test(t))
-      passed++;
-    else
-      failed++;
-  }
-  if (!names || named(argc, argv, freemem_name)) {
-    if (check_freemem(free_before))
-      passed++;
-    else
-      failed++;
+  for (int round = 1; round <= rounds; round++) {
+    int round_passed = 0, round_failed = 0;
+    for (int i = 0; i < NELEM(tests); i++) {
+      const struct test *t = &tests[i];
+      if (names ? !named(argc, argv, t->name) : quick && t->slow)
+        continue;
+      if (run_test(t))
+        round_passed++;
+      else
+        round_failed++;
+    }
+    /* Every round must give back every page: a soak shows a slow leak. */
+    if (!names || named(argc, argv, freemem_name)) {
+      if (check_freemem(free_before))
+        round_passed++;
+      else
+        round_failed++;
+    }
+    if (say_rounds)
+      say("usertests: round %d of %d: %d passed, %d failed\n", round, rounds, round_passed,
+          round_failed);
+    passed += round_passed;
+    failed += round_failed;
   }
   say("usertests: %d passed, %d failed\n", passed, failed);
   exit(failed ? 1 : 0);
