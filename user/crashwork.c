@@ -51,7 +51,7 @@ enum op { CREATE, APPEND, LINK, RENAME, UNLINK, UNLINK_OPEN, MKDIR, RMDIR, FILL,
 static const char *const op_names[NOPS] = {
   "create", "append", "link", "rename", "unlink", "unlink-open", "mkdir", "rmdir", "fill",
 };
-#define FILL_ODDS 32   /* filling the disk is slow: one in this many of its picks is kept */
+#define FILL_ODDS 128  /* filling the disk is slow: one in this many of its picks is kept */
 
 struct step {
   enum op op;

@@ -158,6 +158,19 @@ def install_write_fails(t):
     with_error(t, "write", bitmap_block, session, after)
 
 
+def bitmap_read_fails(t):
+    """The bitmap cannot be read when a file needs a block: its zeros must
+    not be taken for free blocks (they would hand out blocks in use)."""
+    def session(sh, block):
+        out = sh.run("echo hi > x")
+        has(out, rf"^fs: disk error reading block {block} \(bitmap\)")
+        has(out, r"^echo: write error$")
+        assert sh.run(f"cat {README} | wc").split()[0] != "0", "the README no longer reads"
+        assert sh.run("cat d/f0") == "0\n", "a file made before no longer reads"
+
+    with_error(t, "read", bitmap_block, session)
+
+
 def readme_data_block(im):
     return im.block_numbers(README_INUM)[0][0]
 
@@ -215,6 +228,8 @@ CASES = [
          log_write_fails),
     Case("a failed install after the commit point: the next boot installs it all",
          install_write_fails),
+    Case("a failed read of the bitmap as a file grows: EIO, no block taken for free",
+         bitmap_read_fails),
     Case("a failed read of a data block: EIO, and the next read works", data_read_fails),
     Case("a failed read of an inode block at boot: the boot goes on, reads work, writes are EIO",
          inode_read_fails),

@@ -41,6 +41,12 @@ uint block_alloc(uint dev)
   uint first = fs_data_start();
   for (uint base = 0; base < fs_sb.size; base += BPB) {
     struct buf *map = bio_read(dev, BBLOCK(base, fs_sb));
+    if (map->ioerr) {
+      /* Its zeros would say in use blocks are free: no block (and the
+         system call returns EIO). */
+      bio_release(map);
+      return 0;
+    }
     for (uint byte = 0; byte < BSIZE; byte++) {
       if (base + byte * BITS_PER_BYTE >= fs_sb.size)
         break;

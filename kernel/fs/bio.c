@@ -177,6 +177,17 @@ struct buf *bio_read(uint dev, uint blockno)
   return b;
 }
 
+/* A locked buffer for a block the caller overwrites whole before it
+   lets go: it is not read from the disk (a copy into the log, recovery
+   installing a logged block), so a disk error cannot spoil it. */
+struct buf *bio_overwrite(uint dev, uint blockno)
+{
+  struct buf *b = bio_get(dev, blockno);
+  b->ioerr = 0;
+  b->valid = 1;
+  return b;
+}
+
 /* Write b's contents to the disk now. The caller holds b's lock.
    Returns 0 or -EIO. */
 int bio_write(struct buf *b)

@@ -11,6 +11,7 @@
 
 void bio_init(void);
 struct buf *bio_read(uint dev, uint blockno);
+struct buf *bio_overwrite(uint dev, uint blockno); /* for a caller that fills it all */
 int bio_write(struct buf *b);  /* 0 or -EIO */
 void bio_forget(struct buf *b); /* drop the cached contents (an undone change) */
 void bio_release(struct buf *b);

@@ -122,14 +122,20 @@ struct inode *inode_get(uint dev, uint inum)
 /*
  * Allocate a free disk inode of the given type and set *ipp to it,
  * referenced and unlocked (its nlink is 0 until the caller links it
- * somewhere). Returns 0, -ENOSPC if no disk inode is free or -ENFILE if
- * the inode table is full. Inside a transaction.
+ * somewhere). Returns 0, -ENOSPC if no disk inode is free, -ENFILE if
+ * the inode table is full, or -EIO if an inode block cannot be read (its
+ * zeros would look free). Inside a transaction.
  */
 int inode_alloc(uint dev, short type, struct inode **ipp)
 {
   KASSERT(type != 0);
   for (uint first = 0; first < fs_sb.ninodes; first += IPB) {
     struct buf *b = bio_read(dev, IBLOCK(first, fs_sb));
+    if (b->ioerr) {
+      bio_release(b);
+      *ipp = 0;
+      return -EIO;
+    }
     for (uint inum = first; inum < first + IPB && inum < fs_sb.ninodes; inum++) {
       struct dinode *di = dinode_in(b, inum);
       /* inode 0 is never used: a directory entry with inum 0 is empty */
@@ -159,12 +165,17 @@ int inode_alloc(uint dev, short type, struct inode **ipp)
 
 /*
  * Copy the in-memory inode to its disk block. Call after changing any
- * field that lives on disk. Locked, inside a transaction.
+ * field that lives on disk. Locked, inside a transaction. If the block
+ * cannot be read, nothing is written (the system call returns EIO).
  */
 void inode_update(struct inode *ip)
 {
   KASSERT(sleeplock_holding(&ip->lock));
   struct buf *b = bio_read(ip->dev, IBLOCK(ip->inum, fs_sb));
+  if (b->ioerr) {
+    bio_release(b);
+    return;
+  }
   struct dinode *di = dinode_in(b, ip->inum);
   di->type = ip->type;
   di->major = ip->major;
@@ -244,6 +255,18 @@ void inode_lock(struct inode *ip)
     return;
 
   struct buf *b = bio_read(ip->dev, IBLOCK(ip->inum, fs_sb));
+  if (b->ioerr) {
+    /* The disk failed (bio.c said so; the call returns EIO): an empty
+       inode of no type for now, which every caller refuses, never
+       freed (nlink 1), and read again at the next lock. */
+    bio_release(b);
+    ip->type = 0;
+    ip->major = ip->minor = 0;
+    ip->nlink = 1;
+    ip->size = 0;
+    memset(ip->addrs, 0, sizeof(ip->addrs));
+    return;
+  }
   struct dinode *di = dinode_in(b, ip->inum);
   ip->type = di->type;
   ip->major = di->major;
@@ -394,7 +417,10 @@ static int block_for(struct inode *ip, uint bn, int alloc, uint *bnop)
 
   struct buf *ind = bio_read(ip->dev, ind_bno);
   uint old = ((uint *)ind->data)[bn];
+  int failed = ind->ioerr;
   bio_release(ind);
+  if (failed)
+    return -EIO; /* zeros: a block number that is not there */
   err = use_slot(ip, old, alloc, bnop);
   if (err == 0 && *bnop != old) {
     ind = bio_read(ip->dev, ind_bno);

@@ -116,7 +116,8 @@ static int header_read(void)
  */
 static int header_write(void)
 {
-  struct buf *b = bio_read(log.dev, log.start);
+  struct buf *b = bio_overwrite(log.dev, log.start);
+  memset(b->data, 0, BSIZE);
   memmove(b->data, &log.group, sizeof(log.group));
   int err = bio_write(b);
   bio_release(b);
@@ -129,7 +130,7 @@ static int copy_to_log(void)
 {
   for (uint i = 0; i < log.group.count; i++) {
     struct buf *from = bio_read(log.dev, log.group.home[i]);
-    struct buf *to = bio_read(log.dev, log_slot(i));
+    struct buf *to = bio_overwrite(log.dev, log_slot(i));
     memmove(to->data, from->data, BSIZE);
     int err = bio_write(to);
     bio_release(to);
@@ -153,19 +154,29 @@ static int install(int recovering)
 {
   int err = 0;
   for (uint i = 0; i < log.group.count; i++) {
-    struct buf *home = bio_read(log.dev, log.group.home[i]);
-    if (recovering && err == 0) {
+    if (recovering) {
+      /* The home block is overwritten whole: it need not be read. */
+      struct buf *home = bio_overwrite(log.dev, log.group.home[i]);
       struct buf *saved = bio_read(log.dev, log_slot(i));
-      if (saved->ioerr)
-        err = -EIO;
+      err = saved->ioerr ? -EIO : 0;
       memmove(home->data, saved->data, BSIZE);
       bio_release(saved);
-    }
-    if (err == 0)
-      err = bio_write(home);
-    if (!recovering)
+      if (err == 0)
+        err = bio_write(home);
+      if (err < 0)
+        bio_forget(home); /* it holds what the disk may not */
+      bio_release(home);
+      if (err < 0)
+        return err;
+    } else {
+      /* Pinned in the cache since log_write, with what was logged. All
+         are unpinned, written or not. */
+      struct buf *home = bio_read(log.dev, log.group.home[i]);
+      if (err == 0)
+        err = bio_write(home);
       bio_unpin(home);
-    bio_release(home);
+      bio_release(home);
+    }
   }
   return err;
 }

@@ -298,6 +298,10 @@ int64 sys_open(void)
     inode_lock(ip);
   }
 
+  if (myproc()->io_error) {
+    err = -EIO; /* the disk failed on the way: no descriptor for what it gave */
+    goto out_put;
+  }
   if (ip->type == T_DIR && writable) {
     err = -EISDIR;
     goto out_put;
@@ -516,7 +520,8 @@ int64 sys_unlink(void)
     goto out_dp;
   }
   err = dir_lookup(dp, name, &off, &ip);
-  if (err == -EIO) {
+  if (err == -EIO && !myproc()->io_error) {
+    /* The inode is damaged on the disk (not just unreadable now). */
     err = dir_drop_entry(dp, name);
     goto out_dp;
   }
@@ -551,9 +556,14 @@ int64 sys_unlink(void)
   }
 
   memset(&empty, 0, sizeof(empty));
-  /* Overwrites an existing entry, so it needs no new block and cannot fail. */
+  /* Overwrites an existing entry, so it needs no new block: it fails only
+     if the disk does (an indirect block it cannot read). */
   int r = inode_write(dp, 0, (uint64)&empty, off, sizeof(empty));
-  KASSERT(r == sizeof(empty));
+  if (r != sizeof(empty)) {
+    inode_unlockput(ip);
+    err = r < 0 ? r : -EIO;
+    goto out_dp;
+  }
   if (ip->type == T_DIR) {
     dp->nlink--; /* the child's ".." no longer names dp */
     inode_update(dp);

@@ -144,6 +144,10 @@ int exec_run(const char *path, char *const argv[])
   inode_unlockput(ip);
   log_end_op();
   ip = 0;
+  if (p->io_error) {
+    r = -EIO; /* the disk failed while the program was read: do not run it */
+    goto bad;
+  }
 
   /* The guard gap, then the stack, of which only the top page is made. */
   us.stack_lo = PGROUNDUP(end) + USTACK_GUARD;
@@ -195,6 +199,9 @@ int exec_run(const char *path, char *const argv[])
   p->fp_hart = -1; /* no hart holds these registers: load them */
   vm_user_free(old, oldsz); /* after some hart that ran us last lets it go */
   uspace_release(&oldspace);
+  /* The new program runs: a disk error in letting the old one's files go
+     is not its to see (syscall() would turn argc into -EIO). */
+  p->io_error = 0;
   return argc;
 
 bad:

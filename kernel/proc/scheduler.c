@@ -77,10 +77,11 @@ static void preempt_for(struct proc *p)
 {
   for (int h = 0; h < NCPU; h++) {
     struct cpu *c = &cpus[h];
-    struct proc *running = c->proc;
-    if (!c->started || running == 0 || running == p || c->resched)
+    if (!c->started || c->proc == 0 || c->resched)
       continue;
-    if (sched_preempts(p, running)) {
+    /* The running process itself is looked at under the policy's lock:
+       unlocked, it may be exiting and freed by now. */
+    if (sched_preempts(p, c)) {
       ask_back(c);
       return;
     }

@@ -76,6 +76,9 @@ static void start_init(void)
     printf("boot: no root directory on the disk: is fs.img a file system made by mkfs?\n");
     machine_poweroff(POWEROFF_BADDISK);
   }
+  /* A disk error the mount met (its scan for orphans, say) was told in
+     an fs: line; it is not /init's exec's. */
+  p->io_error = 0;
   int r = exec_run("/init", argv);
   if (r < 0) {
     /* The disk's fault, not the kernel's: say so and power off. */

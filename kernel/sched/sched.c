@@ -243,10 +243,14 @@ void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
   spin_release(&runq_lock);
 }
 
-int sched_preempts(struct proc *p, struct proc *running)
+/* c->proc is read under runq_lock: run() clears it before sched_charge
+   takes that lock, with the process's lock held throughout, so the
+   process seen here cannot be reaped (and freed) before we let go. */
+int sched_preempts(struct proc *p, struct cpu *c)
 {
   spin_acquire(&runq_lock);
-  int r = current->preempts ? current->preempts(p, running) : 0;
+  struct proc *running = c->proc;
+  int r = running != 0 && running != p && current->preempts ? current->preempts(p, running) : 0;
   spin_release(&runq_lock);
   return r;
 }

@@ -19,6 +19,7 @@
 #include "kernel/schedinfo.h"
 
 struct proc;
+struct cpu;
 
 /* runq_lock, for the trace (kernel/sched/trace.c), whose ring it guards. */
 void sched_lock(void);
@@ -40,7 +41,8 @@ struct proc *sched_pick(void);             /* the next to run, off the queue, or
    lock: a hart polling for work watches it to know when sched_pick may
    find something new). */
 uint64 sched_enqueues(void);
-int sched_preempts(struct proc *p, struct proc *running);
+/* Does p deserve hart c more than the process running there (if any)? */
+int sched_preempts(struct proc *p, struct cpu *c);
 void sched_tick(void);                     /* each clock tick while something runs, once */
 /* fork: child gets parent's nice, tickets and expected time. Both are
    being set up or locked by the caller. */
