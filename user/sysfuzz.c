@@ -122,6 +122,7 @@ _Static_assert(SYS_MAX == 46, "a new system call: add it to sysfuzz's table of c
 #define INT_MIN       (-INT_MAX - 1)
 #define USLEEP_MAX    1000000000000UL
 #define EXIT_SETUP    125       /* a child that could not set itself up */
+#define ERRNO_MAX     4095      /* results from -ERRNO_MAX to -1 are errors */
 
 /* The link map's symbols (user/user.ld). */
 extern char __text_start[], __data_start[], __bss_end[];
@@ -1152,15 +1153,53 @@ static void report(void)
   fz.unreported = 0;
 }
 
+/* " \"S\"" into buf (size bytes), bytes outside printable ASCII as \xNN;
+   returns the length written. */
+static int quote(char *buf, int size, const char *str)
+{
+  int n = snprintf(buf, size, " \"");
+  for (; *str && n < size - 6; str++) {
+    if (*str >= ' ' && *str <= '~' && *str != '"' && *str != '\\')
+      buf[n++] = *str;
+    else
+      n += snprintf(buf + n, size - n, "\\x%02x", (uchar)*str);
+  }
+  return n + snprintf(buf + n, size - n, "\"");
+}
+
+/* Under -v: the call about to be made, as "sysfuzz PID: N NAME(ARGS)",
+   with the arguments the call takes (all six for a number no call has),
+   in hex, and a path or spec the kernel can read as a string after its
+   address; a * says guard() changed something. */
 static void log_call(const struct call *c)
 {
-  char name[24];
-  if (c->num <= SYS_MAX && calls[c->num].name)
+  char line[512], name[24];
+  int nargs = 6;
+  if (c->num <= SYS_MAX && calls[c->num].name) {
     strcpy(name, calls[c->num].name);
+    for (nargs = 0; nargs < 6 && calls[c->num].arg[nargs]; nargs++)
+      ;
+  } else {
+    snprintf(name, sizeof(name), "#0x%lx", c->num);
+  }
+  int n = snprintf(line, sizeof(line), "sysfuzz %d: %d %s%s(", fz.pid, fz.made,
+                   c->guarded ? "*" : "", name);
+  for (int i = 0; i < nargs; i++) {
+    n += snprintf(line + n, sizeof(line) - n, "%s0x%lx", i ? ", " : "", c->a[i]);
+    int kind = calls[c->num].arg[i];
+    char str[MAXPATH];
+    if ((kind == PATH || kind == PROGRAM || kind == SPEC) && user_string(c->a[i], str, sizeof(str)))
+      n += quote(line + n, sizeof(line) - n, str);
+  }
+  fprintf(LOG_FD, "%s)\n", line);
+}
+
+static void log_result(int64 r)
+{
+  if (r < 0 && r >= -ERRNO_MAX)
+    fprintf(LOG_FD, "sysfuzz %d: = %ld (%s)\n", fz.pid, r, strerror(-r));
   else
-    snprintf(name, sizeof(name), "#%lu", c->num);
-  fprintf(LOG_FD, "sysfuzz %d: %d %s%s(%lx, %lx, %lx, %lx, %lx, %lx)\n", fz.pid, fz.made,
-          c->guarded ? "*" : "", name, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
+    fprintf(LOG_FD, "sysfuzz %d: = %ld\n", fz.pid, r);
 }
 
 /* The one ecall that makes the calls guard() let through. The kernel
@@ -1226,7 +1265,7 @@ static void fuzz_one(void)
     log_call(&c);
   int64 r = make(&c);
   if (fz.verbose)
-    fprintf(LOG_FD, "sysfuzz %d: = %ld\n", fz.pid, r);
+    log_result(r);
 
   if (low == SYS_fork && r == 0) {
     /* The new process: its own numbers, children and forks. Its parent
@@ -1564,6 +1603,15 @@ static int group_blocked(int pgid, uint64 *progress)
   return blocked;
 }
 
+/* Say which processes of group pgid are still there, and in what state. */
+static void say_group(int pgid)
+{
+  for (int i = 0; i < nprocs; i++)
+    if (procs[i].pgid == pgid)
+      printf("sysfuzz:   pid %d (%s) %s, parent %d\n", procs[i].pid, procs[i].name,
+             proc_state_name(procs[i].state), procs[i].ppid);
+}
+
 /* Look after one child: reap it, kill it (and its group) if it has run
    too long or is blocked, and once its whole group is gone, remove its
    directory. */
@@ -1593,6 +1641,7 @@ static void tend(struct slot *s, uint64 now)
       printf("sysfuzz: child %d (pid %d) still there %d s after SIGKILL; replay: "
              "sysfuzz -v -c %d 1 %lu\n", s->number, s->pid, UNKILLABLE_US / 1000000, s->number,
              run.seed);
+      say_group(s->pid);
       run.unkillable++;
       s->state = SLOT_FREE;   /* give up on it */
     }
@@ -1603,6 +1652,7 @@ static void tend(struct slot *s, uint64 now)
     if (now - s->reaped_at > UNKILLABLE_US) {
       printf("sysfuzz: processes of child %d's group (%d) still there %d s after SIGKILL\n",
              s->number, s->pid, UNKILLABLE_US / 1000000);
+      say_group(s->pid);
       run.unkillable++;
       s->state = SLOT_FREE;
     } else {
