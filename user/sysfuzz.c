@@ -51,9 +51,10 @@
  *     read-only or exec'd (/README, /echo, ...). Nothing a child makes
  *     can name the console (mknod's major is never CONSOLE), so it can
  *     neither change the console's mode nor take the shell's input;
- *   - sched_set may retune the policy in use but not switch to another:
- *     fcfs, sjf and stcf never preempt, and prio lets a nice -20 process
- *     starve the watchdog; the parent puts the policy back at the end;
+ *   - sched_set may retune the policy in use, or switch to rr or mlfq, but
+ *     not to another: fcfs, sjf and stcf never preempt, and prio, lottery
+ *     and stride let a process with nice -20 or 100000 tickets starve
+ *     the watchdog; the parent puts the policy back at the end;
  *   - fork: at most FORKS processes in a child's tree;
  *   - no argument may point into the fuzzer's own data or bss, where all
  *     it knows lives, the stack it runs on too: the kernel may write
@@ -684,8 +685,16 @@ static uint64 argument_vector(void)
   return (uint64)v;
 }
 
-/* A scheduling spec: the policy in use with parameters good and bad,
-   another policy's name (guard() refuses it), or garbage. */
+/* Policies a child may switch the machine to besides the one in use:
+   both preempt, and neither lets one process's nice value or tickets
+   starve another (fcfs, sjf and stcf never preempt; under prio a nice
+   -20 process runs before all others, under lottery and stride one with
+   100000 tickets gets nearly every turn). */
+static const char *const safe_policies[] = { "rr", "mlfq" };
+
+/* A scheduling spec: a policy (mostly the one in use, or a safe one) with
+   parameters good and bad, another policy (guard() refuses it), or
+   garbage. */
 static uint64 sched_spec(int slot)
 {
   static const char *const params[] = { "quantum", "boost", "levels", "allot", "aging",
@@ -695,15 +704,15 @@ static uint64 sched_spec(int slot)
   char *s = ARENA->path[slot];
   s[0] = 0;
   int r = below(100);
-  if (r < 60) {
-    append(s, PATH_SLOT, fz.policy);
+  if (r < 70) {
+    append(s, PATH_SLOT, r < 50 ? fz.policy : PICK(safe_policies));
     for (int n = below(3); n > 0; n--) {
       append(s, PATH_SLOT, " ");
       append(s, PATH_SLOT, PICK(params));
       append(s, PATH_SLOT, "=");
       append(s, PATH_SLOT, PICK(values));
     }
-  } else if (r < 70 && fz.npolicies > 0) {
+  } else if (r < 80 && fz.npolicies > 0) {
     append(s, PATH_SLOT, fz.policies[below(fz.npolicies)]);
   } else if (r < 90) {
     int n = below(SCHED_TEXT_LEN + 8);
@@ -950,7 +959,8 @@ static void guard_path(struct call *c, int i, enum path_use use)
     c->cwd_depth = depth;
 }
 
-/* Would the spec at user address a switch to another policy? */
+/* Would the spec at user address a switch to a policy that is neither
+   the one in use nor a safe one? */
 static int switches_policy(uint64 a)
 {
   char s[SCHED_TEXT_LEN];
@@ -963,8 +973,14 @@ static int switches_policy(uint64 a)
   while (w[len] && w[len] != ' ')
     len++;
   for (int i = 0; i < fz.npolicies; i++) {
-    if (strlen(fz.policies[i]) == len && strncmp(w, fz.policies[i], len) == 0)
-      return strcmp(fz.policies[i], fz.policy) != 0;
+    if (strlen(fz.policies[i]) != len || strncmp(w, fz.policies[i], len) != 0)
+      continue;
+    if (strcmp(fz.policies[i], fz.policy) == 0)
+      return 0;
+    for (int j = 0; j < sizeof(safe_policies) / sizeof(safe_policies[0]); j++)
+      if (strcmp(fz.policies[i], safe_policies[j]) == 0)
+        return 0;
+    return 1;
   }
   return 0;
 }
