@@ -16,7 +16,7 @@
  * garbage. A child may fork, a few times, and exec: ELF files it crafts
  * itself, a few harmless programs, files that are no program. One child
  * in HOG_EVERY first takes most of the free memory, so that the others
- * meet a kernel short of it. A watchdog kills a child, with its process
+ * meet a kernel short of it, and another every free process slot. A watchdog kills a child, with its process
  * group, once every process of the group has been blocked for 0.2 s
  * (asleep in a pipe, a wait or a long sleep, or stopped), or once it has
  * run for 2 s. At the end it prints
@@ -103,8 +103,10 @@ _Static_assert(SYS_MAX == 46, "a new system call: add it to sysfuzz's table of c
 #define REPORT_EVERY  64        /* calls between a child's reports */
 #define ARENA_SIZE    (64 * 1024) /* heap the child builds its arguments in */
 #define CHILD_STACK   (32 * 1024) /* the child's own stack, in its bss */
-#define HOG_EVERY     8         /* one child in this many first takes most free memory */
-#define HOG_MARGIN    32        /* pages a hog leaves free */
+#define HOG_EVERY     8         /* one child in this many takes most free memory first, */
+#define HOG_MEMORY    (HOG_EVERY - 1) /* the one numbered this, mod HOG_EVERY; */
+#define HOG_PROCS     (HOG_EVERY / 2 - 1) /* and one takes most process slots */
+#define HOG_MARGIN    32        /* pages a memory hog leaves free */
 #define SPAWN_RESERVE 256       /* free pages there must be for the parent to fork */
 #define PARENT_STACK  (64 * 1024) /* stack the parent may use */
 #define POLICIES_MAX  16
@@ -282,7 +284,7 @@ static struct {
   int calls_left;
   int made, unreported; /* calls made; of those, not yet reported */
   int verbose;
-  int hog;              /* is it the child that takes most free memory? */
+  int hog;              /* HOG_MEMORY or HOG_PROCS if it is a hog, else -1 */
   int report_fd;        /* the parent's end of the report pipe, to inherit */
   int cwd_depth;        /* its working directory's depth below "/" (in SCRATCH) */
   uint32 open_fds;      /* descriptors it believes open, a bit each */
@@ -1391,10 +1393,10 @@ static int child_fds(int report_fd)
 }
 
 /* Take 40 to 95 % of the free pages, or all of them (touching them, so
-   that they are taken), leaving HOG_MARGIN: the calls of every child running now then
-   meet a kernel short of memory, in fork, exec, pipe, page faults and
-   the copy-on-write breaks of the kernel's own copies. */
-static void hog(void)
+   that they are taken), leaving HOG_MARGIN: the calls of every child
+   running now then meet a kernel short of memory, in fork, exec, pipe,
+   page faults and the copy-on-write breaks of the kernel's own copies. */
+static void hog_memory(void)
 {
   int pages = chance(30) ? freemem() : freemem() * (40 + below(56)) / 100;
   char *p = sbrk(pages * PGSIZE);
@@ -1409,6 +1411,26 @@ static void hog(void)
   }
   if (fz.verbose)
     fprintf(LOG_FD, "sysfuzz %d: took %d pages of memory, %d left\n", fz.pid, i, freemem());
+}
+
+/* Fork children that only sleep until the process table is full: the
+   forks of every child running now then fail (EAGAIN), as do the parent's
+   for a while. The sleepers are in the child's group, and die with it. */
+static void hog_processes(void)
+{
+  int n = 0;
+  for (;;) {
+    int pid = fork();
+    if (pid < 0)
+      break;
+    if (pid == 0) {
+      for (;;)
+        sleep(INT_MAX);
+    }
+    n++;
+  }
+  if (fz.verbose)
+    fprintf(LOG_FD, "sysfuzz %d: took %d process slots\n", fz.pid, n);
 }
 
 /* A child's first steps: its group, its directory, descriptors, arena,
@@ -1447,8 +1469,10 @@ static void child_setup(int report_fd)
     write(fds[1], ARENA->data, 64);
     fz.open_fds |= 1U << fds[0] | 1U << fds[1];
   }
-  if (fz.hog)
-    hog();
+  if (fz.hog == HOG_MEMORY)
+    hog_memory();
+  else if (fz.hog == HOG_PROCS)
+    hog_processes();
 }
 
 static __attribute__((noreturn)) void child_main(void)
@@ -1497,14 +1521,15 @@ static struct {
   int unkillable;
 } run;
 
-/* Is child number n the one to take most free memory (hog())? One in
-   HOG_EVERY, and never two at once. */
+/* Is child number n a hog, and which (HOG_MEMORY, HOG_PROCS, or -1)?
+   Two in HOG_EVERY are, by their numbers, but never two at once. */
 static int hog_turn(int n)
 {
   for (struct slot *s = run.slot; s < run.slot + run.parallel; s++)
-    if (s->state != SLOT_FREE && s->hog)
-      return 0;
-  return n % HOG_EVERY == HOG_EVERY - 1;
+    if (s->state != SLOT_FREE && s->hog >= 0)
+      return -1;
+  int k = n % HOG_EVERY;
+  return k == HOG_MEMORY || k == HOG_PROCS ? k : -1;
 }
 
 /*
