@@ -16,10 +16,11 @@
  * garbage. A child may fork, a few times, and exec: ELF files it crafts
  * itself, a few harmless programs, files that are no program. One child
  * in HOG_EVERY first takes most of the free memory, so that the others
- * meet a kernel short of it, and another every free process slot. A watchdog kills a child, with its process
- * group, once every process of the group has been blocked for 0.2 s
- * (asleep in a pipe, a wait or a long sleep, or stopped), or once it has
- * run for 2 s. At the end it prints
+ * meet a kernel short of it, and another every free process slot. A
+ * watchdog kills a child, with its process group, once every process of
+ * the group has been blocked for 0.2 s (asleep in a pipe, a wait or a
+ * long sleep, or stopped), or once it has run for 2 s. At the end it
+ * prints
  *
  *   sysfuzz: 240 children, 61234 calls in 60 s (1020 a second), 30 killed by
  *   watchdog, 25 crashed (faults), 170 exited, 15 signalled, seed 42
