@@ -29,11 +29,12 @@
  * or the scratch directory could not be removed. The kernel says on the
  * console why a child crashed ("pid 9 elf: segmentation fault ...").
  *
- * Reproducing: -c CHILD runs child CHILD of that seed alone, once (SECONDS
- * does not matter), and -v prints each call before it is made and its
- * result after, so the call a crash or hang follows is the last one
- * printed: sysfuzz -v -c 17 1 42. A child makes the same calls again only
- * as far as the kernel answers the same: pids and timing differ.
+ * Reproducing: -v prints each call before it is made and its result
+ * after, and which pid each child is, so the call a panic or a hang
+ * follows is the last one printed for its pid; -c CHILD runs child CHILD
+ * of that seed alone, once (SECONDS does not matter): sysfuzz -v -c 17 1
+ * 42. A child makes the same calls again only as far as the kernel
+ * answers the same: pids and timing differ.
  *
  * What a child may not do, and why (guard(), which every call passes
  * just before its ecall):
@@ -1578,6 +1579,9 @@ static void spawn(struct slot *s, uint64 now)
   s->blocked_since = 0;
   s->name[0] = 0;
   run.children++;
+  if (fz.verbose)
+    printf("sysfuzz: child %d is pid %d%s\n", s->number, pid,
+           hog == HOG_MEMORY ? " (memory hog)" : hog == HOG_PROCS ? " (process hog)" : "");
 }
 
 static void classify(struct slot *s, int status)
