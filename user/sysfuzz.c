@@ -5,8 +5,8 @@
  *   sysfuzz [-v] [-c CHILD] [-j N] SECONDS [SEED]
  *
  * For SECONDS it keeps N children (6) running. Child number k draws from
- * seed SEED + k (SEED: from the clock if not given) and makes a few
- * hundred calls: mostly real ones, some just past the table's end, some
+ * a seed of its own, made of SEED (from the clock if not given) and k,
+ * and makes a few hundred calls: mostly real ones, some just past the table's end, some
  * with absurd numbers; each argument of a class a kernel must survive:
  * small integers, -1 and other edges, huge values, pointers into the
  * child's own memory (its stack, its heap, a buffer, its read-only
@@ -121,8 +121,7 @@ _Static_assert(SYS_MAX == 46, "a new system call: add it to sysfuzz's table of c
 #define LOG_FD        (NOFILE - 1)
 #define SPARE_FD      (NOFILE - 3) /* what a call on REPORT_FD or LOG_FD gets */
 #define PID_FAR       (1 << 29) /* no pid gets this high: pids are never reused */
-#define KERNEL_VA     0xffffffc000000000UL /* the bottom of the kernel's half */
-#define KERNEL_TEXT   0xffffffc080200000UL /* where the kernel is linked */
+#define KERNEL_TEXT   (KERNEL_VA_BASE + KERNEL_LOAD) /* the kernel's first instruction */
 #define INT_MAX       0x7fffffff
 #define INT_MIN       (-INT_MAX - 1)
 #define USLEEP_MAX    1000000000000UL
@@ -355,12 +354,14 @@ static uint64 unmapped(void)
 
 static uint64 kernel_address(void)
 {
-  switch (below(4)) {
+  switch (below(5)) {
   case 0:
-    return KERNEL_VA + below(1UL << 32);
+    return KERNEL_VA_BASE + below(1UL << 32);
   case 1:
     return KERNEL_TEXT + below(1UL << 20);
   case 2:
+    return KSTACK_BASE + below(NPROC * (KSTACK_PAGES + 1) * PGSIZE);   /* kernel stacks */
+  case 3:
     return KERNBASE + below(1UL << 27);  /* the physical RAM, as a user address */
   default:
     return (uint64)-1 - below(PGSIZE);
