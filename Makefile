@@ -3,11 +3,13 @@
 #   make qemu        boot to a shell          make test    run every test
 #   make qemu-gdb    boot, wait for gdb        make gdb     attach gdb
 #   make grade       run the autograder        make clean   remove outputs
+#   make fuzz        random system calls, then check the kernel survived
 #
 # Variables: CPUS (default 3), MEM (128M), SCHED (boot policy), APPEND (kernel
 # command line), DETERMINISTIC=1 (QEMU's instruction-count clock), QEMUEXTRA,
 # GDBPORT, NPROC (process slots, built in); for make gantt, RUN (the workload);
-# for make crashtest, N (rounds, 100) and SEED; for make soak, N (rounds, 20).
+# for make crashtest, N (rounds, 100) and SEED; for make soak, N (rounds, 20);
+# for make fuzz, SECONDS and SEED.
 
 K := kernel
 U := user
@@ -58,7 +60,8 @@ UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 XV6PROGS := $(patsubst $U/xv6/%.c,$U/xv6/_%,$(wildcard $U/xv6/*.c))
 ALLPROGS := $(UPROGS) $(XV6PROGS)
 
-.PHONY: all qemu qemu-gdb gdb test grade bench gantt crashtest soak clean deps print-gdbport print-qemu
+.PHONY: all qemu qemu-gdb gdb test grade bench gantt crashtest soak fuzz clean deps print-gdbport \
+	print-qemu
 .DEFAULT_GOAL := all
 # Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
 .SECONDARY:
@@ -193,6 +196,15 @@ crashtest: deps
 soak: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) -m grade.soak --rounds $(or $(N),20) --cpus $(if $(filter command line,$(origin CPUS)),$(CPUS),8) --mem $(if $(filter command line,$(origin MEM)),$(MEM),512M)
+
+# user/sysfuzz.c for SECONDS (60) on CPUS harts, then the checks of
+# scripts/fuzz.py: no panic, the shell answers, every page is back. SEED
+# repeats a run. Only a SECONDS given on make's command line counts: bash
+# has a variable of that name of its own.
+FUZZ_SECONDS = $(if $(filter command line,$(origin SECONDS)),$(SECONDS),60)
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) scripts/fuzz.py --seconds $(FUZZ_SECONDS) --cpus $(CPUS) $(if $(SEED),--seed $(SEED))
 
 clean:
 	rm -f $(KOBJS) $(KOBJS:.o=.d) $K/kernel $K/kernel.asm $K/kernel.sym \

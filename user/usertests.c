@@ -894,6 +894,34 @@ static void test_killwait(void)
   expect_kill_ends(block_waiting, "in wait()");
 }
 
+/* A child writing one file of MAXFILE bytes in one write(), killed as
+   soon as the file has grown: its write must stop there, not go on to
+   the end first (a transaction for each few KiB). */
+static void test_killbigwrite(void)
+{
+  char *big = sbrk(MAXFILE_BYTES);
+  if (big == SBRK_ERROR)
+    fail("sbrk(%d) failed: %s", MAXFILE_BYTES, errname(errno));
+  int pid = xfork();
+  if (pid == 0) {
+    int fd = open("big", O_CREATE | O_WRONLY);
+    write(fd, big, MAXFILE_BYTES);
+    exit(0);
+  }
+  struct stat st;
+  while (stat("big", &st) < 0 || st.size == 0)
+    sched_yield();
+  EXPECT_EQ(kill(pid), 0);
+  int status = reap(pid);
+  if (status != -1)
+    fail("the writer exited with status %d after kill, want -1", status);
+  EXPECT_EQ(stat("big", &st), 0);
+  if (st.size >= MAXFILE_BYTES)
+    fail("the killed writer's write went on to all %lu bytes", st.size);
+  EXPECT_EQ(unlink("big"), 0);
+  sbrk(-MAXFILE_BYTES);
+}
+
 static void kill_self(void)
 {
   kill(getpid());
@@ -4499,6 +4527,7 @@ static const struct test tests[] = {
   TEST(killread, "kill() ends a child blocked reading an empty pipe (status -1)"),
   TEST(killwrite, "kill() ends a child blocked writing a full pipe (status -1)"),
   TEST(killwait, "kill() ends a child blocked in wait() (status -1)"),
+  TEST(killbigwrite, "kill() stops a large file write between its transactions (status -1)"),
   TEST(killself, "a process that kills itself dies (status -1)"),
   TEST(killnopid, "kill() of a pid that does not exist returns -1 (ESRCH)"),
 

@@ -25,6 +25,15 @@ def syscall_numbers_match_xv6(t):
     assert not extra, f"new calls must number from 22: {extra}"
 
 
+def strerror_knows_every_errno(t):
+    """user/lib/errno.c has words for every error number kernel/errno.h defines."""
+    numbers = re.findall(r"^#define (E[A-Z0-9]+)\s+\d+", open("kernel/errno.h").read(), re.M)
+    assert numbers, "no error numbers in kernel/errno.h"
+    words = set(re.findall(r"^\s*\[(E[A-Z0-9]+)\]\s*=\s*\"", open("user/lib/errno.c").read(), re.M))
+    missing = [n for n in numbers if n not in words]
+    assert not missing, f"strerror says 'unknown error' for {', '.join(missing)}"
+
+
 def kernel_sym_format(t):
     """kernel/kernel.sym has one 'address name' line per symbol, 16 hex digits."""
     lines = open("kernel/kernel.sym").read().splitlines()
@@ -54,6 +63,7 @@ def gdbinit_connects(t):
 
 CASES = [
     Case("syscall numbers match xv6", syscall_numbers_match_xv6),
+    Case("strerror has words for every error number", strerror_knows_every_errno),
     Case("kernel.sym format", kernel_sym_format),
     Case("outputs at fixed paths", outputs_exist),
     Case(".gdbinit connects to GDBPORT", gdbinit_connects),

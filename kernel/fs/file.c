@@ -33,6 +33,7 @@
 #include "kernel/fs/inode.h"
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/file.h"
+#include "kernel/proc/proc.h"
 
 /*
  * The most bytes file_write puts in one transaction. Writing k blocks'
@@ -191,7 +192,12 @@ int file_read(struct file *f, uint64 user_addr, int n)
 /*
  * Write an inode file in WRITE_CHUNK pieces, one transaction each, so a
  * large write never overflows the log. A piece that comes up short (disk
- * full, largest file size reached, bad address) ends the write.
+ * full, largest file size reached, bad address) ends the write, and so
+ * does a kill between pieces: a killed process dies on its way out, and
+ * would otherwise go on through a transaction per piece first (a write of
+ * MAXFILE bytes is 90 of them, each of which may wait for the log behind
+ * other processes' operations: seconds, on a busy machine). What it wrote
+ * stays written.
  */
 static int inode_file_write(struct file *f, uint64 user_addr, int n)
 {
@@ -199,6 +205,8 @@ static int inode_file_write(struct file *f, uint64 user_addr, int n)
   int err = 0;
 
   while (done < n) {
+    if (done > 0 && proc_killed(myproc()))
+      break;
     int len = n - done;
     if (len > WRITE_CHUNK)
       len = WRITE_CHUNK;

@@ -48,6 +48,7 @@ static char *const messages[] = {
   [EINVAL]       = "invalid argument",
   [ENFILE]       = "too many open files in the system",
   [EMFILE]       = "too many open files",
+  [ENOTTY]       = "not a terminal",
   [ETXTBSY]      = "text file busy",
   [EFBIG]        = "file too large",
   [ENOSPC]       = "no space left on device",
