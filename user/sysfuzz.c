@@ -89,7 +89,7 @@
 #include "kernel/syscall.h"
 #include "user/ulib.h"
 
-_Static_assert(SYS_MAX == 46, "a new system call: add it to sysfuzz's table of calls "
+_Static_assert(SYS_MAX == 47, "a new system call: add it to sysfuzz's table of calls "
                "(user/sysfuzz.c), deciding whether a child may make it, then update this");
 
 #define PARALLEL      6         /* children running at once, by default */
@@ -216,6 +216,7 @@ static const struct callinfo calls[SYS_MAX + 1] = {
   [SYS_usleep]        = { "usleep", 4, { USEC } },
   [SYS_usleep_until]  = { "usleep_until", 3, { UNTIL } },
   [SYS_meminfo]       = { "meminfo", 6, { BUF } },
+  [SYS_proclist]      = { "proclist", 6, { ANY, BUF, COUNT } },
 };
 
 /* Numbers no call has, beyond the table's neighbourhood: what a kernel
