@@ -48,7 +48,7 @@
 #define KERNEL_VA_BASE 0xFFFFFFC000000000L
 
 /*
- * Kernel stacks: NPROC slots, each KSTACK_PAGES long with an unmapped
+ * Kernel stacks: 2 * NPROC slots, each KSTACK_PAGES long with an unmapped
  * guard page below it so an overflow faults instead of silently
  * corrupting the neighbour. A slot's pages are mapped while a process
  * uses it (kernel/proc/ptable.c). They live apart from the direct map.

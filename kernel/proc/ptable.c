@@ -31,9 +31,10 @@
  * still hold their old translation: the mappings are global, so no satp
  * write drops them. A freed slot is therefore not reused until every
  * hart has flushed its TLB: freed slots wait on a list, and when no clean
- * slot is left, one flush of every hart makes them all clean again. With
- * NPROC slots and a few processes, that is one flush per NPROC forks or
- * so.
+ * slot is left, one flush of every hart makes them all clean again. There
+ * are twice as many slots as processes (NSLOTS), so that is one flush per
+ * NPROC forks or more, however many processes exist: with other harts
+ * halted, a flush costs the IPIs that wake them.
  *
  * Locks: wait_lock (the lookup structures, tagged [w] in proc.h),
  * slot_lock (the slot lists; a leaf: only kalloc's lock inside it).
@@ -65,11 +66,13 @@ static int nprocs;                         /* [w] processes in the lists */
 static struct spinlock pid_lock;
 static int nextpid = 1; /* [pid_lock] */
 
+#define NSLOTS (2 * NPROC)     /* kernel stack slots: see the top */
 static struct spinlock slot_lock;
-static int clean_slots[NPROC]; /* [slot_lock] no hart may cache their old pages */
-static int nclean;             /* [slot_lock] */
-static int freed_slots[NPROC]; /* [slot_lock] unmapped since the last flush */
-static int nfreed;             /* [slot_lock] */
+static int clean_slots[NSLOTS]; /* [slot_lock] no hart may cache their old pages */
+static int nclean;              /* [slot_lock] */
+static int freed_slots[NSLOTS]; /* [slot_lock] unmapped since the last flush */
+static int nfreed;              /* [slot_lock] */
+static int nheld;               /* [slot_lock] slots processes hold: at most NPROC */
 
 void ptable_init(void)
 {
@@ -77,12 +80,12 @@ void ptable_init(void)
   spin_init(&slot_lock, "slot_lock");
   /* Make the stacks' page-table pages now, before any process's table
      copies the kernel's top level. */
-  for (int slot = 0; slot < NPROC; slot++)
+  for (int slot = 0; slot < NSLOTS; slot++)
     for (int pg = 0; pg < KSTACK_PAGES; pg++)
       if (vm_walk(kernel_pagetable, KSTACK(slot) + pg * PGSIZE, 1) == 0)
         panic("ptable_init: no memory for the kernel stacks' page tables");
   /* A stack, with the lowest slot on top: slot 0 is taken first. */
-  for (int slot = NPROC - 1; slot >= 0; slot--)
+  for (int slot = NSLOTS - 1; slot >= 0; slot--)
     clean_slots[nclean++] = slot;
 }
 
@@ -101,17 +104,23 @@ static void flush_all_harts(void)
     hart_flush_tlbs(others);
 }
 
-/* A slot whose range no hart has a stale translation of, or -1 (all
-   NPROC in use). */
+/* A slot whose range no hart has a stale translation of, or -1 (NPROC
+   processes exist). */
 static int slot_get(void)
 {
   spin_acquire(&slot_lock);
-  if (nclean == 0 && nfreed > 0) {
+  if (nheld == NPROC) {
+    spin_release(&slot_lock);
+    return -1;
+  }
+  if (nclean == 0) {
+    KASSERT(nfreed > 0);
     flush_all_harts();
     while (nfreed > 0)
       clean_slots[nclean++] = freed_slots[--nfreed];
   }
-  int slot = nclean > 0 ? clean_slots[--nclean] : -1;
+  int slot = clean_slots[--nclean];
+  nheld++;
   spin_release(&slot_lock);
   return slot;
 }
@@ -128,8 +137,9 @@ static void slot_put(int slot)
     *pte = 0;
   }
   spin_acquire(&slot_lock);
-  KASSERT(nfreed < NPROC);
+  KASSERT(nfreed < NSLOTS && nheld > 0);
   freed_slots[nfreed++] = slot;
+  nheld--;
   spin_release(&slot_lock);
 }
 
