@@ -490,6 +490,20 @@ def root_not_directory(t):
             r"fs: disk 1 is damaged: the root directory \(inode 1\) is not a directory\n")
 
 
+def root_no_links(t):
+    """A root inode with no links: the boot's orphan scan would free it
+    (and then panic on /init); it is refused instead."""
+    refused(t, lambda img: patch_inode(img, ROOTINO, nlink=0),
+            r"fs: disk 1 is damaged: the root directory \(inode 1\) has no links")
+
+
+def too_many_inodes(t):
+    """A superblock with more inodes than a directory entry's 16-bit
+    number can name (dir_link would assert)."""
+    refused(t, lambda img: poke(img, BSIZE + 3 * 4, "<I", 70000),
+            r"more inodes than a directory entry can name")
+
+
 CASES = [
     Case("a block number past the disk: read EIO, rm works", block_past_disk),
     Case("a block number naming the superblock: read EIO, rm leaves it", block_in_metadata),
@@ -510,5 +524,7 @@ CASES = [
     Case("a log header naming the superblock: refused", log_header_bad_home),
     Case("a log too small for one operation: refused", log_too_small),
     Case("a root inode that is not a directory: refused", root_not_directory),
+    Case("a root inode with no links: refused, not freed as an orphan", root_no_links),
+    Case("a superblock with more inodes than entries can name: refused", too_many_inodes),
     Case("an /init that cannot be run: refused", init_bad_inode),
 ]

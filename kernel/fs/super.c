@@ -45,6 +45,8 @@ static const char *superblock_problem(const struct superblock *s, uint64 nblocks
     return "log too small to hold one file-system operation";
   if (s->inodestart != s->logstart + s->nlog || s->ninodes == 0)
     return "bad inode area";
+  if (s->ninodes > (1U << (8 * sizeof(((struct dirent *)0)->inum))))
+    return "more inodes than a directory entry can name";
   if (s->bmapstart < s->inodestart + (s->ninodes + IPB - 1) / IPB)
     return "bitmap overlaps the inodes";
   uint nbitmap = (s->size + BPB - 1) / BPB;
@@ -167,6 +169,8 @@ int fs_init(int dev)
   problem = dinode_problem(&root);
   if (problem == 0 && root.type != T_DIR)
     problem = "is not a directory";
+  if (problem == 0 && root.nlink < 1)
+    problem = "has no links (the boot would free it as an orphan)";
   if (problem) {
     printf("fs: disk %d is damaged: the root directory (inode %d) %s\n"
            "fs: build the image with mkfs (make fs.img)\n", dev, ROOTINO,
