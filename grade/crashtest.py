@@ -42,6 +42,7 @@ from grade.runner import image_args, qemu_command   # noqa: E402  (after the pat
 DONE = re.compile(r"^crashwork: done (\d+)\r?\n", re.M)
 START = "crashwork: start"
 CHECK_OK = re.compile(r"^crashwork: check ok", re.M)
+ALL_DONE = re.compile(r"^crashwork: all \d+ done", re.M)
 CUT_MIN, CUT_MAX = 0.1, 3.0     # seconds after the workload starts
 BOOT_TIMEOUT = 60
 CHECK_TIMEOUT = 180
@@ -116,11 +117,12 @@ def one_round(seed, cpus, workdir, rnd):
         q.kill()
         return False, "the workload did not start", q.text()[-2000:], img
     time.sleep(rnd.uniform(CUT_MIN, CUT_MAX))
+    stopped = q.proc.poll() is not None   # before the cut: it must have finished
     q.kill()
     out = q.text()
     done = [int(n) for n in DONE.findall(out)]
     n = done[-1] if done else 0
-    if re.search(r"^panic: ", out, re.M) or "crashwork: " in out and "usage" in out:
+    if re.search(r"^panic: ", out, re.M) or (stopped and not ALL_DONE.search(out)):
         return False, f"the workload failed before the cut (after {n} operations)", out[-2000:], img
 
     status, report = fsck(img)
