@@ -263,6 +263,18 @@ fill_disk(int c)
   }
 }
 
+/* Read fd up to offset off: there is no lseek, and no O_APPEND. */
+static void
+skip_to(int fd, uint off, const char *path)
+{
+  for (uint left = off; left > 0;) {
+    int n = read(fd, skip, left < CHUNK ? left : CHUNK);
+    if (n <= 0)
+      die("read", path);
+    left -= n;
+  }
+}
+
 /* Do step st on the disk. */
 static void
 perform(struct step st)
@@ -279,19 +291,11 @@ perform(struct step st)
     close(fd);
     break;
   case APPEND:
-    fd = open_or_die(a, O_WRONLY);
+    fd = open_or_die(a, O_RDWR);
     struct stat sb;
     if (fstat(fd, &sb) < 0 || sb.size != st.from)
       die("the size before an append is wrong:", a);
-    /* No O_APPEND: skip to the end by reading. */
-    close(fd);
-    fd = open_or_die(a, O_RDWR);
-    for (uint left = st.from; left > 0;) {
-      int n = read(fd, skip, left < CHUNK ? left : CHUNK);
-      if (n <= 0)
-        die("read", a);
-      left -= n;
-    }
+    skip_to(fd, st.from, a);
     if (write_content(fd, st.c, st.from, st.len) < 0)
       die("append", a);
     close(fd);
@@ -311,12 +315,7 @@ perform(struct step st)
     fd = open_or_die(a, O_RDWR);
     if (unlink(a) < 0)
       die("unlink", a);
-    for (uint left = st.from; left > 0;) {
-      int n = read(fd, skip, left < CHUNK ? left : CHUNK);
-      if (n <= 0)
-        die("read", a);
-      left -= n;
-    }
+    skip_to(fd, st.from, a);
     if (write_content(fd, st.c, st.from, st.len) < 0)
       die("write after unlink", a);
     close(fd);

@@ -163,25 +163,31 @@ def refused(t, damage, message):
             assert f.read() == before, "the refused disk was written"
 
 
-_with_dir = []
+_booted = {}
 
 
-def image_with_dir(t):
-    """A copy of the fresh image holding directory /d with file /d/f, made
-    once by booting the kernel on it."""
-    if not _with_dir:
+def booted_image(t, commands):
+    """A copy of the fresh image that the kernel has booted on, running
+    the shell commands given (a tuple) before halt; made once for each
+    list of commands. The boot also makes /console."""
+    if commands not in _booted:
         tmp = tempfile.mkdtemp()
         atexit.register(shutil.rmtree, tmp, ignore_errors=True)
         img = os.path.join(tmp, "fs.img")
         shutil.copy(pristine(), img)
         sh = boot(t, img)
         sh.expect(SHELL_START + PROMPT, 30)
-        sh.run("mkdir d")
-        sh.run("echo inside > d/f")
+        for command in commands:
+            sh.run(command)
         sh.sendline("halt")
         expect_halt(sh, 10)
-        _with_dir.append(img)
-    return _with_dir[0]
+        _booted[commands] = img
+    return _booted[commands]
+
+
+def image_with_dir(t):
+    """The fresh image holding directory /d with file /d/f."""
+    return booted_image(t, ("mkdir d", "echo inside > d/f"))
 
 
 def dir_inum(im):

@@ -11,7 +11,6 @@ writes a blkdebug rules file that fails one request (`once`) of one kind
 (`iotype` read or write) touching one sector, and boots the copy with
 CPUS=1, QEMU reading and writing the copy through blkdebug. After halt,
 fsck checks the copy; some cases boot it again without errors."""
-import atexit
 import os
 import re
 import shutil
@@ -20,7 +19,7 @@ import tempfile
 
 from grade import PROMPT, SHELL_START
 from grade.tests.harness import Case
-from grade.tests.test_corrupt import README_INUM, boot as boot_plain, has, no_panic, pristine
+from grade.tests.test_corrupt import README_INUM, boot as boot_plain, booted_image, has, no_panic
 from grade.tests.test_mkfs import DIRENT, IPB, Image
 from grade.tests.tree import README, ROOT, expect_halt, expect_poweroff
 
@@ -28,26 +27,21 @@ SECTORS_PER_BLOCK = 2
 FSCK = os.path.join(ROOT, "mkfs", "fsck")
 FILES = 2 * IPB  # files made in /d: a whole inode block of them at least
 
-_base = []
-
-
 def base_image(t):
-    """A copy of the fresh image, booted once to make /console and /d with
-    FILES files in it; made once."""
-    if not _base:
-        tmp = tempfile.mkdtemp()
-        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
-        img = os.path.join(tmp, "fs.img")
-        shutil.copy(pristine(), img)
-        sh = boot_plain(t, img)
-        sh.expect(SHELL_START + PROMPT, 30)
-        sh.run("mkdir d")
-        for i in range(FILES):
-            sh.run(f"echo {i} > d/f{i}")
-        sh.sendline("halt")
-        expect_halt(sh, 10)
-        _base.append(img)
-    return _base[0]
+    """The fresh image, booted once to make /console and /d with FILES
+    files in it."""
+    return booted_image(t, ("mkdir d",) + tuple(f"echo {i} > d/f{i}" for i in range(FILES)))
+
+
+def reboot_clean(t, img, session):
+    """Boot img again with no errors, run session(sh), halt, and check
+    the image with fsck."""
+    sh = boot_plain(t, img)
+    sh.expect(SHELL_START + PROMPT, 30)
+    session(sh)
+    sh.sendline("halt")
+    expect_halt(sh, 10)
+    fsck_clean(img)
 
 
 def entries(im, dir_inum):
@@ -124,17 +118,12 @@ def log_write_fails(t):
         # Later changes fail too: nothing more is written until reboot.
         has(sh.run("mkdir e"), r"^mkdir: cannot create e: input/output error$")
 
-    def after(img):
-        sh = boot_plain(t, img)
-        sh.expect(SHELL_START + PROMPT, 30)
+    def after_reboot(sh):
         assert sh.run("ls x").startswith("ls: cannot open x"), "x came back after the reboot"
         sh.run("echo again > x")
         assert sh.run("cat x") == "again\n", "writes do not work again after a reboot"
-        sh.sendline("halt")
-        expect_halt(sh, 10)
-        fsck_clean(img)
 
-    with_error(t, "write", first_log_slot, session, after)
+    with_error(t, "write", first_log_slot, session, lambda img: reboot_clean(t, img, after_reboot))
 
 
 def bitmap_block(im):
@@ -146,16 +135,11 @@ def install_write_fails(t):
         out = sh.run("echo hi > x")
         has(out, rf"^fs: disk error writing block {block} \(bitmap\); nothing more is written")
 
-    def after(img):
+    def after_reboot(sh):
         # The commit point was passed: recovery installs the whole write.
-        sh = boot_plain(t, img)
-        sh.expect(SHELL_START + PROMPT, 30)
         assert sh.run("cat x") == "hi\n", "the committed write is not there after the reboot"
-        sh.sendline("halt")
-        expect_halt(sh, 10)
-        fsck_clean(img)
 
-    with_error(t, "write", bitmap_block, session, after)
+    with_error(t, "write", bitmap_block, session, lambda img: reboot_clean(t, img, after_reboot))
 
 
 def bitmap_read_fails(t):
