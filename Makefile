@@ -60,7 +60,7 @@ UPROGS := $(patsubst $U/%.c,$U/_%,$(wildcard $U/*.c))
 XV6PROGS := $(patsubst $U/xv6/%.c,$U/xv6/_%,$(wildcard $U/xv6/*.c))
 ALLPROGS := $(UPROGS) $(XV6PROGS)
 
-.PHONY: all qemu qemu-gdb gdb test grade bench gantt crashtest soak fuzz clean deps print-gdbport \
+.PHONY: all qemu qemu-gdb gdb test grade bench profile gantt crashtest soak fuzz clean deps print-gdbport \
 	print-qemu
 .DEFAULT_GOAL := all
 # Keep intermediate files (user/_NAME feeds user/bin/_NAME but is wanted too).
@@ -184,6 +184,14 @@ gantt: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) scripts/bench.py --cpus 1
+
+# TLB refills and functions run per call on a kernel path, from QEMU's
+# logs (scripts/profile.py), on one hart unless CPUS= is given: RUN= what
+# to type (bench pipe), PER= the function counted as one call (pipe_write).
+profile: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) scripts/profile.py --cpus $(if $(filter command line,$(origin CPUS)),$(CPUS),1) \
+	  --per $(or $(PER),pipe_write) -- "$(if $(filter command line,$(origin RUN)),$(RUN),bench pipe)"
 
 # Power cuts under a file-system workload, N rounds (grade/crashtest.py);
 # SEED= repeats a run.

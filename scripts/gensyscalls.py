@@ -54,9 +54,9 @@ def main():
     lines += ["", f"#define SYS_MAX {max(n for n, _, _ in calls)}", "", "#endif", ""]
     write(out_h, "\n".join(lines))
 
-    lines = [f"/* {banner} */", "/* Included by kernel/proc/syscall.c. */", ""]
+    lines = [f"/* {banner} */", "/* Included by kernel/proc/syscall.c. */", '#include "kernel/lib/hot.h"', ""]
     lines += [f"int64 sys_{name}(void);" for _, name, _ in calls]
-    lines += ["", "static const struct syscall_entry syscall_table[] = {"]
+    lines += ["", "static const struct syscall_entry syscall_table[] HOT_RODATA = {"]
     lines += [f'  [SYS_{name}] = {{ sys_{name}, "{name}" }},' for _, name, _ in calls]
     lines += ["};", ""]
     write(out_table, "\n".join(lines))

@@ -34,7 +34,7 @@ from grade.tests.harness import run_group    # noqa: E402
 # The order groups run in: quick host checks first, the long usertests
 # last. A test_NAME.py not named here runs too, after these, so adding a
 # group is adding its file.
-ORDER = ["host", "mkfs", "fsck", "boot", "corrupt", "diskerr", "shell", "jobs", "procs", "xv6", "sched", "trace", "gdb", "grade", "fuzz", "usertests"]
+ORDER = ["host", "mkfs", "fsck", "boot", "corrupt", "diskerr", "shell", "jobs", "procs", "xv6", "sched", "trace", "profile", "gdb", "grade", "fuzz", "usertests"]
 
 
 def all_groups():

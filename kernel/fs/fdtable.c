@@ -15,8 +15,9 @@
 #include "kernel/fs/file.h"
 #include "kernel/fs/inode.h"
 #include "kernel/fs/log.h"
+#include "kernel/lib/hot.h"
 
-struct file *fdtable_get(int fd)
+HOT struct file *fdtable_get(int fd)
 {
   if (fd < 0 || fd >= NOFILE)
     return 0;

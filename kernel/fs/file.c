@@ -34,6 +34,7 @@
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/file.h"
 #include "kernel/proc/proc.h"
+#include "kernel/lib/hot.h"
 
 /*
  * The most bytes file_write puts in one transaction. Writing k blocks'
@@ -158,7 +159,7 @@ static struct devsw *device_of(struct file *f)
  * (0 at end of file), or -EBADF (not open for reading), -EINVAL (n < 0),
  * -ENODEV (no driver), or the error of the pipe, driver or inode.
  */
-int file_read(struct file *f, uint64 user_addr, int n)
+HOT int file_read(struct file *f, uint64 user_addr, int n)
 {
   struct devsw *dev;
   int r;
@@ -235,7 +236,7 @@ static int inode_file_write(struct file *f, uint64 user_addr, int n)
  * writing), -EINVAL (n < 0), -ENODEV (no driver), -ENOSPC, -EFBIG, or the
  * error of the pipe or driver.
  */
-int file_write(struct file *f, uint64 user_addr, int n)
+HOT int file_write(struct file *f, uint64 user_addr, int n)
 {
   struct devsw *dev;
 

@@ -33,6 +33,7 @@
 #include "kernel/proc/sleep.h"
 #include "kernel/fs/file.h"
 #include "kernel/fs/pipe.h"
+#include "kernel/lib/hot.h"
 
 #define PIPE_SIZE 2048 /* bytes the ring holds; a power of two */
 
@@ -128,7 +129,7 @@ static uint min_uint(uint a, uint b)
  * Returns -EINTR (killed) or -ERESTART (stopped) if that happens while it
  * waits with nothing queued yet.
  */
-int pipe_write(struct pipe *pi, uint64 user_addr, int n)
+HOT int pipe_write(struct pipe *pi, uint64 user_addr, int n)
 {
   uint done = 0;
   int err = 0;
@@ -171,7 +172,7 @@ int pipe_write(struct pipe *pi, uint64 user_addr, int n)
  * (empty and the write end closed), -EFAULT for a bad address, or -EINTR
  * if the caller is killed while it waits.
  */
-int pipe_read(struct pipe *pi, uint64 user_addr, int n)
+HOT int pipe_read(struct pipe *pi, uint64 user_addr, int n)
 {
   uint done = 0;
   int err = 0;

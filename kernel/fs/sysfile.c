@@ -38,6 +38,7 @@
 #include "kernel/fs/pipe.h"
 #include "kernel/fs/fdtable.h"
 #include "kernel/mm/fault.h"
+#include "kernel/lib/hot.h"
 
 /* nlink and minor are shorts on disk; this is the largest they can hold. */
 #define SHORT_MAX 0x7fff
@@ -72,7 +73,7 @@ static void prefault_buffer(uint64 addr, int n)
     mm_prefault(addr, n);
 }
 
-int64 sys_read(void)
+HOT int64 sys_read(void)
 {
   struct file *f;
   int err = argfd(0, &f);
@@ -84,7 +85,7 @@ int64 sys_read(void)
   return file_read(f, buf, n);
 }
 
-int64 sys_write(void)
+HOT int64 sys_write(void)
 {
   struct file *f;
   int err = argfd(0, &f);

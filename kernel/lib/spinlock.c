@@ -9,6 +9,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/proc/cpu.h"
 #include "kernel/riscv/csr.h"
+#include "kernel/lib/hot.h"
 
 void spin_init(struct spinlock *lk, const char *name)
 {
@@ -17,7 +18,7 @@ void spin_init(struct spinlock *lk, const char *name)
   lk->cpu = 0;
 }
 
-void spin_acquire(struct spinlock *lk)
+HOT void spin_acquire(struct spinlock *lk)
 {
   intr_push();
   if (spin_holding(lk))
@@ -31,7 +32,7 @@ void spin_acquire(struct spinlock *lk)
   lk->cpu = mycpu();
 }
 
-int spin_try_acquire(struct spinlock *lk)
+HOT int spin_try_acquire(struct spinlock *lk)
 {
   intr_push();
   if (spin_holding(lk))
@@ -45,7 +46,7 @@ int spin_try_acquire(struct spinlock *lk)
   return 1;
 }
 
-void spin_release(struct spinlock *lk)
+HOT void spin_release(struct spinlock *lk)
 {
   if (!spin_holding(lk))
     panic("spin_release: %s not held by this hart", lk->name);
@@ -58,7 +59,7 @@ void spin_release(struct spinlock *lk)
 }
 
 /* Call with interrupts off, so the answer cannot change under us. */
-int spin_holding(struct spinlock *lk)
+HOT int spin_holding(struct spinlock *lk)
 {
   return lk->locked && lk->cpu == mycpu();
 }
@@ -71,7 +72,7 @@ int spin_none_held(void)
   return none;
 }
 
-void intr_push(void)
+HOT void intr_push(void)
 {
   int was_on = intr_get();
   if (was_on)
@@ -82,7 +83,7 @@ void intr_push(void)
   c->noff++;
 }
 
-void intr_pop(void)
+HOT void intr_pop(void)
 {
   struct cpu *c = mycpu();
   if (intr_get())

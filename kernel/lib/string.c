@@ -3,12 +3,13 @@
  * The compiler may also emit calls to memset, memcpy and memmove itself.
  */
 #include "kernel/lib/string.h"
+#include "kernel/lib/hot.h"
 
 #define WORD sizeof(uint64)
 #define ALIGNED(p) (((uint64)(p) & (WORD - 1)) == 0)
 
 /* Word stores when dst is aligned: pages are filled and cleared often. */
-void *memset(void *dst, int c, uint64 n)
+HOT void *memset(void *dst, int c, uint64 n)
 {
   uchar *d = dst;
   uint64 i = 0;
@@ -29,7 +30,7 @@ void *memset(void *dst, int c, uint64 n)
 }
 
 /* Handles overlap: copies backwards when dst lies above src. */
-void *memmove(void *dst, const void *src, uint64 n)
+HOT void *memmove(void *dst, const void *src, uint64 n)
 {
   uchar *d = dst;
   const uchar *s = src;

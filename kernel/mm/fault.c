@@ -47,6 +47,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/fs/inode.h"
+#include "kernel/lib/hot.h"
 
 enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
@@ -195,7 +196,7 @@ int mm_copy_fault(pagetable_t pt, uint64 va, int write)
   return serve(p, va, write ? ACCESS_WRITE : ACCESS_READ, may_sleep);
 }
 
-void mm_prefault(uint64 va, uint64 len)
+HOT void mm_prefault(uint64 va, uint64 len)
 {
   struct proc *p = myproc();
   struct uspace *us = &p->space;

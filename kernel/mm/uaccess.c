@@ -7,8 +7,9 @@
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vm.h"
 #include "kernel/proc/proc.h"
+#include "kernel/lib/hot.h"
 
-int uaccess_copyout(int user, uint64 dst, const void *src, uint64 len)
+HOT int uaccess_copyout(int user, uint64 dst, const void *src, uint64 len)
 {
   if (user)
     return vm_copyout(myproc()->pagetable, dst, src, len);
@@ -16,7 +17,7 @@ int uaccess_copyout(int user, uint64 dst, const void *src, uint64 len)
   return 0;
 }
 
-int uaccess_copyin(void *dst, int user, uint64 src, uint64 len)
+HOT int uaccess_copyin(void *dst, int user, uint64 src, uint64 len)
 {
   if (user)
     return vm_copyin(myproc()->pagetable, dst, src, len);

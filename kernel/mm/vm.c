@@ -39,6 +39,7 @@
 #include "kernel/param.h"
 #include "kernel/proc/cpu.h"
 #include "kernel/lib/spinlock.h"
+#include "kernel/lib/hot.h"
 
 pagetable_t kernel_pagetable;
 
@@ -83,8 +84,8 @@ void vm_kernel_init(uint64 ram_end)
  * hart that is between processes when its owner frees it, so
  * vm_user_free waits for every hart to have moved on (unloaded).
  */
-static pagetable_t loaded[NCPU]; /* [atomic] written by its own hart */
-static uint64 loaded_satp[NCPU]; /* [c] what this hart's satp holds */
+static pagetable_t loaded[NCPU] HOT_DATA; /* [atomic] written by its own hart */
+static uint64 loaded_satp[NCPU] HOT_DATA; /* [c] what this hart's satp holds */
 
 /*
  * Address space identifiers: a TLB entry is tagged with the ASID of the
@@ -97,11 +98,11 @@ static uint64 loaded_satp[NCPU]; /* [c] what this hart's satp holds */
  * (QEMU empties its software TLB on every satp write anyway; what ASIDs
  * save here is the sfence.vma's second emptying.)
  */
-static struct spinlock asid_lock;
-static uint64 asid_max;      /* [I] largest ASID the hart keeps, 0 if none */
-static uint64 asid_gen = 1;  /* [asid_lock] the generation being handed out */
-static uint64 asid_next = 1; /* [asid_lock] the next ASID of it */
-static uint64 hart_gen[NCPU]; /* [c] the generation this hart last flushed for */
+static struct spinlock asid_lock HOT_DATA;
+static uint64 asid_max HOT_DATA;      /* [I] largest ASID the hart keeps, 0 if none */
+static uint64 asid_gen HOT_DATA = 1;  /* [asid_lock] the generation being handed out */
+static uint64 asid_next HOT_DATA = 1; /* [asid_lock] the next ASID of it */
+static uint64 hart_gen[NCPU] HOT_DATA; /* [c] the generation this hart last flushed for */
 
 /* Find how many ASID bits the hart has: write all ones, read back. */
 static void asid_probe(void)
@@ -133,7 +134,7 @@ void vm_switch(pagetable_t pt)
   intr_pop();
 }
 
-void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
+HOT void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
 {
   intr_push();
   int hart = cpuid();
@@ -190,7 +191,7 @@ void vm_kernel_inithart(void)
  * The address of the level-0 PTE for va, creating intermediate tables if
  * alloc is set. Returns 0 if a table is missing (or cannot be allocated).
  */
-pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc)
+HOT pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc)
 {
   for (int level = 2; level > 0; level--) {
     pte_t *pte = &pt[PX(level, va)];
@@ -475,7 +476,7 @@ static pte_t *copy_pte(pagetable_t pt, uint64 va0, int write, int *err)
   return pte;
 }
 
-int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
+HOT int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
 {
   const char *s = src;
   while (len > 0) {
@@ -495,7 +496,7 @@ int vm_copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
   return 0;
 }
 
-int vm_copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len)
+HOT int vm_copyin(pagetable_t pt, void *dst, uint64 srcva, uint64 len)
 {
   char *d = dst;
   while (len > 0) {

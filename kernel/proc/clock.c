@@ -30,6 +30,7 @@
 #include "kernel/sched/sched.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/timer.h"
+#include "kernel/lib/hot.h"
 
 #define US_PER_SEC 1000000
 
@@ -42,7 +43,7 @@ struct sleeper {
 
 static struct spinlock tick_lock;
 static struct sleeper *sleepers;  /* [tick_lock] by deadline, earliest first */
-static uint64 timebase_hz;        /* [I] time CSR units per second */
+static uint64 timebase_hz HOT_DATA; /* [I] time CSR units per second */
 static uint64 boot_time;          /* [I] the time CSR at tick 0 */
 static uint64 tick_len;           /* [I] time CSR units per tick */
 
@@ -119,7 +120,7 @@ uint64 clock_ticks(void)
   return clock_tick_number(r_time());
 }
 
-uint64 clock_to_us(uint64 t)
+HOT uint64 clock_to_us(uint64 t)
 {
   return t / (timebase_hz / US_PER_SEC);
 }

@@ -28,6 +28,7 @@
 #include "kernel/proc/sleep.h"
 #include "kernel/proc/sysarg.h"
 #include "kernel/sched/sched.h"
+#include "kernel/lib/hot.h"
 
 struct proc *initproc;
 
@@ -46,7 +47,7 @@ struct spinlock wait_lock;
  * we are on (the scheduler's threads run on boot stacks, below
  * KSTACK_BASE, with interrupts off whenever their hart has a process).
  */
-struct proc *myproc(void)
+HOT struct proc *myproc(void)
 {
   for (long tries = 0;; tries++) {
     struct cpu *c = mycpu();
@@ -69,7 +70,7 @@ void proc_init(void)
   ptable_init();
 }
 
-int proc_pending_interrupt(struct proc *p)
+HOT int proc_pending_interrupt(struct proc *p)
 {
   ASSERT_HELD(&p->lock);
   return p->killed ? -EINTR : p->stopsig ? -ERESTART : 0;

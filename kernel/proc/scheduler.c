@@ -32,18 +32,19 @@
 #include "kernel/riscv/hart.h"
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
+#include "kernel/lib/hot.h"
 
-struct cpu cpus[NCPU];
+struct cpu cpus[NCPU] HOT_DATA;
 
 /* Harts waiting in wfi for work: bit h is hart h. Changed only with
    atomic operations. */
-static volatile uint64 idle_harts;
+static volatile uint64 idle_harts HOT_DATA;
 
 /* Wake one idle hart other than this one, if there is any. Its bit is
    claimed first, so that several processes made runnable at once wake
    as many harts rather than all signalling the same one. Returns whether
    it woke one. */
-static int wake_idle_hart(void)
+HOT static int wake_idle_hart(void)
 {
   uint64 me = mycpu()->hartid;
   for (uint64 h = 0; h < NCPU; h++) {
@@ -73,7 +74,7 @@ static void ask_back(struct cpu *c)
  * deserves a hart more than a process running now, ask that hart to
  * give it up.
  */
-static void preempt_for(struct proc *p)
+HOT static void preempt_for(struct proc *p)
 {
   for (int h = 0; h < NCPU; h++) {
     struct cpu *c = &cpus[h];
@@ -91,7 +92,7 @@ static void preempt_for(struct proc *p)
 /* Is this hart between processes and not yet counted on to take one
    that just became runnable? Then count on it: it picks as soon as the
    interrupt it is in returns. */
-static int this_hart_takes_it(void)
+HOT static int this_hart_takes_it(void)
 {
   struct cpu *c = mycpu();
   if (c->proc != 0 || c->picks_next)
@@ -109,7 +110,7 @@ void proc_preempt_running(void)
   }
 }
 
-void proc_make_runnable(struct proc *p, enum sched_join why)
+HOT void proc_make_runnable(struct proc *p, enum sched_join why)
 {
   ASSERT_HELD(&p->lock);
   p->state = RUNNABLE;
@@ -123,7 +124,7 @@ void proc_make_runnable(struct proc *p, enum sched_join why)
  * lock) and has already changed p->state. intena belongs to this kernel
  * thread, not the hart, so it is saved across the switch.
  */
-void sched(void)
+HOT void sched(void)
 {
   struct proc *p = myproc();
   struct cpu *c = mycpu();
@@ -143,7 +144,7 @@ void sched(void)
 
 /* Give up the hart, staying runnable: the scheduler puts p back on the
    run queue once it has charged it for its turn. */
-void proc_yield(void)
+HOT void proc_yield(void)
 {
   struct proc *p = myproc();
   spin_acquire(&p->lock);
@@ -153,7 +154,7 @@ void proc_yield(void)
 }
 
 /* How p's turn ended, from the state it left the hart in. */
-static enum sched_left how_left(struct proc *p)
+HOT static enum sched_left how_left(struct proc *p)
 {
   if (p->state == RUNNABLE)
     return LEFT_PREEMPTED;
@@ -161,7 +162,7 @@ static enum sched_left how_left(struct proc *p)
 }
 
 /* Run p, which is RUNNABLE and locked, until it gives the hart back. */
-static void run(struct cpu *c, struct proc *p)
+HOT static void run(struct cpu *c, struct proc *p)
 {
   KASSERT(c->proc == 0);
   sched_unqueue(p); /* in case it was queued again meanwhile */
@@ -229,7 +230,7 @@ static struct proc *poll_for_work(uint64 seen)
  * wait for an interrupt with wfi (interrupts masked, so one that arrives
  * between the check and the wfi still ends the wait).
  */
-void scheduler(void)
+HOT void scheduler(void)
 {
   struct cpu *c = mycpu();
   c->proc = 0;

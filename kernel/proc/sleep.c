@@ -12,6 +12,7 @@
  */
 #include "kernel/proc/internal.h"
 #include "kernel/proc/sleep.h"
+#include "kernel/lib/hot.h"
 
 /* Sleep queues: a process sleeping on chan is on bucket SQ_HASH(chan).
    Channels are addresses, often at one offset in page-aligned objects
@@ -35,7 +36,7 @@ void sleepq_init(void)
   }
 }
 
-static void sq_unlink(struct sleepq *q, struct proc *p)
+HOT static void sq_unlink(struct sleepq *q, struct proc *p)
 {
   ASSERT_HELD(&q->lock);
   *p->sq_pprev = p->sq_next;
@@ -53,7 +54,7 @@ static void sq_unlink(struct sleepq *q, struct proc *p)
  * wakes a SLEEPING target, leaves no window in which a signal can arrive
  * after the check and before the sleep without waking it.
  */
-static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
+HOT static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
 {
   struct proc *p = myproc();
   struct sleepq *q = &sleepq[SQ_HASH(chan)];
@@ -92,17 +93,17 @@ static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
   return 0;
 }
 
-void proc_sleep(void *chan, struct spinlock *lk)
+HOT void proc_sleep(void *chan, struct spinlock *lk)
 {
   sleep_on(chan, lk, 0);
 }
 
-int proc_sleep_intr(void *chan, struct spinlock *lk)
+HOT int proc_sleep_intr(void *chan, struct spinlock *lk)
 {
   return sleep_on(chan, lk, 1);
 }
 
-void proc_wakeup(void *chan)
+HOT void proc_wakeup(void *chan)
 {
   struct proc *me = myproc();
   KASSERT(me == 0 || !spin_holding(&me->lock));

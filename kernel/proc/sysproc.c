@@ -17,6 +17,7 @@
 #include "kernel/proc/sysarg.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/wait.h"
+#include "kernel/lib/hot.h"
 
 int64 sys_fork(void)
 {
@@ -124,7 +125,7 @@ int64 sys_hartinfo(void)
   return proc_hartinfo(argaddr(0), argint(1));
 }
 
-int64 sys_getpid(void)
+HOT int64 sys_getpid(void)
 {
   return myproc()->pid;
 }

@@ -93,8 +93,10 @@ boot_pagetable_end:
 .error "boot_pagetable must be exactly one page of root entries"
 .endif
 
+# Page-aligned, so that each hart's stack top (where its scheduler's
+# frames sit) starts a page rather than straddling two (kernel/lib/hot.h).
 .section .bss
-.balign 16
+.balign 4096
 .global boot_stacks
 boot_stacks:
         .space BOOT_STACK_SIZE * NCPU

@@ -15,7 +15,7 @@
         fld f\i, (\i * 8)(a0)
 .endm
 
-.section .text
+.section .text.hot   # fpu_restore runs at most switches (kernel/lib/hot.h)
 .global fpu_save
 fpu_save:
         .irp i, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31

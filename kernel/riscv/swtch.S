@@ -7,7 +7,7 @@
 
 #define CTX(n) (n) * 8   /* struct context: ra, sp, s[0..11] */
 
-.section .text
+.section .text.hot
 .global swtch
 swtch:
         sd ra, CTX(0)(a0)

@@ -27,6 +27,7 @@
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/sbi.h"
 #include "kernel/riscv/timer.h"
+#include "kernel/lib/hot.h"
 
 #define TIMER_NEVER (~0UL)
 /* An idle hart still takes an interrupt this often. Nothing needs it but
@@ -78,7 +79,7 @@ void timer_inithart(void)
   CSR_SET(sie, SIE_STIE);
 }
 
-void timer_set_slice(uint64 slice)
+HOT void timer_set_slice(uint64 slice)
 {
   KASSERT(!intr_get());
   struct cpu *c = mycpu();
@@ -86,7 +87,7 @@ void timer_set_slice(uint64 slice)
   arm(c);
 }
 
-void timer_set_busy(int busy)
+HOT void timer_set_busy(int busy)
 {
   KASSERT(!intr_get());
   struct cpu *c = mycpu();
@@ -120,7 +121,7 @@ void timer_set_wake(uint64 when)
   }
 }
 
-int timer_intr(void)
+HOT int timer_intr(void)
 {
   struct cpu *c = mycpu();
   uint64 now = r_time();

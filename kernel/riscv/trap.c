@@ -23,6 +23,7 @@
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/timer.h"
 #include "kernel/riscv/trap.h"
+#include "kernel/lib/hot.h"
 
 /* The assembly in this directory knows these layouts by number. */
 _Static_assert(offsetof(struct trapframe, a0) == 9 * 8, "trapvec.S: x10 at REG(10)");
@@ -40,7 +41,7 @@ void userret(struct trapframe *tf) __attribute__((noreturn));
    user mode, with no one else there since, still has its registers in
    place and needs no restore. [c]: each hart reads and writes only its
    own entry, with interrupts off (usertrapret). */
-static int fp_owner[NCPU];
+static int fp_owner[NCPU] HOT_DATA;
 
 static const char *const cause_names[] = {
   [CAUSE_MISALIGNED_FETCH] = "misaligned instruction fetch",
@@ -103,7 +104,7 @@ void trap_inithart(void)
 enum intr_kind { NOT_AN_INTERRUPT, DEVICE_INTR, TIMER_INTR, SLICE_ENDED };
 
 /* Handle an interrupt if scause is one. */
-static enum intr_kind handle_interrupt(uint64 scause)
+HOT static enum intr_kind handle_interrupt(uint64 scause)
 {
   if ((scause & SCAUSE_INTR) == 0)
     return NOT_AN_INTERRUPT;
@@ -126,7 +127,7 @@ static enum intr_kind handle_interrupt(uint64 scause)
 
 /* Should the process give up its hart now: its slice has ended, or the
    policy wants the hart for someone more deserving? */
-static int should_yield(enum intr_kind kind)
+HOT static int should_yield(enum intr_kind kind)
 {
   if (kind == SLICE_ENDED)
     return 1;
@@ -151,7 +152,7 @@ static void report_fault(struct proc *p, uint64 scause, int err, uint64 pc, uint
            (void *)addr, (void *)pc);
 }
 
-void usertrap(void)
+HOT void usertrap(void)
 {
   CSR_WRITE(stvec, kernelvec);
   struct proc *p = myproc();
@@ -193,7 +194,7 @@ void usertrap(void)
 
 /* Return to user mode, after acting on pending signals (which may end or
    stop the process here). */
-void usertrapret(void)
+HOT void usertrapret(void)
 {
   struct proc *p = myproc();
   /* Look with interrupts off: a signal sent after the look leaves its
@@ -232,7 +233,7 @@ void usertrapret(void)
   userret(tf);
 }
 
-void kerneltrap(void)
+HOT void kerneltrap(void)
 {
   uint64 sepc = CSR_READ(sepc);
   uint64 sstatus = CSR_READ(sstatus);

@@ -24,7 +24,7 @@
         ld x\n, REG(\n)(a0)
 .endm
 
-.section .text
+.section .text.hot
 .balign 4
 .global uservec
 uservec:

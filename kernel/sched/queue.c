@@ -7,6 +7,7 @@
 #include "kernel/lib/printf.h"
 #include "kernel/proc/proc.h"
 #include "kernel/sched/queue.h"
+#include "kernel/lib/hot.h"
 
 /* ---- FIFO ----------------------------------------------------------- */
 
@@ -21,7 +22,7 @@ void fifo_init(struct fifo *q)
   q->n = 0;
 }
 
-void fifo_push(struct fifo *q, struct proc *p)
+HOT void fifo_push(struct fifo *q, struct proc *p)
 {
   struct sched_link *l = &p->sched.link;
   l->prev = q->head.prev;
@@ -46,7 +47,7 @@ void fifo_remove(struct fifo *q, struct proc *p)
   q->n--;
 }
 
-struct proc *fifo_pop(struct fifo *q)
+HOT struct proc *fifo_pop(struct fifo *q)
 {
   struct proc *p = fifo_peek(q);
   if (p)

@@ -10,6 +10,7 @@
 #include "kernel/sched/policy.h"
 #include "kernel/sched/queue.h"
 #include "kernel/proc/proc.h"
+#include "kernel/lib/hot.h"
 
 enum { QUANTUM };
 
@@ -22,8 +23,8 @@ static const struct sched_config defaults = {
   .value = { [QUANTUM] = { SCHED_QUANTUM_DEFAULT } },
 };
 
-static struct fifo runq;  /* [runq_lock] */
-static uint64 quantum;    /* [runq_lock] in time units */
+static struct fifo runq HOT_DATA;  /* [runq_lock] */
+static uint64 quantum HOT_DATA;    /* [runq_lock] in time units */
 
 static void rr_start(const struct sched_config *cfg)
 {
@@ -31,7 +32,7 @@ static void rr_start(const struct sched_config *cfg)
   quantum = sched_ms(cfg->value[QUANTUM][0]);
 }
 
-static void rr_enqueue(struct proc *p, enum sched_join why)
+HOT static void rr_enqueue(struct proc *p, enum sched_join why)
 {
   fifo_push(&runq, p);
 }
@@ -41,21 +42,21 @@ static void rr_dequeue(struct proc *p)
   fifo_remove(&runq, p);
 }
 
-static struct proc *rr_pick(void)
+HOT static struct proc *rr_pick(void)
 {
   return fifo_pop(&runq);
 }
 
-static uint64 rr_slice(struct proc *p)
+HOT static uint64 rr_slice(struct proc *p)
 {
   return quantum;
 }
 
-static void rr_charge(struct proc *p, uint64 ran, enum sched_left how)
+HOT static void rr_charge(struct proc *p, uint64 ran, enum sched_left how)
 {
 }
 
-const struct sched_policy policy_rr = {
+HOT_RODATA const struct sched_policy policy_rr = {
   .name = "rr",
   .about = "round robin: one queue, turns of at most quantum ms",
   .params = params,

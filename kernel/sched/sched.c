@@ -27,6 +27,7 @@
 #include "kernel/sched/queue.h"
 #include "kernel/sched/sched.h"
 #include "kernel/sched/trace.h"
+#include "kernel/lib/hot.h"
 
 #define PERMILLE 1000
 #define ESTIMATE0_MS 10   /* a new process's predicted burst: one rr quantum */
@@ -41,9 +42,9 @@ static const struct sched_policy *const policies[] = {
 };
 #define NPOLICIES ((int)(sizeof(policies) / sizeof(policies[0])))
 
-static struct spinlock runq_lock;
-static const struct sched_policy *current; /* [runq_lock] */
-static struct sched_config config;         /* [runq_lock] current's parameters */
+static struct spinlock runq_lock HOT_DATA;
+static const struct sched_policy *current HOT_DATA; /* [runq_lock] */
+static struct sched_config config HOT_DATA;         /* [runq_lock] current's parameters */
 uint sched_gen;                            /* [runq_lock] */
 int64 sched_alpha = PERMILLE / 2;          /* [runq_lock] */
 
@@ -165,9 +166,9 @@ void sched_init(const char *bootargs)
 
 /* Processes put on the run queue since boot: a hart polling for work
    watches it without taking runq_lock (sched_enqueues). */
-static uint64 enqueues;
+static uint64 enqueues HOT_DATA;
 
-void sched_enqueue(struct proc *p, enum sched_join why)
+HOT void sched_enqueue(struct proc *p, enum sched_join why)
 {
   ASSERT_HELD(&p->lock);
   KASSERT(p->state == RUNNABLE);
@@ -182,7 +183,7 @@ void sched_enqueue(struct proc *p, enum sched_join why)
   spin_release(&runq_lock);
 }
 
-void sched_unqueue(struct proc *p)
+HOT void sched_unqueue(struct proc *p)
 {
   ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
@@ -193,12 +194,12 @@ void sched_unqueue(struct proc *p)
   spin_release(&runq_lock);
 }
 
-uint64 sched_enqueues(void)
+HOT uint64 sched_enqueues(void)
 {
   return __atomic_load_n(&enqueues, __ATOMIC_ACQUIRE);
 }
 
-struct proc *sched_pick(void)
+HOT struct proc *sched_pick(void)
 {
   spin_acquire(&runq_lock);
   struct proc *p = current->pick();
@@ -210,7 +211,7 @@ struct proc *sched_pick(void)
   return p;
 }
 
-uint64 sched_dispatch(struct proc *p)
+HOT uint64 sched_dispatch(struct proc *p)
 {
   ASSERT_HELD(&p->lock);
   uint64 now = r_time();
@@ -225,7 +226,7 @@ uint64 sched_dispatch(struct proc *p)
   return slice;
 }
 
-void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
+HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
 {
   ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
@@ -246,7 +247,7 @@ void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
 /* c->proc is read under runq_lock: run() clears it before sched_charge
    takes that lock, with the process's lock held throughout, so the
    process seen here cannot be reaped (and freed) before we let go. */
-int sched_preempts(struct proc *p, struct cpu *c)
+HOT int sched_preempts(struct proc *p, struct cpu *c)
 {
   spin_acquire(&runq_lock);
   struct proc *running = c->proc;
@@ -255,7 +256,7 @@ int sched_preempts(struct proc *p, struct cpu *c)
   return r;
 }
 
-void sched_tick(void)
+HOT void sched_tick(void)
 {
   spin_acquire(&runq_lock);
   int all = current->tick ? current->tick(r_time()) : 0;

@@ -30,12 +30,13 @@
 #include "kernel/proc/proc.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/sched/trace.h"
+#include "kernel/lib/hot.h"
 
 #define COPY_BATCH 16  /* events moved out per turn of the lock */
 
 static struct schedevent ring[TRACE_EVENTS]; /* [runq_lock]; time_us holds time CSR units */
-static uint64 next_seq = 1;                  /* [runq_lock] the next event's number */
-static volatile int enabled = 1;             /* on by default */
+static uint64 next_seq HOT_DATA = 1;                /* [runq_lock] the next event's number */
+static volatile int enabled HOT_DATA = 1;           /* on by default */
 
 int trace_enable(int on)
 {
@@ -51,7 +52,7 @@ _Static_assert(__builtin_offsetof(struct schedevent, name) % sizeof(uint64) == 0
                __builtin_offsetof(struct proc, name) % sizeof(uint64) == 0,
                "names are word-aligned in events");
 
-void trace_event(int type, struct proc *p, int arg)
+HOT void trace_event(int type, struct proc *p, int arg)
 {
   if (!enabled)
     return;
