@@ -58,39 +58,10 @@ HOT void spin_release(struct spinlock *lk)
   intr_pop();
 }
 
-/* Call with interrupts off, so the answer cannot change under us. */
-HOT int spin_holding(struct spinlock *lk)
-{
-  return lk->locked && lk->cpu == mycpu();
-}
-
 int spin_none_held(void)
 {
   intr_push();
   int none = mycpu()->noff == 1; /* only the push just made */
   intr_pop();
   return none;
-}
-
-HOT void intr_push(void)
-{
-  int was_on = intr_get();
-  if (was_on)
-    intr_off(); /* an sstatus write costs QEMU a trip out of translated code */
-  struct cpu *c = mycpu();
-  if (c->noff == 0)
-    c->intena = was_on;
-  c->noff++;
-}
-
-HOT void intr_pop(void)
-{
-  struct cpu *c = mycpu();
-  if (intr_get())
-    panic("intr_pop: interrupts are on");
-  if (c->noff < 1)
-    panic("intr_pop: not pushed (noff %d)", c->noff);
-  c->noff--;
-  if (c->noff == 0 && c->intena)
-    intr_on();
 }

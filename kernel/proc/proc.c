@@ -34,20 +34,9 @@ struct proc *initproc;
 
 struct spinlock wait_lock;
 
-/*
- * The process running on this hart, or 0 in the scheduler. Without
- * turning interrupts off (each sstatus write costs QEMU a trip out of its
- * translated code): tp always names the hart the code runs on (swtch
- * leaves it alone, so a thread that moves finds its new hart's), and
- * while a process runs, its hart's proc is it. A preemption between
- * reading tp and reading proc could move us to another hart in between;
- * then tp has changed, and we look again. Two preemptions could even
- * bring us back, having read another hart's proc: but a process's kernel
- * thread runs on its own kernel stack, so the answer must own the stack
- * we are on (the scheduler's threads run on boot stacks, below
- * KSTACK_BASE, with interrupts off whenever their hart has a process).
- */
-HOT struct proc *myproc(void)
+/* myproc's slow path (proc.h): tp changed while it looked, or a
+   preemption just moved this thread. */
+struct proc *myproc_again(void)
 {
   for (long tries = 0;; tries++) {
     struct cpu *c = mycpu();

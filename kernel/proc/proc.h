@@ -42,6 +42,7 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/riscv.h"
+#include "kernel/memlayout.h"
 #include "kernel/procinfo.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/proc/cpu.h"
@@ -123,7 +124,31 @@ struct proc {
   _Alignas(8) char name[PROC_NAME_LEN]; /* [o] the program's name (word-aligned for the trace) */
 };
 
-struct proc *myproc(void); /* the process running on this hart, or 0 */
+struct proc *myproc_again(void);
+
+/*
+ * The process running on this hart, or 0 in the scheduler. Inline, as it
+ * runs a score of times per system call, and without turning interrupts
+ * off (each sstatus write costs QEMU a trip out of its translated code):
+ * tp always names the hart the code runs on (swtch leaves it alone, so a
+ * thread that moves finds its new hart's), and while a process runs, its
+ * hart's proc is it. A preemption between reading tp and reading proc
+ * could move us to another hart in between; then tp has changed, and
+ * myproc_again looks again. Two preemptions could even bring us back,
+ * having read another hart's proc: but a process's kernel thread runs on
+ * its own kernel stack, so the answer must own the stack we are on (the
+ * scheduler's threads run on boot stacks, below KSTACK_BASE, with
+ * interrupts off whenever their hart has a process).
+ */
+static inline struct proc *myproc(void)
+{
+  struct cpu *c = mycpu();
+  struct proc *p = __atomic_load_n(&c->proc, __ATOMIC_RELAXED);
+  uint64 sp = r_sp();
+  if (c == mycpu() && (sp < KSTACK_BASE || (p != 0 && sp - p->kstack <= KSTACK_SIZE)))
+    return p;
+  return myproc_again();
+}
 
 /* The process table (proc.c). */
 void proc_init(void);
