@@ -100,7 +100,7 @@ static uint64 loaded_satp[NCPU] HOT_DATA; /* [c] what this hart's satp holds */
  */
 static struct spinlock asid_lock HOT_DATA;
 static uint64 asid_max HOT_DATA;      /* [I] largest ASID the hart keeps, 0 if none */
-static uint64 asid_gen HOT_DATA = 1;  /* [asid_lock] the generation being handed out */
+static uint64 asid_gen HOT_DATA = 1;  /* [asid_lock] (read unlocked) the generation being handed out */
 static uint64 asid_next HOT_DATA = 1; /* [asid_lock] the next ASID of it */
 static uint64 hart_gen[NCPU] HOT_DATA; /* [c] the generation this hart last flushed for */
 
@@ -147,10 +147,21 @@ HOT void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
     intr_pop();
     return;
   }
+  /* The common case needs no lock: the table has an ASID of the current
+     generation, which this hart has already flushed for, and last ran
+     here. If a new generation starts as we look, this hart flushes when
+     it next loads a table (hart_gen is behind), before any table of the
+     new generation can reuse our ASID here. */
+  uint64 gen = __atomic_load_n(&asid_gen, __ATOMIC_ACQUIRE);
+  if (last_here && asid->gen == gen && hart_gen[hart] == gen) {
+    load(hart, pt, MAKE_SATP(V2P(pt)) | ((uint64)asid->id << SATP_ASID_SHIFT), 0);
+    intr_pop();
+    return;
+  }
   spin_acquire(&asid_lock);
   if (asid->gen != asid_gen) {
     if (asid_next > asid_max) {
-      asid_gen++;
+      __atomic_store_n(&asid_gen, asid_gen + 1, __ATOMIC_RELEASE); /* read unlocked above */
       asid_next = 1;
     }
     asid->id = asid_next++;

@@ -24,6 +24,11 @@ struct cpu {
   struct proc *proc;      /* [c] process running here, or 0 */
   int pid;                /* [c] its pid, or 0: for other harts to read (hartinfo) */
   struct context context; /* [c] swtch() here to enter the scheduler */
+  /* A switch in progress (kernel/proc/scheduler.c). */
+  struct proc *handoff;   /* [c] the process switched from, still locked */
+  struct proc *next;      /* [c] picked by sched() for the scheduler thread */
+  int proc_was_here;      /* [c] proc last ran on this hart (vm_switch_user may skip a flush) */
+  uint64 turn_start;      /* [c] time CSR value when the running process's turn began */
   int noff;               /* [c] depth of intr_push nesting */
   int intena;             /* [c] were interrupts on before the first push? */
   uint64 hartid;          /* [I] this hart's id */

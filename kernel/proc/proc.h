@@ -31,7 +31,9 @@
  *      another; a sleep lock's own spinlock ("sleeplock") is one of them
  *   -> text_lock (kernel/mm/textcache.c)
  *   -> sleepq_lock (one bucket at a time)
- *   -> p->lock (one process at a time)
+ *   -> p->lock (one process at a time, but for a switch: sched() holds
+      the old process's and only tries the next one's, spin_try_acquire,
+      falling back to the scheduler thread if it is busy)
  *   -> runq_lock, pid_lock, slot_lock (kernel/proc/ptable.c), asid_lock
  *      (kernel/mm/vm.c)
  *   -> kmem_lock, printf_lock (leaves: nothing is taken inside them)
@@ -187,6 +189,7 @@ void proc_userinit(void);
 /* The scheduling mechanism (scheduler.c). */
 void scheduler(void) __attribute__((noreturn));
 void sched(void);
+void proc_switch_finish(void); /* a new process's first step (forkret) */
 void proc_yield(void);
 /* Ask every hart running a process to give it up at once (the policy
    has just changed every process's standing, as mlfq's boost does). */

@@ -3,17 +3,21 @@
  * sched() and yield, and waking idle harts.
  *
  * Every process has a kernel thread. A process gives up its hart by
- * calling sched(), which swtch()es to the hart's scheduler thread (in
- * scheduler()); the scheduler asks the policy (kernel/sched/policy.h)
- * for the next runnable process and swtch()es to it. p->lock is held
- * across each switch, so a process is never seen half switched. Which
+ * calling sched(), which charges it for its turn, asks the policy
+ * (kernel/sched/policy.h) for the next runnable process and swtch()es
+ * straight to it. Each hart also has a scheduler thread (scheduler()),
+ * which takes over when nothing is runnable (it idles) or when the next
+ * process's lock is busy. The locks of both processes are held across a
+ * switch, and the thread switched to lets go of the old one's
+ * (finish_switch), so a process is never seen half switched. Which
  * process runs next is the policy's decision alone: nothing here names a
  * policy.
  *
- * The scheduler charges a process for each turn and puts it back on the
- * run queue itself when it is still runnable (a preempted or yielding
- * process does not queue itself), so the policy always knows how long the
- * turn was before it decides where the process goes.
+ * A process is charged for each turn as it leaves the hart, and the
+ * charge puts it back on the run queue when it is still runnable (a
+ * preempted or yielding process does not queue itself), so the policy
+ * always knows how long the turn was before it decides where the process
+ * goes.
  *
  * A hart with nothing to run first polls the run queue for a moment
  * (poll_for_work), then waits in wfi with its bit set in idle_harts;
@@ -21,7 +25,8 @@
  * polling hart takes the process itself), asks the policy whether the new
  * process should take a running one's hart (preempt_for).
  *
- * Locks: each p->lock; runq_lock (kernel/sched/sched.c), inside it.
+ * Locks: each p->lock; runq_lock (kernel/sched/sched.c), inside it. A
+ * switch holds two p->locks, the second only tried (proc.h's order).
  */
 #include "kernel/lib/printf.h"
 #include "kernel/mm/vm.h"
@@ -119,10 +124,88 @@ HOT void proc_make_runnable(struct proc *p, enum sched_join why)
     preempt_for(p);
 }
 
+/* How p's turn ended, from the state it left the hart in. */
+HOT static enum sched_left how_left(struct proc *p)
+{
+  if (p->state == RUNNABLE)
+    return LEFT_PREEMPTED;
+  return p->state == ZOMBIE ? LEFT_EXITED : LEFT_BLOCKED;
+}
+
+/* p, RUNNABLE and locked, takes this hart: its turn starts now, with its
+   slice timed. Its page table is loaded once the switch is done
+   (finish_switch). */
+HOT static void enter(struct cpu *c, struct proc *p)
+{
+  KASSERT(c->proc == 0);
+  c->proc_was_here = p->lastcpu == cpuid();
+  p->state = RUNNING;
+  p->nsched++;
+  p->lastcpu = cpuid();
+  c->proc = p;
+  c->pid = p->pid;
+  c->resched = 0;
+  timer_set_busy(1);
+  timer_set_slice(sched_dispatch(p));
+  uint64 now = r_time();
+  p->acct_mark = now;
+  c->turn_start = now;
+}
+
+/* p's turn on this hart ends (p is locked and has left RUNNING): account
+   for it and charge it, which puts p back on the run queue if it is
+   still runnable. c->proc is cleared first: sched_preempts reads it under
+   runq_lock, which the charge takes, so a process seen there is not
+   reaped (and freed) before it lets go. */
+HOT static void leave(struct cpu *c, struct proc *p)
+{
+  uint64 now = r_time();
+  p->stime += now - p->acct_mark;
+  c->busy_time += now - c->turn_start;
+  c->proc = 0;
+  c->pid = 0;
+  sched_charge(p, now - c->turn_start, how_left(p));
+}
+
+/* After a switch, in the thread switched to: let go of the lock of the
+   process switched from, now that its registers are saved. */
+HOT static void release_handoff(struct cpu *c)
+{
+  struct proc *prev = c->handoff;
+  c->handoff = 0;
+  if (prev)
+    spin_release(&prev->lock);
+}
+
 /*
- * Switch to this hart's scheduler. The caller holds p->lock (and no other
- * lock) and has already changed p->state. intena belongs to this kernel
- * thread, not the hart, so it is saved across the switch.
+ * The end of a switch to c->proc, in its own thread: the process
+ * switched from is let go of, then c->proc's page table is loaded. In
+ * that order because under QEMU the satp write empties the TLB: whatever
+ * is touched after it is looked up again (kernel/lib/hot.h), and the old
+ * process's pages need not be. Its table may still be loaded as it is
+ * let go of; if it is a zombie, the parent's wait waits for this hart to
+ * move on (vm.c's `loaded`), a moment with interrupts off.
+ */
+HOT static void finish_switch(struct cpu *c)
+{
+  release_handoff(c);
+  struct proc *p = c->proc;
+  vm_switch_user(p->pagetable, &p->asid, c->proc_was_here);
+}
+
+/*
+ * Give up the hart. The caller holds p->lock (and no other lock) and has
+ * already changed p->state; sched returns when p runs again, holding
+ * p->lock once more. intena belongs to this kernel thread, not the hart,
+ * so it is saved across the switch.
+ *
+ * The next process is picked here and switched to directly: one swtch,
+ * not two through the scheduler thread. Its lock is taken before the
+ * switch and p's is let go after it, by the thread switched to
+ * (finish_switch), so neither process is ever seen half switched. Two
+ * proc locks held at once could deadlock with a hart doing the same the
+ * other way round, so the next one's is only tried: if it is busy, or
+ * nothing is runnable, the hart's scheduler thread takes over.
  */
 HOT void sched(void)
 {
@@ -138,12 +221,40 @@ HOT void sched(void)
     panic("sched: interrupts on");
 
   int intena = c->intena;
-  swtch(&p->context, &c->context);
-  mycpu()->intena = intena;
+  leave(c, p);
+  struct proc *next = sched_pick();
+  if (next == p) {
+    /* Still runnable, and still the policy's choice: a new turn. */
+    enter(c, p);
+    return;
+  }
+  c->handoff = p;
+  if (next && spin_try_acquire(&next->lock)) {
+    if (next->state == RUNNABLE) {
+      enter(c, next);
+      swtch(&p->context, &next->context);
+    } else {
+      spin_release(&next->lock);
+      swtch(&p->context, &c->context);
+    }
+  } else {
+    c->next = next; /* 0, or one for the scheduler to wait for the lock of */
+    swtch(&p->context, &c->context);
+  }
+  c = mycpu(); /* p may have moved */
+  c->intena = intena;
+  finish_switch(c);
 }
 
-/* Give up the hart, staying runnable: the scheduler puts p back on the
-   run queue once it has charged it for its turn. */
+/* The end of the switch that brought a new process to its first
+   instructions (forkret). */
+void proc_switch_finish(void)
+{
+  finish_switch(mycpu());
+}
+
+/* Give up the hart, staying runnable: sched() charges p for its turn,
+   which puts it back on the run queue. */
 HOT void proc_yield(void)
 {
   struct proc *p = myproc();
@@ -153,49 +264,25 @@ HOT void proc_yield(void)
   spin_release(&p->lock);
 }
 
-/* How p's turn ended, from the state it left the hart in. */
-HOT static enum sched_left how_left(struct proc *p)
-{
-  if (p->state == RUNNABLE)
-    return LEFT_PREEMPTED;
-  return p->state == ZOMBIE ? LEFT_EXITED : LEFT_BLOCKED;
-}
-
-/* Run p, which is RUNNABLE and locked, until it gives the hart back. */
+/*
+ * Run p, which is RUNNABLE and locked, until a process gives the hart
+ * back to this thread: p, or one that p (or its successor) switched to
+ * directly. That one is still locked (finish_switch lets go).
+ */
 HOT static void run(struct cpu *c, struct proc *p)
 {
-  KASSERT(c->proc == 0);
-  sched_unqueue(p); /* in case it was queued again meanwhile */
-  int here = p->lastcpu == cpuid();
-  p->state = RUNNING;
-  p->nsched++;
-  p->lastcpu = cpuid();
-  c->proc = p;
-  c->pid = p->pid;
-  c->resched = 0;
-  timer_set_busy(1);
-  timer_set_slice(sched_dispatch(p));
-  vm_switch_user(p->pagetable, &p->asid, here);
-  uint64 t0 = r_time();
-  p->acct_mark = t0;
+  enter(c, p);
   swtch(&c->context, &p->context);
-  uint64 t1 = r_time();
-  p->stime += t1 - p->acct_mark;
-  c->busy_time += t1 - t0;
-  /* p's table stays loaded until the next process's replaces it (or the
-     kernel's, before wfi): vm.c's `loaded` says why, and how p's may
-     still be freed meanwhile. A zombie's is of no more use, and its
-     parent's wait must not wait for this hart to move on. */
-  if (p->state == ZOMBIE)
+  /* The nesting count's saved interrupt state was the process thread's:
+     the scheduler's own is off (it keeps them off between processes). */
+  c->intena = 0;
+  /* The last process's table stays loaded until the next one's replaces
+     it (or the kernel's, before wfi): vm.c's `loaded` says why, and how
+     it may still be freed meanwhile. A zombie's is of no more use, and
+     its parent's wait must not wait for this hart to move on. */
+  if (c->handoff->state == ZOMBIE)
     vm_switch(kernel_pagetable);
-  c->proc = 0;
-  c->pid = 0;
-  /* Charge p for its turn before anyone can queue it again (a waker
-     needs p->lock), then put it back if it is still runnable. */
-  enum sched_left how = how_left(p);
-  sched_charge(p, t1 - t0, how);
-  if (how == LEFT_PREEMPTED)
-    sched_enqueue(p, JOIN_PREEMPT);
+  release_handoff(c);
 }
 
 /*
@@ -235,11 +322,18 @@ HOT void scheduler(void)
   struct cpu *c = mycpu();
   c->proc = 0;
   uint64 hartbit = 1UL << c->hartid;
+  /* Interrupts are off here except while idle: from one process to the
+     next they stay off (each sstatus write costs QEMU a trip out of its
+     translated code), and the next process turns them on soon enough. */
+  intr_off();
   for (;;) {
-    intr_off();
     c->picks_next = 0;
+    /* Picked by sched(), which found its lock busy? */
+    struct proc *p = c->next;
+    c->next = 0;
     uint64 seen = sched_enqueues(); /* before the pick: none may slip by */
-    struct proc *p = sched_pick();
+    if (p == 0)
+      p = sched_pick();
     if (p == 0)
       p = poll_for_work(seen);
     if (p == 0) {
@@ -254,14 +348,15 @@ HOT void scheduler(void)
         wfi();
       __sync_fetch_and_and(&idle_harts, ~hartbit);
       if (p == 0) {
-        intr_on();
+        intr_on(); /* take the interrupt that ended the wait */
+        intr_off();
         continue;
       }
     }
     spin_acquire(&p->lock);
     if (p->state == RUNNABLE)
       run(c, p);
-    spin_release(&p->lock);
-    intr_on();
+    else
+      spin_release(&p->lock);
   }
 }

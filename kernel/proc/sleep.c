@@ -9,6 +9,7 @@
  *
  * Locks: each bucket's sleepq_lock guards its list (p->sq_next,
  * p->sq_pprev of the processes on it); it is taken before p->lock.
+ * proc_wakeup also holds the sleeper's p->lock when it unlinks it.
  */
 #include "kernel/proc/internal.h"
 #include "kernel/proc/sleep.h"
@@ -83,12 +84,16 @@ HOT static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
   sched();
 
   p->chan = 0;
+  /* proc_wakeup takes a sleeper off the queue holding its lock as well
+     as q->lock, so with p->lock held sq_pprev says whether it did. */
+  int queued = p->sq_pprev != 0;
   spin_release(&p->lock);
-  /* Woken by a signal rather than proc_wakeup: still queued. */
-  spin_acquire(&q->lock);
-  if (p->sq_pprev)
-    sq_unlink(q, p);
-  spin_release(&q->lock);
+  if (queued) { /* woken by a signal rather than proc_wakeup */
+    spin_acquire(&q->lock);
+    if (p->sq_pprev)
+      sq_unlink(q, p);
+    spin_release(&q->lock);
+  }
   spin_acquire(lk);
   return 0;
 }

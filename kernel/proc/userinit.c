@@ -88,11 +88,13 @@ static void start_init(void)
   p->trapframe->a0 = r; /* argc, as the exec system call would return it */
 }
 
-/* A new process's first instructions in the kernel: swtch() from the
-   scheduler returns here, still holding p->lock. */
+/* A new process's first instructions in the kernel: the swtch() that
+   brought it here returns here, with p->lock held (and the lock of the
+   process switched from, if one switched here directly). */
 void forkret(void)
 {
   static int first = 1;
+  proc_switch_finish();
   spin_release(&myproc()->lock);
   if (first) {
     /* fs_init sleeps, so it must run in a process, not in main(). */

@@ -43,7 +43,7 @@ static const struct sched_policy *const policies[] = {
 #define NPOLICIES ((int)(sizeof(policies) / sizeof(policies[0])))
 
 static struct spinlock runq_lock HOT_DATA;
-static const struct sched_policy *current HOT_DATA; /* [runq_lock] */
+static const struct sched_policy *current HOT_DATA; /* [runq_lock]; sched_preempts peeks unlocked */
 static struct sched_config config HOT_DATA;         /* [runq_lock] current's parameters */
 uint sched_gen;                            /* [runq_lock] */
 int64 sched_alpha = PERMILLE / 2;          /* [runq_lock] */
@@ -168,11 +168,10 @@ void sched_init(const char *bootargs)
    watches it without taking runq_lock (sched_enqueues). */
 static uint64 enqueues HOT_DATA;
 
-HOT void sched_enqueue(struct proc *p, enum sched_join why)
+/* Queue p, RUNNABLE and locked, with runq_lock held. */
+HOT static void enqueue_locked(struct proc *p, enum sched_join why)
 {
-  ASSERT_HELD(&p->lock);
   KASSERT(p->state == RUNNABLE);
-  spin_acquire(&runq_lock);
   KASSERT(!p->sched.queued);
   p->sched.queued = 1;
   p->sched.runnable_since = r_time();
@@ -180,17 +179,13 @@ HOT void sched_enqueue(struct proc *p, enum sched_join why)
   __atomic_add_fetch(&enqueues, 1, __ATOMIC_RELEASE);
   if (why == JOIN_NEW || why == JOIN_WAKE)
     trace_event(SCHED_EV_WAKE, p, why);
-  spin_release(&runq_lock);
 }
 
-HOT void sched_unqueue(struct proc *p)
+HOT void sched_enqueue(struct proc *p, enum sched_join why)
 {
   ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
-  if (p->sched.queued) {
-    current->dequeue(p);
-    p->sched.queued = 0;
-  }
+  enqueue_locked(p, why);
   spin_release(&runq_lock);
 }
 
@@ -216,6 +211,12 @@ HOT uint64 sched_dispatch(struct proc *p)
   ASSERT_HELD(&p->lock);
   uint64 now = r_time();
   spin_acquire(&runq_lock);
+  /* Queued again since it was picked (made runnable once more)? Off the
+     queue: it runs now. */
+  if (p->sched.queued) {
+    current->dequeue(p);
+    p->sched.queued = 0;
+  }
   p->sched.wait += now - p->sched.runnable_since;
   p->sched.run_start = now;
   if (p->sched.first_run == 0)
@@ -241,6 +242,8 @@ HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
   current->charge(p, ran, how);
   trace_event(how == LEFT_PREEMPTED ? SCHED_EV_PREEMPT : how == LEFT_EXITED ? SCHED_EV_EXIT : SCHED_EV_BLOCK,
               p, clock_to_us(ran));
+  if (how == LEFT_PREEMPTED)
+    enqueue_locked(p, JOIN_PREEMPT);
   spin_release(&runq_lock);
 }
 
@@ -249,6 +252,10 @@ HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
    process seen here cannot be reaped (and freed) before we let go. */
 HOT int sched_preempts(struct proc *p, struct cpu *c)
 {
+  /* A policy that never preempts (rr, fcfs) needs no lock to say so. A
+     switch of policy meanwhile costs one answer at most. */
+  if (__atomic_load_n(&current, __ATOMIC_RELAXED)->preempts == 0)
+    return 0;
   spin_acquire(&runq_lock);
   struct proc *running = c->proc;
   int r = running != 0 && running != p && current->preempts ? current->preempts(p, running) : 0;

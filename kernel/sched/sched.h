@@ -32,8 +32,9 @@ void sched_init(const char *bootargs);
 
 /* The mechanism's calls; p->lock held in each. */
 void sched_enqueue(struct proc *p, enum sched_join why); /* p is RUNNABLE */
-void sched_unqueue(struct proc *p);        /* off the run queue, if on it */
 uint64 sched_dispatch(struct proc *p);     /* p runs now: its slice, or 0 */
+/* p's turn ended after `ran` time units; if it was preempted (it is
+   still RUNNABLE), it goes back on the run queue. */
 void sched_charge(struct proc *p, uint64 ran, enum sched_left how);
 /* No lock held. */
 struct proc *sched_pick(void);             /* the next to run, off the queue, or 0 */
