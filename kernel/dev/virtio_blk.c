@@ -184,9 +184,9 @@ static int setup_queue(void)
   reg_write(VIRTIO_MMIO_QUEUE_NUM, disk.qsize);
 
   /* Whole pages satisfy every alignment the three parts need. */
-  disk.desc = kalloc_zeroed();
-  disk.avail = kalloc_zeroed();
-  disk.used = kalloc_zeroed();
+  disk.desc = kalloc();
+  disk.avail = kalloc();
+  disk.used = kalloc();
   if (disk.desc == 0 || disk.avail == 0 || disk.used == 0) {
     setup_failed("out of memory for the virtqueue", 0);
     return -ENOMEM;

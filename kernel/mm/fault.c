@@ -51,10 +51,10 @@
 
 enum access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
-/* Fill page with what segment s holds at page address va. Sleeps. */
+/* Fill page, fresh from kalloc (so zero), with the len bytes segment s
+   holds at page address va. Sleeps. */
 static int read_segment_page(struct segment *s, uint64 va, void *page, uint len)
 {
-  memset((char *)page + len, 0, PGSIZE - len);
   if (len == 0)
     return 0;
   inode_lock(s->ip);
@@ -106,7 +106,7 @@ static int segment_page(struct proc *p, struct segment *s, uint64 va, int may_sl
 
 static int zero_page(struct proc *p, uint64 va)
 {
-  void *page = kalloc_zeroed();
+  void *page = kalloc();
   if (page == 0)
     return -ENOMEM;
   if (vm_map(p->pagetable, va, PGSIZE, V2P(page), PTE_R | PTE_W | PTE_U) < 0) {

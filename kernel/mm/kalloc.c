@@ -7,8 +7,15 @@
  * from the list first. Keeping the untouched range as a range, instead of
  * threading every page of RAM onto the list at boot, makes boot time
  * independent of memory size: writing a link into each page of 1 GiB
- * took QEMU over a second. Freed pages are filled with junk so that use
- * after free shows up quickly.
+ * took QEMU over a second.
+ *
+ * A freed page is cleared at once, all but its first JUNK_BYTES, which
+ * are filled with junk: a use after free of the object that began there
+ * (its header, pointers and state) shows up quickly, and the link of the
+ * free list sits there too. kalloc clears just those bytes again, so
+ * every page it hands out is zero, and a page is cleared once per use,
+ * not twice (junk when freed, zeros when next allocated): under QEMU,
+ * clearing a page costs as much as the page fault that asked for it.
  *
  * Each page has a reference count (refs[], in the first pages of the
  * range, so it scales with RAM): kalloc hands a page out with one
@@ -31,6 +38,7 @@
 #include "kernel/lib/string.h"
 
 #define JUNK_FREED 0x5a
+#define JUNK_BYTES 64   /* at the start of a free page; the rest is zero */
 
 struct run {
   struct run *next;
@@ -72,7 +80,8 @@ void kalloc_init(uint64 pa_start, uint64 pa_end)
 /* Put a page with no references left on the free list. */
 static void free_page(void *page)
 {
-  memset(page, JUNK_FREED, PGSIZE);
+  memset(page, JUNK_FREED, JUNK_BYTES);
+  memset((char *)page + JUNK_BYTES, 0, PGSIZE - JUNK_BYTES);
   struct run *r = page;
   spin_acquire(&kmem_lock);
   r->next = freelist;
@@ -103,6 +112,7 @@ void kalloc_keep(void *page, int keep)
 void *kalloc(void)
 {
   void *page = 0;
+  int fresh = 0;
   spin_acquire(&kmem_lock);
   if (freelist) {
     page = freelist;
@@ -111,10 +121,15 @@ void *kalloc(void)
   } else if (untouched < ram_hi) {
     page = (void *)untouched;
     untouched += PGSIZE;
+    fresh = 1;
   }
   spin_release(&kmem_lock);
-  if (page)
-    __atomic_store_n(&refs[((uint64)page - ram_lo) / PGSIZE], 1, __ATOMIC_RELAXED);
+  if (page == 0)
+    return 0;
+  /* A freed page is zero but for its first JUNK_BYTES; one never handed
+     out holds whatever the RAM held. */
+  memset(page, 0, fresh ? PGSIZE : JUNK_BYTES);
+  __atomic_store_n(&refs[((uint64)page - ram_lo) / PGSIZE], 1, __ATOMIC_RELAXED);
   return page;
 }
 
@@ -129,14 +144,6 @@ void kalloc_share(void *page)
 int kalloc_refs(void *page)
 {
   return __atomic_load_n(ref_of((uint64)page), __ATOMIC_ACQUIRE) & REF_COUNT;
-}
-
-void *kalloc_zeroed(void)
-{
-  void *p = kalloc();
-  if (p)
-    memset(p, 0, PGSIZE);
-  return p;
 }
 
 uint64 kalloc_nfree(void)

@@ -12,8 +12,7 @@
 #include "kernel/types.h"
 
 void kalloc_init(uint64 pa_start, uint64 pa_end);
-void *kalloc(void);        /* a page of unspecified contents; 0 if none is free */
-void *kalloc_zeroed(void); /* a page of zeros; 0 if none is free */
+void *kalloc(void);        /* a page of zeros; 0 if none is free */
 void kfree(void *page);    /* drop a reference to a page from kalloc; the last frees it */
 void kalloc_share(void *page); /* one more reference to an allocated page */
 int kalloc_refs(void *page);   /* how many references it has */

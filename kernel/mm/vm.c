@@ -59,7 +59,7 @@ static void kmap(uint64 pa, uint64 size, int perm)
 
 void vm_kernel_init(uint64 ram_end)
 {
-  kernel_pagetable = kalloc_zeroed();
+  kernel_pagetable = kalloc();
   KASSERT(kernel_pagetable);
 
   kmap(TESTDEV, PGSIZE, PTE_R | PTE_W);
@@ -212,7 +212,7 @@ HOT pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc)
     } else {
       if (!alloc)
         return 0;
-      pagetable_t next = kalloc_zeroed();
+      pagetable_t next = kalloc();
       if (next == 0)
         return 0;
       *pte = PA2PTE(V2P(next)) | PTE_V;
@@ -257,7 +257,7 @@ uint64 vm_lookup(pagetable_t pt, uint64 va)
 
 pagetable_t vm_user_create(void)
 {
-  pagetable_t pt = kalloc_zeroed();
+  pagetable_t pt = kalloc();
   if (pt == 0)
     return 0;
   for (int i = ROOT_KERNEL_FIRST; i < PT_ENTRIES; i++)
@@ -361,7 +361,7 @@ uint64 vm_user_alloc(pagetable_t pt, uint64 oldsz, uint64 newsz, int perm)
   if (newsz > MAXVA)
     return 0;
   for (uint64 va = PGROUNDUP(oldsz); va < newsz; va += PGSIZE) {
-    void *page = kalloc_zeroed();
+    void *page = kalloc();
     if (page == 0 || vm_map(pt, va, PGSIZE, V2P(page), perm | PTE_R | PTE_U) < 0) {
       if (page)
         kfree(page);

@@ -182,7 +182,7 @@ struct proc *proc_alloc(int *err)
     *err = -EAGAIN;
     return 0;
   }
-  char *page = kalloc_zeroed();
+  char *page = kalloc();
   if (page == 0) {
     slot_put(slot);
     *err = -ENOMEM;
