@@ -95,9 +95,10 @@ struct proc {
   struct sched_entity sched; /* [r] */
 
   /* Accounting, in time CSR units (see kernel/proc/clock.h). Written by
-     the process's own thread and by its hart's scheduler loop while it
-     switches to or from it; status.c reads them unlocked, a snapshot that
-     may be a moment out of date. */
+     the process's own thread, and by the thread that switches to it or
+     from it (in sched() or the scheduler thread, with p->lock held);
+     status.c reads them unlocked, a snapshot that may be a moment out
+     of date. */
   uint64 utime;           /* [o] time spent in user mode */
   uint64 stime;           /* [o] time spent in the kernel */
   uint64 acct_mark;       /* [o] when utime or stime was last brought up to date */
