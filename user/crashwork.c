@@ -275,6 +275,17 @@ skip_to(int fd, uint off, const char *path)
   }
 }
 
+/* Write st's content from offset st.from on to fd, open at the start of
+   path, then close it; what names the write if it fails. */
+static void
+write_from(int fd, struct step st, const char *what, const char *path)
+{
+  skip_to(fd, st.from, path);
+  if (write_content(fd, st.c, st.from, st.len) < 0)
+    die(what, path);
+  close(fd);
+}
+
 /* Do step st on the disk. */
 static void
 perform(struct step st)
@@ -295,10 +306,7 @@ perform(struct step st)
     struct stat sb;
     if (fstat(fd, &sb) < 0 || sb.size != st.from)
       die("the size before an append is wrong:", a);
-    skip_to(fd, st.from, a);
-    if (write_content(fd, st.c, st.from, st.len) < 0)
-      die("append", a);
-    close(fd);
+    write_from(fd, st, "append", a);
     break;
   case LINK:
   case RENAME:
@@ -315,10 +323,7 @@ perform(struct step st)
     fd = open_or_die(a, O_RDWR);
     if (unlink(a) < 0)
       die("unlink", a);
-    skip_to(fd, st.from, a);
-    if (write_content(fd, st.c, st.from, st.len) < 0)
-      die("write after unlink", a);
-    close(fd);
+    write_from(fd, st, "write after unlink", a);
     break;
   case MKDIR:
   case RMDIR:

@@ -134,6 +134,12 @@ void vm_switch(pagetable_t pt)
   intr_pop();
 }
 
+/* The satp value for user table pt with its ASID. */
+static uint64 user_satp(pagetable_t pt, const struct vm_asid *asid)
+{
+  return MAKE_SATP(V2P(pt)) | ((uint64)asid->id << SATP_ASID_SHIFT);
+}
+
 HOT void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
 {
   intr_push();
@@ -154,7 +160,7 @@ HOT void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
      new generation can reuse our ASID here. */
   uint64 gen = __atomic_load_n(&asid_gen, __ATOMIC_ACQUIRE);
   if (last_here && asid->gen == gen && hart_gen[hart] == gen) {
-    load(hart, pt, MAKE_SATP(V2P(pt)) | ((uint64)asid->id << SATP_ASID_SHIFT), 0);
+    load(hart, pt, user_satp(pt, asid), 0);
     intr_pop();
     return;
   }
@@ -175,7 +181,7 @@ HOT void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here)
      elsewhere since, and changed its table there. */
   if (!last_here)
     flush = 1;
-  load(hart, pt, MAKE_SATP(V2P(pt)) | ((uint64)asid->id << SATP_ASID_SHIFT), flush);
+  load(hart, pt, user_satp(pt, asid), flush);
   intr_pop();
 }
 

@@ -44,7 +44,7 @@ struct proc *myproc_again(void)
     if (c != mycpu())
       continue;
     uint64 sp = r_sp();
-    if (sp < KSTACK_BASE || (p != 0 && sp - p->kstack <= KSTACK_SIZE))
+    if (proc_owns_stack(p, sp))
       return p;
     if (tries == 1000000)
       panic("myproc: hart %d's proc %p does not own the stack at sp %p", (int)c->hartid,

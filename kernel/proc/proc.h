@@ -129,6 +129,14 @@ struct proc {
 
 struct proc *myproc_again(void);
 
+/* Could p (0 in the scheduler) be the process of the thread whose stack
+   pointer is sp? A process's kernel thread runs on its own kernel stack;
+   the scheduler threads run on boot stacks, below KSTACK_BASE. */
+static inline int proc_owns_stack(struct proc *p, uint64 sp)
+{
+  return sp < KSTACK_BASE || (p != 0 && sp - p->kstack <= KSTACK_SIZE);
+}
+
 /*
  * The process running on this hart, or 0 in the scheduler. Inline, as it
  * runs a score of times per system call, and without turning interrupts
@@ -148,7 +156,7 @@ static inline struct proc *myproc(void)
   struct cpu *c = mycpu();
   struct proc *p = __atomic_load_n(&c->proc, __ATOMIC_RELAXED);
   uint64 sp = r_sp();
-  if (c == mycpu() && (sp < KSTACK_BASE || (p != 0 && sp - p->kstack <= KSTACK_SIZE)))
+  if (c == mycpu() && proc_owns_stack(p, sp))
     return p;
   return myproc_again();
 }
