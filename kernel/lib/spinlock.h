@@ -41,30 +41,57 @@ static inline int spin_holding(struct spinlock *lk)
   return lk->locked && lk->cpu == mycpu();
 }
 
-/* Turn interrupts off, nesting: intr_pop turns them back on after the
-   last pop if they were on before the first push. */
-static inline void intr_push(void)
+/*
+ * Turn interrupts off, nesting: intr_pop turns them back on after the
+ * last pop if they were on before the first push.
+ *
+ * Under QEMU every CSR access, a read too, ends the translated block and
+ * goes back to QEMU's main loop, so a push that is not the first touches
+ * no CSR: noff > 0 means interrupts are already off. That test reads noff
+ * through tp in one instruction, so it is this hart's even if the thread
+ * could be moved to another hart just before or after (only with noff 0,
+ * interrupts on); noff > 0 pins the thread where it is. The first push
+ * turns interrupts off and learns whether they were on in one csrrci.
+ */
+static inline int intr_depth(void)
 {
-  int was_on = intr_get();
-  if (was_on)
-    intr_off(); /* an sstatus write costs QEMU a trip out of translated code */
-  struct cpu *c = mycpu();
-  if (c->noff == 0)
-    c->intena = was_on;
-  c->noff++;
+  int depth;
+  asm volatile("lw %0, %1(tp)" : "=r"(depth) : "i"(__builtin_offsetof(struct cpu, noff)));
+  return depth;
 }
 
+static inline void intr_push(void)
+{
+  int depth = intr_depth();
+  if (depth > 0) {
+    mycpu()->noff = depth + 1;
+    return;
+  }
+  uint64 was = intr_off_was();
+  struct cpu *c = mycpu();
+  c->intena = (was & SSTATUS_SIE) != 0;
+  c->noff = 1;
+}
+
+/* The outermost pop checks, in the same csrrsi that turns interrupts back
+   on, that nothing turned them on while they were pushed. */
 static inline void intr_pop(void)
 {
   struct cpu *c = mycpu();
-  if (intr_get())
-    panic("intr_pop: interrupts are on");
   if (c->noff < 1)
     panic("intr_pop: not pushed (noff %d)", c->noff);
   c->noff--;
-  if (c->noff == 0 && c->intena)
-    intr_on();
+  if (c->noff == 0 && c->intena && (intr_on_was() & SSTATUS_SIE))
+    panic("intr_pop: interrupts were on");
 }
+
+/* Are interrupts off on this hart? Pushed, or else off in sstatus: in
+   the first case no CSR is read. */
+static inline int intr_are_off(void)
+{
+  return intr_depth() > 0 || !intr_get();
+}
+
 int spin_none_held(void); /* does this hart hold no spinlock at all? */
 
 /* Assert that this hart holds lk. */

@@ -217,8 +217,6 @@ HOT void sched(void)
     panic("sched: pid %d holds %d locks", p->pid, c->noff);
   if (p->state == RUNNING)
     panic("sched: pid %d still RUNNING", p->pid);
-  if (intr_get())
-    panic("sched: interrupts on");
 
   int intena = c->intena;
   leave(c, p);

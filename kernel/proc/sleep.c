@@ -87,6 +87,10 @@ HOT static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
   /* proc_wakeup takes a sleeper off the queue holding its lock as well
      as q->lock, so with p->lock held sq_pprev says whether it did. */
   int queued = p->sq_pprev != 0;
+  /* Interrupts stay off from p->lock to lk: turning them on and off
+     again in between would cost two sstatus writes, each a trip out of
+     QEMU's translated code, for an interrupt that can wait a moment. */
+  intr_push();
   spin_release(&p->lock);
   if (queued) { /* woken by a signal rather than proc_wakeup */
     spin_acquire(&q->lock);
@@ -95,6 +99,7 @@ HOT static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
     spin_release(&q->lock);
   }
   spin_acquire(lk);
+  intr_pop();
   return 0;
 }
 

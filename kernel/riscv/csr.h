@@ -86,6 +86,19 @@ enum intr_cause {
 static inline void intr_on(void) { CSR_SET(sstatus, SSTATUS_SIE); }
 static inline void intr_off(void) { CSR_CLEAR(sstatus, SSTATUS_SIE); }
 static inline int intr_get(void) { return (CSR_READ(sstatus) & SSTATUS_SIE) != 0; }
+/* Turn interrupts off (on) and say what sstatus was, in one access. */
+static inline uint64 intr_off_was(void)
+{
+  uint64 was;
+  asm volatile("csrrci %0, sstatus, %1" : "=r"(was) : "i"(SSTATUS_SIE) : "memory");
+  return was;
+}
+static inline uint64 intr_on_was(void)
+{
+  uint64 was;
+  asm volatile("csrrsi %0, sstatus, %1" : "=r"(was) : "i"(SSTATUS_SIE) : "memory");
+  return was;
+}
 
 static inline uint64 r_tp(void)
 {

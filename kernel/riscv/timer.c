@@ -27,6 +27,7 @@
 #include "kernel/riscv/csr.h"
 #include "kernel/riscv/sbi.h"
 #include "kernel/riscv/timer.h"
+#include "kernel/lib/spinlock.h" /* intr_are_off */
 #include "kernel/lib/hot.h"
 
 #define TIMER_NEVER (~0UL)
@@ -81,7 +82,7 @@ void timer_inithart(void)
 
 HOT void timer_set_slice(uint64 slice)
 {
-  KASSERT(!intr_get());
+  KASSERT(intr_are_off());
   struct cpu *c = mycpu();
   c->slice_end = slice ? r_time() + slice : TIMER_NEVER;
   arm(c);
@@ -89,7 +90,7 @@ HOT void timer_set_slice(uint64 slice)
 
 HOT void timer_set_busy(int busy)
 {
-  KASSERT(!intr_get());
+  KASSERT(intr_are_off());
   struct cpu *c = mycpu();
   if (busy == c->busy)
     return;
@@ -113,7 +114,7 @@ static void take_tick(uint64 k)
 
 void timer_set_wake(uint64 when)
 {
-  KASSERT(!intr_get());
+  KASSERT(intr_are_off());
   struct cpu *c = mycpu();
   if (when < c->wake_at) {
     c->wake_at = when;
