@@ -33,7 +33,7 @@ _Static_assert(offsetof(struct trapframe, kernel_cpu) == 33 * 8, "trapvec.S: TF_
 _Static_assert(sizeof(struct context) == 14 * 8, "swtch.S: ra, sp, s0-s11");
 _Static_assert(offsetof(struct fpstate, fcsr) == 32 * 8, "fpu.S: fcsr after f0-f31");
 
-extern char uservec[], kernelvec[];
+extern char trapvec[];
 void userret(struct trapframe *tf) __attribute__((noreturn));
 
 /* Which pid's FP registers each hart holds. The kernel never touches FP,
@@ -89,15 +89,23 @@ void trap_early(void)
   CSR_WRITE(stvec, (uint64)early_trap);
 }
 
+/* sstatus for the sret to user mode: previous mode user, interrupts on
+   after the sret (not before), the user's FP registers loaded and clean.
+   The same on every hart, so usertrapret writes it without reading. */
+static uint64 user_sstatus HOT_DATA;
+
 void trap_inithart(void)
 {
-  CSR_WRITE(stvec, kernelvec);
+  CSR_WRITE(sscratch, 0); /* in the kernel (trapvec.S) */
+  CSR_WRITE(stvec, trapvec);
   CSR_SET(sie, SIE_SEIE | SIE_SSIE);
   /* Let user programs read time, cycle and instret (fine-grained clocks). */
   CSR_WRITE(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
   /* The kernel loads and saves user FP registers itself (fpu.S): the FPU
      must be on whatever state the firmware left it in. */
-  CSR_WRITE(sstatus, (CSR_READ(sstatus) & ~SSTATUS_FS) | SSTATUS_FS_INITIAL);
+  uint64 sstatus = CSR_READ(sstatus) & ~(SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP | SSTATUS_FS);
+  CSR_WRITE(sstatus, sstatus | SSTATUS_FS_INITIAL);
+  user_sstatus = sstatus | SSTATUS_SPIE | SSTATUS_FS_CLEAN;
 }
 
 /* SLICE_ENDED: a timer interrupt that ended the running process's slice. */
@@ -131,10 +139,7 @@ HOT static int should_yield(enum intr_kind kind)
 {
   if (kind == SLICE_ENDED)
     return 1;
-  intr_push();
-  int r = mycpu()->resched;
-  intr_pop();
-  return r;
+  return cpu_resched();
 }
 
 /* Say why a user trap kills p (err: what serving it returned). */
@@ -154,7 +159,6 @@ static void report_fault(struct proc *p, uint64 scause, int err, uint64 pc, uint
 
 HOT void usertrap(void)
 {
-  CSR_WRITE(stvec, kernelvec);
   struct proc *p = myproc();
   uint64 scause = CSR_READ(scause);
 
@@ -207,8 +211,6 @@ HOT void usertrapret(void)
     intr_on();
     signal_check();
   }
-  CSR_WRITE(stvec, uservec);
-
   struct trapframe *tf = p->trapframe;
   tf->kernel_sp = p->kstack + KSTACK_SIZE;
   tf->kernel_cpu = (uint64)mycpu();
@@ -220,10 +222,7 @@ HOT void usertrapret(void)
     p->fp_hart = hart;
   }
 
-  uint64 sstatus = CSR_READ(sstatus);
-  sstatus &= ~(SSTATUS_SPP | SSTATUS_FS);
-  sstatus |= SSTATUS_SPIE | SSTATUS_FS_CLEAN;
-  CSR_WRITE(sstatus, sstatus);
+  CSR_WRITE(sstatus, user_sstatus);
   CSR_WRITE(sepc, tf->epc);
 
   uint64 now = r_time();

@@ -1,15 +1,19 @@
 # trapvec.S: the first and last instructions of every trap.
 #
-# uservec is stvec while a process runs in user mode. sscratch then holds
-# the process's trapframe (a kernel address: the kernel is mapped in every
-# address space, so no satp change is needed). uservec saves all 31 user
-# registers and sepc there, loads the kernel stack and this hart's cpu
-# pointer (tp) from it, and calls usertrap() in trap.c, which never returns
+# trapvec is stvec always, for traps from user mode and from the kernel
+# alike: under QEMU each CSR access ends a translated block, so a trap
+# that also switched stvec twice would cost two more. sscratch tells the
+# two apart: it holds the process's trapframe while the hart is in user
+# mode (a kernel address: the kernel is mapped in every address space, so
+# no satp change is needed), and 0 while it is in the kernel.
+#
+# uservec saves all 31 user registers and sepc in the trapframe, sets
+# sscratch to 0, loads the kernel stack and this hart's cpu pointer (tp)
+# from the trapframe, and calls usertrap() in trap.c, which never returns
 # here. userret(trapframe) does the reverse and srets to user mode.
 #
-# kernelvec is stvec while the hart is in the kernel: it saves the
-# caller-saved registers on the current kernel stack, calls kerneltrap()
-# and returns to the interrupted kernel code.
+# kernelvec saves the caller-saved registers on the current kernel stack,
+# calls kerneltrap() and returns to the interrupted kernel code.
 
 #define REG(n)      ((n) - 1) * 8     /* offset of x(n) in struct trapframe */
 #define TF_EPC      31 * 8
@@ -26,13 +30,16 @@
 
 .section .text.hot
 .balign 4
+.global trapvec
+trapvec:
+        csrrw a0, sscratch, a0          # from user mode a0 = trapframe; from the kernel 0
+        beqz a0, kernelvec
 .global uservec
 uservec:
-        csrrw a0, sscratch, a0          # a0 = trapframe, sscratch = user a0
         .irp n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
         save_user \n
         .endr
-        csrr t0, sscratch
+        csrrw t0, sscratch, zero        # t0 = user a0; sscratch = 0: in the kernel now
         sd t0, REG(A0)(a0)
         csrr t0, sepc
         sd t0, TF_EPC(a0)
@@ -40,10 +47,11 @@ uservec:
         ld tp, TF_KCPU(a0)
         call usertrap                   # does not return
 
-# userret(struct trapframe *tf): a0 = tf; sstatus, sepc and stvec are set.
+# userret(struct trapframe *tf): a0 = tf; sstatus and sepc are set, and
+# interrupts are off until the sret.
 .global userret
 userret:
-        csrw sscratch, a0
+        csrw sscratch, a0               # in user mode from here on, for trapvec
         .irp n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
         load_user \n
         .endr
@@ -52,9 +60,9 @@ userret:
 
 # Registers the C calling convention does not preserve, plus ra.
 #define KFRAME_WORDS 16
-.balign 4
 .global kernelvec
 kernelvec:
+        csrrw a0, sscratch, a0          # a0 back, and sscratch 0 again
         addi sp, sp, -KFRAME_WORDS * 8
         sd ra, 0(sp)
         sd t0, 8(sp)
