@@ -135,7 +135,7 @@ HOT static enum sched_left how_left(struct proc *p)
 /* p, RUNNABLE and locked, takes this hart: its turn starts now, with its
    slice timed. Its page table is loaded once the switch is done
    (finish_switch). */
-HOT static void enter(struct cpu *c, struct proc *p)
+HOT static void enter(struct cpu *c, struct proc *p, uint64 now)
 {
   KASSERT(c->proc == 0);
   c->proc_was_here = p->lastcpu == cpuid();
@@ -146,8 +146,7 @@ HOT static void enter(struct cpu *c, struct proc *p)
   c->pid = p->pid;
   c->resched = 0;
   timer_set_busy(1);
-  timer_set_slice(sched_dispatch(p));
-  uint64 now = r_time();
+  timer_set_slice(sched_dispatch(p, now), now);
   p->acct_mark = now;
   c->turn_start = now;
 }
@@ -156,15 +155,17 @@ HOT static void enter(struct cpu *c, struct proc *p)
    for it and charge it, which puts p back on the run queue if it is
    still runnable. c->proc is cleared first: sched_preempts reads it under
    runq_lock, which the charge takes, so a process seen there is not
-   reaped (and freed) before it lets go. */
-HOT static void leave(struct cpu *c, struct proc *p)
+   reaped (and freed) before it lets go. The time it leaves at is returned:
+   the next turn on this hart starts then too. */
+HOT static uint64 leave(struct cpu *c, struct proc *p)
 {
   uint64 now = r_time();
   p->stime += now - p->acct_mark;
   c->busy_time += now - c->turn_start;
   c->proc = 0;
   c->pid = 0;
-  sched_charge(p, now - c->turn_start, how_left(p));
+  sched_charge(p, now - c->turn_start, how_left(p), now);
+  return now;
 }
 
 /* After a switch, in the thread switched to: let go of the lock of the
@@ -219,17 +220,17 @@ HOT void sched(void)
     panic("sched: pid %d still RUNNING", p->pid);
 
   int intena = c->intena;
-  leave(c, p);
+  uint64 now = leave(c, p);
   struct proc *next = sched_pick();
   if (next == p) {
     /* Still runnable, and still the policy's choice: a new turn. */
-    enter(c, p);
+    enter(c, p, now);
     return;
   }
   c->handoff = p;
   if (next && spin_try_acquire(&next->lock)) {
     if (next->state == RUNNABLE) {
-      enter(c, next);
+      enter(c, next, now);
       swtch(&p->context, &next->context);
     } else {
       spin_release(&next->lock);
@@ -269,7 +270,7 @@ HOT void proc_yield(void)
  */
 HOT static void run(struct cpu *c, struct proc *p)
 {
-  enter(c, p);
+  enter(c, p, r_time());
   swtch(&c->context, &p->context);
   /* The nesting count's saved interrupt state was the process thread's:
      the scheduler's own is off (it keeps them off between processes). */
@@ -335,7 +336,7 @@ HOT void scheduler(void)
     if (p == 0)
       p = poll_for_work(seen);
     if (p == 0) {
-      timer_set_slice(0); /* nothing runs: no slice to end, */
+      timer_set_slice(0, 0); /* nothing runs: no slice to end, */
       timer_set_busy(0);  /* and no ticks to take; */
       vm_switch(kernel_pagetable); /* and no process's table to hold */
       /* Announce idleness, then look once more: an enqueue that missed

@@ -80,11 +80,11 @@ void timer_inithart(void)
   CSR_SET(sie, SIE_STIE);
 }
 
-HOT void timer_set_slice(uint64 slice)
+HOT void timer_set_slice(uint64 slice, uint64 now)
 {
   KASSERT(intr_are_off());
   struct cpu *c = mycpu();
-  c->slice_end = slice ? r_time() + slice : TIMER_NEVER;
+  c->slice_end = slice ? now + slice : TIMER_NEVER;
   arm(c);
 }
 

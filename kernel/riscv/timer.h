@@ -18,9 +18,9 @@ void timer_inithart(void);
 /* This hart runs processes (busy: it takes ticks from the next one on),
    or has nothing to run (no ticks). Interrupts off. */
 void timer_set_busy(int busy);
-/* The running process may run for slice time units from now (0: no
-   limit). Interrupts off. */
-void timer_set_slice(uint64 slice);
+/* The running process may run for slice time units from time now (0: no
+   limit, and now is not looked at). Interrupts off. */
+void timer_set_slice(uint64 slice, uint64 now);
 /* Interrupt this hart at time `when` (time CSR units) too, and then call
    clock_wake(); an earlier request already pending stands. Interrupts
    off. */

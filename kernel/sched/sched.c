@@ -169,23 +169,24 @@ void sched_init(const char *bootargs)
 static uint64 enqueues HOT_DATA;
 
 /* Queue p, RUNNABLE and locked, with runq_lock held. */
-HOT static void enqueue_locked(struct proc *p, enum sched_join why)
+HOT static void enqueue_locked(struct proc *p, enum sched_join why, uint64 now)
 {
   KASSERT(p->state == RUNNABLE);
   KASSERT(!p->sched.queued);
   p->sched.queued = 1;
-  p->sched.runnable_since = r_time();
+  p->sched.runnable_since = now;
   current->enqueue(p, why);
   __atomic_add_fetch(&enqueues, 1, __ATOMIC_RELEASE);
   if (why == JOIN_NEW || why == JOIN_WAKE)
-    trace_event(SCHED_EV_WAKE, p, why);
+    trace_event_at(SCHED_EV_WAKE, p, why, now);
 }
 
 HOT void sched_enqueue(struct proc *p, enum sched_join why)
 {
   ASSERT_HELD(&p->lock);
+  uint64 now = r_time();
   spin_acquire(&runq_lock);
-  enqueue_locked(p, why);
+  enqueue_locked(p, why, now);
   spin_release(&runq_lock);
 }
 
@@ -206,10 +207,9 @@ HOT struct proc *sched_pick(void)
   return p;
 }
 
-HOT uint64 sched_dispatch(struct proc *p)
+HOT uint64 sched_dispatch(struct proc *p, uint64 now)
 {
   ASSERT_HELD(&p->lock);
-  uint64 now = r_time();
   spin_acquire(&runq_lock);
   /* Queued again since it was picked (made runnable once more)? Off the
      queue: it runs now. */
@@ -222,12 +222,12 @@ HOT uint64 sched_dispatch(struct proc *p)
   if (p->sched.first_run == 0)
     p->sched.first_run = now;
   uint64 slice = current->slice(p);
-  trace_event(SCHED_EV_DISPATCH, p, current->level ? current->level(p) : -1);
+  trace_event_at(SCHED_EV_DISPATCH, p, current->level ? current->level(p) : -1, now);
   spin_release(&runq_lock);
   return slice;
 }
 
-HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
+HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how, uint64 now)
 {
   ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
@@ -240,10 +240,10 @@ HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how)
     se->burst = 0;
   }
   current->charge(p, ran, how);
-  trace_event(how == LEFT_PREEMPTED ? SCHED_EV_PREEMPT : how == LEFT_EXITED ? SCHED_EV_EXIT : SCHED_EV_BLOCK,
-              p, clock_to_us(ran));
+  trace_event_at(how == LEFT_PREEMPTED ? SCHED_EV_PREEMPT : how == LEFT_EXITED ? SCHED_EV_EXIT : SCHED_EV_BLOCK,
+                 p, clock_to_us(ran), now);
   if (how == LEFT_PREEMPTED)
-    enqueue_locked(p, JOIN_PREEMPT);
+    enqueue_locked(p, JOIN_PREEMPT, now);
   spin_release(&runq_lock);
 }
 

@@ -32,10 +32,12 @@ void sched_init(const char *bootargs);
 
 /* The mechanism's calls; p->lock held in each. */
 void sched_enqueue(struct proc *p, enum sched_join why); /* p is RUNNABLE */
-uint64 sched_dispatch(struct proc *p);     /* p runs now: its slice, or 0 */
-/* p's turn ended after `ran` time units; if it was preempted (it is
-   still RUNNABLE), it goes back on the run queue. */
-void sched_charge(struct proc *p, uint64 ran, enum sched_left how);
+/* p runs from time now (time CSR units, as the caller read it): its
+   slice, or 0. */
+uint64 sched_dispatch(struct proc *p, uint64 now);
+/* p's turn ended at time now, after `ran` time units; if it was preempted
+   (it is still RUNNABLE), it goes back on the run queue. */
+void sched_charge(struct proc *p, uint64 ran, enum sched_left how, uint64 now);
 /* No lock held. */
 struct proc *sched_pick(void);             /* the next to run, off the queue, or 0 */
 /* How many times a process has been queued since boot (read without a

@@ -52,13 +52,19 @@ _Static_assert(__builtin_offsetof(struct schedevent, name) % sizeof(uint64) == 0
                __builtin_offsetof(struct proc, name) % sizeof(uint64) == 0,
                "names are word-aligned in events");
 
-HOT void trace_event(int type, struct proc *p, int arg)
+void trace_event(int type, struct proc *p, int arg)
+{
+  if (enabled)
+    trace_event_at(type, p, arg, r_time());
+}
+
+HOT void trace_event_at(int type, struct proc *p, int arg, uint64 now)
 {
   if (!enabled)
     return;
   struct schedevent *e = &ring[next_seq % TRACE_EVENTS];
   e->seq = next_seq++;
-  e->time_us = r_time();
+  e->time_us = now;
   e->type = type;
   e->hart = cpuid();
   e->arg = arg;

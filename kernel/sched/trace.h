@@ -16,8 +16,10 @@
 struct proc;
 
 
-/* Record an event about p (0: none) on this hart. */
+/* Record an event about p (0: none) on this hart, at time now (time CSR
+   units): a caller that has just read the clock passes what it read. */
 void trace_event(int type, struct proc *p, int arg);
+void trace_event_at(int type, struct proc *p, int arg, uint64 now);
 /* schedtrace(buf, max, &cursor): see kernel/schedtrace.h. Returns the
    number of events written to user address buf, or -EFAULT, -EINVAL. */
 int trace_read(uint64 buf, int max, uint64 cursor_addr);
