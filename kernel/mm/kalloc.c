@@ -3,11 +3,14 @@
  *
  * Free memory is two things, both guarded by kmem_lock: a list of pages
  * that have been freed (threaded through the pages themselves), and the
- * range of pages never handed out yet, [untouched, ram_hi). kalloc takes
+ * range of pages never handed out yet, [ram_lo, untouched). kalloc takes
  * from the list first. Keeping the untouched range as a range, instead of
  * threading every page of RAM onto the list at boot, makes boot time
  * independent of memory size: writing a link into each page of 1 GiB
- * took QEMU over a second.
+ * took QEMU over a second. The range is handed out from the top down:
+ * its low end, just above the kernel image, is the part of RAM the
+ * kernel maps with 4 KiB pages rather than 2 MiB ones (vm.c's kmap_ram),
+ * and pages there cost one more level of page walk at each TLB miss.
  *
  * A freed page is cleared at once, all but its first JUNK_BYTES, which
  * are filled with junk: a use after free of the object that began there
@@ -47,7 +50,7 @@ struct run {
 static struct spinlock kmem_lock;
 static struct run *freelist;   /* [kmem_lock] pages given back */
 static uint64 nfreelist;       /* [kmem_lock] length of freelist */
-static uint64 untouched;       /* [kmem_lock] first page never handed out */
+static uint64 untouched;       /* [kmem_lock] end of the pages never handed out */
 static uint64 ram_lo, ram_hi;  /* [I] kernel virtual bounds of pages we manage */
 static uint32 *refs;           /* [atomic] references to each page in [ram_lo, ram_hi) */
 
@@ -57,9 +60,9 @@ static uint32 *refs;           /* [atomic] references to each page in [ram_lo, r
 /* The reference count of the page at kernel address va. */
 static uint32 *ref_of(uint64 va)
 {
-  if (va % PGSIZE != 0 || va < ram_lo || va >= untouched)
-    panic("kalloc: bad page %p (allocated range %p-%p)", (void *)va, (void *)ram_lo,
-          (void *)untouched);
+  if (va % PGSIZE != 0 || va < untouched || va >= ram_hi)
+    panic("kalloc: bad page %p (allocated range %p-%p)", (void *)va, (void *)untouched,
+          (void *)ram_hi);
   return &refs[(va - ram_lo) / PGSIZE];
 }
 
@@ -74,7 +77,7 @@ void kalloc_init(uint64 pa_start, uint64 pa_end)
   uint64 npages = (ram_hi - lo) / PGSIZE;
   refs = (uint32 *)lo;
   ram_lo = PGROUNDUP(lo + npages * sizeof(uint32));
-  untouched = ram_lo;
+  untouched = ram_hi;
 }
 
 /* Put a page with no references left on the free list. */
@@ -118,9 +121,9 @@ void *kalloc(void)
     page = freelist;
     freelist = freelist->next;
     nfreelist--;
-  } else if (untouched < ram_hi) {
+  } else if (untouched > ram_lo) {
+    untouched -= PGSIZE;
     page = (void *)untouched;
-    untouched += PGSIZE;
     fresh = 1;
   }
   spin_release(&kmem_lock);
@@ -149,7 +152,7 @@ int kalloc_refs(void *page)
 uint64 kalloc_nfree(void)
 {
   spin_acquire(&kmem_lock);
-  uint64 n = nfreelist + (ram_hi - untouched) / PGSIZE;
+  uint64 n = nfreelist + (untouched - ram_lo) / PGSIZE;
   spin_release(&kmem_lock);
   return n;
 }
@@ -157,10 +160,10 @@ uint64 kalloc_nfree(void)
 uint64 kalloc_nshared(void)
 {
   spin_acquire(&kmem_lock);
-  uint64 end = untouched;
+  uint64 start = untouched;
   spin_release(&kmem_lock);
   uint64 n = 0;
-  for (uint64 va = ram_lo; va < end; va += PGSIZE) {
+  for (uint64 va = start; va < ram_hi; va += PGSIZE) {
     if ((__atomic_load_n(&refs[(va - ram_lo) / PGSIZE], __ATOMIC_RELAXED) & REF_COUNT) > 1)
       n++;
   }

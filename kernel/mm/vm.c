@@ -3,7 +3,8 @@
  *
  * The kernel's page table maps, in the upper half, all of RAM and the
  * devices at KERNEL_VA_BASE + physical address (text read/execute, rodata
- * read-only, the rest read/write, all supervisor-only and global), plus
+ * read-only, the rest read/write and in 2 MiB megapages where whole ones
+ * fit (kmap_ram), all supervisor-only and global), plus
  * each process's kernel stack with an unmapped guard page below it.
  * A user page table starts as a copy of the kernel's upper-half root
  * entries, so those lower-level tables are shared by every address space
@@ -43,6 +44,8 @@
 
 pagetable_t kernel_pagetable;
 
+#define MEGAPAGE (1UL << PXSHIFT(1)) /* what a level-1 leaf maps: 2 MiB */
+
 /* Root-table index where the upper half starts. */
 #define ROOT_KERNEL_FIRST PX(2, KERNEL_VA_BASE)
 
@@ -55,6 +58,39 @@ static void kmap(uint64 pa, uint64 size, int perm)
 {
   if (vm_map(kernel_pagetable, (uint64)P2V(pa), size, pa, perm | PTE_G) < 0)
     panic("kmap: out of memory mapping pa %p", (void *)pa);
+}
+
+/*
+ * Map RAM from pa to end read/write, with 2 MiB megapages wherever a
+ * whole aligned one fits and 4 KiB pages at the ragged ends. A TLB miss
+ * on a megapage walks two levels of table instead of three: under QEMU
+ * every page touched after a switch misses (kernel/lib/hot.h), and most
+ * of what the kernel touches then (struct proc, pipes, page tables, the
+ * user's pages through the direct map) lies here.
+ */
+static void kmap_ram(uint64 pa, uint64 end)
+{
+  uint64 first = (pa + MEGAPAGE - 1) & ~(MEGAPAGE - 1), last = end & ~(MEGAPAGE - 1);
+  if (first >= last) {
+    kmap(pa, end - pa, PTE_R | PTE_W);
+    return;
+  }
+  if (pa < first)
+    kmap(pa, first - pa, PTE_R | PTE_W);
+  for (uint64 a = first; a < last; a += MEGAPAGE) {
+    pte_t *root = &kernel_pagetable[PX(2, P2V(a))];
+    if ((*root & PTE_V) == 0) {
+      pagetable_t t = kalloc();
+      if (t == 0)
+        panic("kmap_ram: out of memory");
+      *root = PA2PTE(V2P(t)) | PTE_V;
+    }
+    pte_t *pte = &((pagetable_t)P2V(PTE2PA(*root)))[PX(1, P2V(a))];
+    KASSERT((*pte & PTE_V) == 0);
+    *pte = PA2PTE(a) | PTE_R | PTE_W | PTE_G | PTE_V | PTE_A | PTE_D;
+  }
+  if (last < end)
+    kmap(last, end - last, PTE_R | PTE_W);
 }
 
 void vm_kernel_init(uint64 ram_end)
@@ -70,7 +106,7 @@ void vm_kernel_init(uint64 ram_end)
   uint64 text_end = V2P(etext), rodata_end = V2P(erodata);
   kmap(KERNEL_LOAD, text_end - KERNEL_LOAD, PTE_R | PTE_X);
   kmap(text_end, rodata_end - text_end, PTE_R);
-  kmap(rodata_end, ram_end - rodata_end, PTE_R | PTE_W);
+  kmap_ram(rodata_end, ram_end);
   asid_probe();
 }
 
