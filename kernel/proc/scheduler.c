@@ -151,21 +151,19 @@ HOT static void enter(struct cpu *c, struct proc *p, uint64 now)
   c->turn_start = now;
 }
 
-/* p's turn on this hart ends (p is locked and has left RUNNING): account
-   for it and charge it, which puts p back on the run queue if it is
-   still runnable. c->proc is cleared first: sched_preempts reads it under
-   runq_lock, which the charge takes, so a process seen there is not
-   reaped (and freed) before it lets go. The time it leaves at is returned:
-   the next turn on this hart starts then too. */
-HOT static uint64 leave(struct cpu *c, struct proc *p)
+/* p's turn on this hart ends at time now (p is locked and has left
+   RUNNING): account for it and charge it, which puts p back on the run
+   queue if it is still runnable, and return the policy's next pick (or
+   0). c->proc is cleared first: sched_preempts reads it under runq_lock,
+   which the charge takes, so a process seen there is not reaped (and
+   freed) before it lets go. */
+HOT static struct proc *leave(struct cpu *c, struct proc *p, uint64 now)
 {
-  uint64 now = r_time();
   p->stime += now - p->acct_mark;
   c->busy_time += now - c->turn_start;
   c->proc = 0;
   c->pid = 0;
-  sched_charge(p, now - c->turn_start, how_left(p), now);
-  return now;
+  return sched_charge_pick(p, now - c->turn_start, how_left(p), now);
 }
 
 /* After a switch, in the thread switched to: let go of the lock of the
@@ -220,8 +218,9 @@ HOT void sched(void)
     panic("sched: pid %d still RUNNING", p->pid);
 
   int intena = c->intena;
-  uint64 now = leave(c, p);
-  struct proc *next = sched_pick();
+  /* The next turn on this hart starts when p's ends. */
+  uint64 now = r_time();
+  struct proc *next = leave(c, p, now);
   if (next == p) {
     /* Still runnable, and still the policy's choice: a new turn. */
     enter(c, p, now);

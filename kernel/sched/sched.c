@@ -195,14 +195,21 @@ HOT uint64 sched_enqueues(void)
   return __atomic_load_n(&enqueues, __ATOMIC_ACQUIRE);
 }
 
-HOT struct proc *sched_pick(void)
+/* The policy's pick, with runq_lock held. */
+HOT static struct proc *pick_locked(void)
 {
-  spin_acquire(&runq_lock);
   struct proc *p = current->pick();
   if (p) {
     KASSERT(p->sched.queued); /* a policy hands out only what it was given */
     p->sched.queued = 0;
   }
+  return p;
+}
+
+HOT struct proc *sched_pick(void)
+{
+  spin_acquire(&runq_lock);
+  struct proc *p = pick_locked();
   spin_release(&runq_lock);
   return p;
 }
@@ -227,7 +234,7 @@ HOT uint64 sched_dispatch(struct proc *p, uint64 now)
   return slice;
 }
 
-HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how, uint64 now)
+HOT struct proc *sched_charge_pick(struct proc *p, uint64 ran, enum sched_left how, uint64 now)
 {
   ASSERT_HELD(&p->lock);
   spin_acquire(&runq_lock);
@@ -244,10 +251,12 @@ HOT void sched_charge(struct proc *p, uint64 ran, enum sched_left how, uint64 no
                  p, clock_to_us(ran), now);
   if (how == LEFT_PREEMPTED)
     enqueue_locked(p, JOIN_PREEMPT, now);
+  struct proc *next = pick_locked();
   spin_release(&runq_lock);
+  return next;
 }
 
-/* c->proc is read under runq_lock: run() clears it before sched_charge
+/* c->proc is read under runq_lock: run() clears it before sched_charge_pick
    takes that lock, with the process's lock held throughout, so the
    process seen here cannot be reaped (and freed) before we let go. */
 HOT int sched_preempts(struct proc *p, struct cpu *c)

@@ -36,8 +36,10 @@ void sched_enqueue(struct proc *p, enum sched_join why); /* p is RUNNABLE */
    slice, or 0. */
 uint64 sched_dispatch(struct proc *p, uint64 now);
 /* p's turn ended at time now, after `ran` time units; if it was preempted
-   (it is still RUNNABLE), it goes back on the run queue. */
-void sched_charge(struct proc *p, uint64 ran, enum sched_left how, uint64 now);
+   (it is still RUNNABLE), it goes back on the run queue. Then, as
+   sched_pick (in the same hold of the run queue's lock, for the switch
+   that follows): the next to run, off the queue, or 0. */
+struct proc *sched_charge_pick(struct proc *p, uint64 ran, enum sched_left how, uint64 now);
 /* No lock held. */
 struct proc *sched_pick(void);             /* the next to run, off the queue, or 0 */
 /* How many times a process has been queued since boot (read without a
