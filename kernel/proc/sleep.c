@@ -24,7 +24,7 @@
 #define SQ_HASH(chan) (SQ_MIX((uint64)(chan)) % NSLEEPQ)
 static struct sleepq {
   struct spinlock lock;
-  struct proc *head;   /* [lock] the first to have gone to sleep */
+  struct proc *head;   /* [lock] the first to have gone to sleep (proc_wakeup reads it unlocked) */
   struct proc **tailp; /* [lock] where the next sleeper is linked in */
 } sleepq[NSLEEPQ];
 
@@ -71,7 +71,6 @@ HOT static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
     spin_release(&q->lock);
     return intr; /* lk still held */
   }
-  spin_release(lk);
   /* At the tail: a wakeup wakes sleepers in the order they went to sleep. */
   p->sq_next = 0;
   p->sq_pprev = q->tailp;
@@ -79,6 +78,8 @@ HOT static int sleep_on(void *chan, struct spinlock *lk, int interruptible)
   q->tailp = &p->sq_next;
   p->chan = chan;
   p->state = SLEEPING;
+  /* On the queue before lk is let go: see proc_wakeup. */
+  spin_release(lk);
   spin_release(&q->lock);
 
   sched();
@@ -118,6 +119,13 @@ HOT void proc_wakeup(void *chan)
   struct proc *me = myproc();
   KASSERT(me == 0 || !spin_holding(&me->lock));
   struct sleepq *q = &sleepq[SQ_HASH(chan)];
+  /* Nobody asleep in the bucket: nothing to do, and no lock to take. A
+     sleeper is on its queue before it lets go of the lock that guards
+     its condition (sleep_on), and the waker has taken that lock to change
+     the condition, after the sleeper let go of it: so the waker sees the
+     sleeper here. */
+  if (__atomic_load_n(&q->head, __ATOMIC_ACQUIRE) == 0)
+    return;
   spin_acquire(&q->lock);
   struct proc *p = q->head;
   while (p) {
