@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Where a kernel path spends QEMU's time: TLB refills and functions run.
+"""Where a kernel path spends QEMU's time: TLB refills, CSR accesses, functions run.
 
 Usage: scripts/profile.py [--cpus N] [--seconds S] [--per FUNC] [--top N] [COMMAND]
        (make profile, which runs `bench pipe`)
@@ -16,6 +16,10 @@ state), per call of FUNC (default pipe_write: once per half round trip of
 
   - the TLB fills: how many, and for each page how often, with the kernel
     symbol the page starts in (`user` for user addresses);
+  - the CSR accesses, by the function and instruction that made them:
+    under QEMU each one, a read too, ends the translated block and goes
+    back to QEMU's main loop, so the block after it is looked up again
+    (counted as the blocks that start just after a CSR instruction);
   - the kernel functions entered, with those outside .text.hot marked `*`:
     a function on the path that is not marked HOT costs a text page.
 
@@ -26,6 +30,7 @@ import argparse
 import bisect
 import collections
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -63,6 +68,27 @@ def symbols():
     return syms, (marks.get("text_hot_start", 0), marks.get("text_hot_end", 0))
 
 
+CSR_INSNS = re.compile(r"^(csrr[wsc]?i?|csr[wsc]i?|rd(time|cycle|instret)|f[sr](csr|rm|flags))$")
+
+
+def csr_sites():
+    """The kernel's CSR instructions: {address of the next instruction:
+    (function, instruction text)}, from its disassembly."""
+    out = subprocess.run(["riscv64-unknown-elf-objdump", "-d", "--no-show-raw-insn", KERNEL],
+                         check=True, stdout=subprocess.PIPE, text=True).stdout
+    sites, function = {}, "?"
+    for line in out.splitlines():
+        head = re.match(r"^[0-9a-f]+ <(.+)>:$", line)
+        if head:
+            function = head[1]
+            continue
+        insn = re.match(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$", line)
+        if insn and CSR_INSNS.match(insn[2]):
+            # CSR instructions have no compressed form: the next is 4 bytes on.
+            sites[int(insn[1], 16) + 4] = (function, f"{insn[2]} {insn[3]}".strip())
+    return sites
+
+
 def read_log(path, keep):
     """Read the FIFO at path until QEMU closes it, into keep (a deque)."""
     with open(path, errors="replace") as log:
@@ -78,6 +104,7 @@ def profile(args):
         sys.exit(f"profile: no function {args.per} in {KERNEL}")
 
     image_end = next(a for a, name, _ in syms if name == "end")
+    after_csr = csr_sites()
 
     def page_name(page):
         """What lives at a page: a symbol of the kernel image, or else."""
@@ -105,6 +132,7 @@ def profile(args):
     calls = 0
     entered = collections.Counter()
     fills = collections.Counter()
+    csrs = collections.Counter()
     for line in keep:
         if line.startswith("Trace "):
             # Trace 0: HOST [00000000/GUEST_PC/FLAGS/CFLAGS] name
@@ -112,6 +140,9 @@ def profile(args):
                 pc = int(line.split("/")[1], 16)
             except (IndexError, ValueError):
                 continue
+            site = after_csr.get(pc)
+            if site:
+                csrs[site] += 1
             name = entries.get(pc)
             if name:
                 entered[name] += 1
@@ -127,6 +158,9 @@ def profile(args):
     print(f"\nTLB fills per call: {sum(fills.values()) / calls:.1f}")
     for page, n in fills.most_common(args.top):
         print(f"  {n / calls:6.2f}  {page:016x}  {page_name(page)}")
+    print(f"\nCSR accesses per call: {sum(csrs.values()) / calls:.1f}")
+    for (function, insn), n in csrs.most_common(args.top):
+        print(f"  {n / calls:6.2f}  {function:24s} {insn}")
     where = {name: addr for addr, name in entries.items()}
     outside = {name for name in entered if not hot_lo <= where[name] < hot_hi}
     print(f"\nfunctions entered per call: {sum(entered.values()) / calls:.1f}"
