@@ -38,7 +38,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/riscv/csr.h"
 #include "kernel/param.h"
-#include "kernel/proc/cpu.h"
+#include "kernel/proc/proc.h"
 #include "kernel/lib/spinlock.h"
 #include "kernel/lib/hot.h"
 
@@ -280,12 +280,44 @@ int vm_map(pagetable_t pt, uint64 va, uint64 size, uint64 pa, int perm)
   return 0;
 }
 
-/* The valid user PTE for va, or 0. */
-static pte_t *user_pte(pagetable_t pt, uint64 va)
+/* Page-table pages freed since boot: a process's vm_leaf found before
+   the last free may point into a freed table. [atomic] */
+static uint64 tables_freed HOT_DATA;
+
+static void free_table(pagetable_t t)
+{
+  __atomic_add_fetch(&tables_freed, 1, __ATOMIC_RELEASE);
+  kfree(t);
+}
+
+/*
+ * The valid user PTE for va, or 0. For the calling process's own table
+ * the leaf table found last time is used again when va is in the same
+ * 2 MiB and no table page has been freed since: after a switch, the root
+ * and middle tables are two pages fewer for QEMU to look up
+ * (kernel/lib/hot.h). Only the process changes its own table, so the
+ * leaf cannot go away under it between the check and the use.
+ */
+HOT static pte_t *user_pte(pagetable_t pt, uint64 va)
 {
   if (va >= MAXVA)
     return 0;
-  pte_t *pte = vm_walk(pt, va, 0);
+  struct proc *p = myproc();
+  struct vm_leaf *c = p != 0 && p->pagetable == pt ? &p->leaf : 0;
+  uint64 region = va >> PXSHIFT(1);
+  uint64 gen = __atomic_load_n(&tables_freed, __ATOMIC_ACQUIRE);
+  pte_t *pte;
+  if (c && c->pt == pt && c->region == region && c->gen == gen) {
+    pte = &c->leaf[PX(0, va)];
+  } else {
+    pte = vm_walk(pt, va, 0);
+    if (pte && c) {
+      c->pt = pt;
+      c->region = region;
+      c->leaf = (pte_t *)PGROUNDDOWN((uint64)pte);
+      c->gen = gen;
+    }
+  }
   if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
     return 0;
   return pte;
@@ -380,12 +412,12 @@ static void prune_tables(pagetable_t pt)
         continue;
       pagetable_t l0 = P2V(PTE2PA(l1[j]));
       if (table_empty(l0)) {
-        kfree(l0);
+        free_table(l0);
         l1[j] = 0;
       }
     }
     if (table_empty(l1)) {
-      kfree(l1);
+      free_table(l1);
       pt[i] = 0;
     }
   }
@@ -440,7 +472,7 @@ static void free_tables(pagetable_t pt, int level, int first, int last)
       free_tables(next, level - 1, 0, PT_ENTRIES);
     else if (!table_empty(next))
       panic("vm_user_free: user pages beyond sz are still mapped (level-1 index %d)", i);
-    kfree(next);
+    free_table(next);
     pt[i] = 0;
   }
 }
@@ -452,7 +484,7 @@ void vm_user_free(pagetable_t pt, uint64 sz)
   unloaded(pt);
   unmap_range(pt, 0, PGROUNDUP(sz));
   free_tables(pt, 2, 0, ROOT_KERNEL_FIRST);
-  kfree(pt);
+  free_table(pt);
 }
 
 /* Share the mapped user pages of [0, sz) of `from` with `to` (fork),

@@ -30,6 +30,15 @@ struct vm_asid {
   uint64 gen; /* the generation id was handed out in; 0: none yet */
   uint64 id;
 };
+/* The leaf table a process last reached for a user address of its own
+   table: the next copy to or from it starts there, not at the root (vm.c:
+   user_pte). [o] to the process. */
+struct vm_leaf {
+  pagetable_t pt; /* the table the leaf is of, or 0 */
+  uint64 region;  /* the 2 MiB of addresses it maps: va >> PXSHIFT(1) */
+  pte_t *leaf;    /* the level-0 table itself */
+  uint64 gen;     /* page-table pages freed (in any table) when it was found */
+};
 /* Load a process's table on this hart; last_here: it last ran on this
    hart. Flushes the TLB only where entries may be stale. */
 void vm_switch_user(pagetable_t pt, struct vm_asid *asid, int last_here);

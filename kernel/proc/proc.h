@@ -116,6 +116,7 @@ struct proc {
   uint64 cow_copies;      /* [o] of those, pages copied because others shared them */
   pagetable_t pagetable;  /* [o] user page table */
   struct vm_asid asid;    /* [o] its address space identifier (kernel/mm/vm.c) */
+  struct vm_leaf leaf;    /* [o] the leaf table copyin and copyout last used (vm.c) */
   struct trapframe *trapframe; /* [o] user registers during a trap */
   struct fpstate fp;      /* [o] user FP registers */
   int fp_hart;            /* [o] hart whose FP registers hold fp, or -1 */
