@@ -18,18 +18,12 @@ void spin_init(struct spinlock *lk, const char *name)
   lk->cpu = 0;
 }
 
-HOT void spin_acquire(struct spinlock *lk)
+void spin_acquire_wait(struct spinlock *lk)
 {
-  intr_push();
   if (spin_holding(lk))
     panic("spin_acquire: %s already held by this hart", lk->name);
-
-  /* amoswap with acquire ordering: no load or store of the critical
-     section moves above this point. */
   while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
     ;
-  __sync_synchronize();
-  lk->cpu = mycpu();
 }
 
 HOT int spin_try_acquire(struct spinlock *lk)
@@ -46,16 +40,9 @@ HOT int spin_try_acquire(struct spinlock *lk)
   return 1;
 }
 
-HOT void spin_release(struct spinlock *lk)
+void spin_release_unheld(struct spinlock *lk)
 {
-  if (!spin_holding(lk))
-    panic("spin_release: %s not held by this hart", lk->name);
-  lk->cpu = 0;
-  /* Everything written in the critical section is visible before the
-     lock is seen free. */
-  __sync_synchronize();
-  __sync_lock_release(&lk->locked);
-  intr_pop();
+  panic("spin_release: %s not held by this hart", lk->name);
 }
 
 int spin_none_held(void)

@@ -22,8 +22,12 @@ struct spinlock {
 };
 
 void spin_init(struct spinlock *lk, const char *name);
-void spin_acquire(struct spinlock *lk);
-void spin_release(struct spinlock *lk);
+static inline void spin_acquire(struct spinlock *lk);
+static inline void spin_release(struct spinlock *lk);
+/* spin_acquire's slow path: lk was busy (spinlock.c). */
+void spin_acquire_wait(struct spinlock *lk);
+/* spin_release called without lk held: panics (spinlock.c). */
+void spin_release_unheld(struct spinlock *lk) __attribute__((noreturn, cold));
 /* Take lk if it is free now: 1 if taken (then as spin_acquire), else 0. */
 int spin_try_acquire(struct spinlock *lk);
 
@@ -93,6 +97,36 @@ static inline int intr_are_off(void)
 }
 
 int spin_none_held(void); /* does this hart hold no spinlock at all? */
+
+/*
+ * spin_acquire and spin_release are inline too: under QEMU the return of
+ * each call is a lookup of translated code, and a system call takes
+ * and lets go of several locks. Inline is only the case of a free lock;
+ * a busy one (and the check that this hart is not the holder, which
+ * would wait forever) is spin_acquire_wait's.
+ */
+static inline void spin_acquire(struct spinlock *lk)
+{
+  intr_push();
+  /* amoswap with acquire ordering: no load or store of the critical
+     section moves above this point. */
+  if (__sync_lock_test_and_set(&lk->locked, 1) != 0)
+    spin_acquire_wait(lk);
+  __sync_synchronize();
+  lk->cpu = mycpu();
+}
+
+static inline void spin_release(struct spinlock *lk)
+{
+  if (!spin_holding(lk))
+    spin_release_unheld(lk);
+  lk->cpu = 0;
+  /* Everything written in the critical section is visible before the
+     lock is seen free. */
+  __sync_synchronize();
+  __sync_lock_release(&lk->locked);
+  intr_pop();
+}
 
 /* Assert that this hart holds lk. */
 #define ASSERT_HELD(lk) KASSERT(spin_holding(lk))
