@@ -290,8 +290,9 @@ HOT static void run(struct cpu *c, struct proc *p)
  * under QEMU, the host's waking of that hart's thread: tens of
  * microseconds, often more than the whole wait (two processes passing a
  * byte back and forth on two harts). Virtual machines' kernels poll so
- * too (Linux's haltpoll). Interrupts are off meanwhile: they wait for
- * IDLE_POLL_US at most.
+ * too (Linux's haltpoll). Interrupts are off meanwhile, but one that is
+ * pending is taken at once: a disk request's completion, which wakes the
+ * process that waits for it, need not wait for the poll to end.
  */
 #define IDLE_POLL_US 50
 
@@ -299,6 +300,12 @@ static struct proc *poll_for_work(uint64 seen)
 {
   uint64 until = r_time() + clock_from_us(IDLE_POLL_US);
   while (r_time() < until) {
+    /* An interrupt waiting (a disk request done, say): take it now, not
+       when the poll ends; its handler may make a process runnable. */
+    if (CSR_READ(sip) & (SIE_SSIE | SIE_STIE | SIE_SEIE)) {
+      intr_on();
+      intr_off();
+    }
     if (sched_enqueues() != seen) {
       struct proc *p = sched_pick();
       if (p)
