@@ -235,6 +235,8 @@ static int recover(const struct superblock *sb)
       return refuse_log();
     }
   }
+  if (log.group.count == 0)
+    return 0; /* nothing to replay, and the header on disk says so already */
   if (install(1) < 0)
     return -EIO;
   log.group.count = 0;
