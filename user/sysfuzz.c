@@ -287,6 +287,7 @@ static struct {
   int made, unreported; /* calls made; of those, not yet reported */
   int verbose;
   int hog;              /* HOG_MEMORY or HOG_PROCS if it is a hog, else -1 */
+  int go_fd;            /* a hog's: the pipe the parent says "go" on, or -1 */
   int report_fd;        /* the parent's end of the report pipe, to inherit */
   int cwd_depth;        /* its working directory's depth below "/" (in SCRATCH) */
   uint32 open_fds;      /* descriptors it believes open, a bit each */
@@ -1444,6 +1445,14 @@ static void child_setup(int report_fd)
   char dir[32];
   int fds[2];
 
+  /* A hog waits for the parent to have taken its own pages since the
+     fork (take_own_pages): taking the memory first, on another hart,
+     would leave the parent none for them, and kill it. */
+  if (fz.go_fd >= 0) {
+    char go;
+    read(fz.go_fd, &go, 1);
+    close(fz.go_fd);
+  }
   fz.pid = fz.pgid = getpid();
   setpgid(0, 0);
   fz.nkids = 0;
@@ -1559,10 +1568,21 @@ static void spawn(struct slot *s, uint64 now)
   if (freemem() < SPAWN_RESERVE)
     return;   /* try again at the next poll */
   int hog = hog_turn(run.next);
+  int go[2] = { -1, -1 };
+  if (hog >= 0 && pipe(go) < 0)
+    return;   /* no memory or descriptors for it: try again at the next poll */
   int pid = fork();
-  if (pid < 0)
+  if (pid < 0) {
+    if (hog >= 0) {
+      close(go[0]);
+      close(go[1]);
+    }
     return;   /* no slot or no memory: try again at the next poll */
+  }
   if (pid == 0) {
+    if (hog >= 0)
+      close(go[1]);
+    fz.go_fd = go[0];
     fz.number = run.next;
     fz.hog = hog;
     fz.rng = run.seed;
@@ -1570,6 +1590,11 @@ static void spawn(struct slot *s, uint64 now)
     run_on_stack(child_main, fz.stack + CHILD_STACK);
   }
   take_own_pages();
+  if (hog >= 0) {
+    close(go[0]);
+    write(go[1], "g", 1);   /* the hog may take the memory now */
+    close(go[1]);
+  }
   setpgid(pid, pid);   /* as the child does too: whichever comes first */
   s->state = SLOT_RUNNING;
   s->pid = pid;
