@@ -32,7 +32,7 @@ void spin_release_unheld(struct spinlock *lk) __attribute__((noreturn, cold));
 int spin_try_acquire(struct spinlock *lk);
 
 /*
- * The three below are inline: they run a dozen times or more per system
+ * The helpers below are inline: they run a dozen times or more per system
  * call, and under QEMU each call's return is a lookup of translated code
  * (the more so just after a switch has emptied QEMU's caches, see
  * kernel/lib/hot.h).
@@ -57,16 +57,9 @@ static inline int spin_holding(struct spinlock *lk)
  * interrupts on); noff > 0 pins the thread where it is. The first push
  * turns interrupts off and learns whether they were on in one csrrci.
  */
-static inline int intr_depth(void)
-{
-  int depth;
-  asm volatile("lw %0, %1(tp)" : "=r"(depth) : "i"(__builtin_offsetof(struct cpu, noff)));
-  return depth;
-}
-
 static inline void intr_push(void)
 {
-  int depth = intr_depth();
+  int depth = THIS_CPU_INT(noff);
   if (depth > 0) {
     mycpu()->noff = depth + 1;
     return;
@@ -93,7 +86,7 @@ static inline void intr_pop(void)
    the first case no CSR is read. */
 static inline int intr_are_off(void)
 {
-  return intr_depth() > 0 || !intr_get();
+  return THIS_CPU_INT(noff) > 0 || !intr_get();
 }
 
 int spin_none_held(void); /* does this hart hold no spinlock at all? */

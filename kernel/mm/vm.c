@@ -53,6 +53,7 @@ extern char etext[];   /* kernel.ld: end of text */
 extern char erodata[]; /* kernel.ld: end of read-only data */
 
 static void asid_probe(void);
+static inline pte_t *walk_to(pagetable_t pt, uint64 va, int leaf, int alloc);
 
 static void kmap(uint64 pa, uint64 size, int perm)
 {
@@ -78,14 +79,9 @@ static void kmap_ram(uint64 pa, uint64 end)
   if (pa < first)
     kmap(pa, first - pa, PTE_R | PTE_W);
   for (uint64 a = first; a < last; a += MEGAPAGE) {
-    pte_t *root = &kernel_pagetable[PX(2, P2V(a))];
-    if ((*root & PTE_V) == 0) {
-      pagetable_t t = kalloc();
-      if (t == 0)
-        panic("kmap_ram: out of memory");
-      *root = PA2PTE(V2P(t)) | PTE_V;
-    }
-    pte_t *pte = &((pagetable_t)P2V(PTE2PA(*root)))[PX(1, P2V(a))];
+    pte_t *pte = walk_to(kernel_pagetable, (uint64)P2V(a), 1, 1);
+    if (pte == 0)
+      panic("kmap_ram: out of memory");
     KASSERT((*pte & PTE_V) == 0);
     *pte = PA2PTE(a) | PTE_R | PTE_W | PTE_G | PTE_V | PTE_A | PTE_D;
   }
@@ -241,12 +237,13 @@ void vm_kernel_inithart(void)
 }
 
 /*
- * The address of the level-0 PTE for va, creating intermediate tables if
- * alloc is set. Returns 0 if a table is missing (or cannot be allocated).
+ * The address of the PTE for va at level `leaf` (0 for a page, 1 for a
+ * megapage), creating the tables above it if alloc is set. Returns 0 if
+ * a table is missing (or cannot be allocated).
  */
-HOT pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc)
+static inline pte_t *walk_to(pagetable_t pt, uint64 va, int leaf, int alloc)
 {
-  for (int level = 2; level > 0; level--) {
+  for (int level = 2; level > leaf; level--) {
     pte_t *pte = &pt[PX(level, va)];
     if (*pte & PTE_V) {
       KASSERT((*pte & (PTE_R | PTE_W | PTE_X)) == 0); /* no superpages here */
@@ -261,7 +258,12 @@ HOT pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc)
       pt = next;
     }
   }
-  return &pt[PX(0, va)];
+  return &pt[PX(leaf, va)];
+}
+
+HOT pte_t *vm_walk(pagetable_t pt, uint64 va, int alloc)
+{
+  return walk_to(pt, va, 0, alloc);
 }
 
 /* Map [va, va+size) to [pa, ...). Returns 0 or -ENOMEM (pages already

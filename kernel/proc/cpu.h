@@ -57,15 +57,16 @@ static inline struct cpu *mycpu(void)
   return (struct cpu *)r_tp();
 }
 
-/* This hart's resched flag, with interrupts on or off: read through tp
-   in one instruction, so it is the flag of the hart we are on, even if
-   the thread moves to another hart just before or after. */
-static inline int cpu_resched(void)
-{
-  int r;
-  asm volatile("lw %0, %1(tp)" : "=r"(r) : "i"(__builtin_offsetof(struct cpu, resched)));
-  return r;
-}
+/* An int field of this hart's struct cpu, with interrupts on or off:
+   read through tp in one instruction, so it is the field of the hart we
+   are on, even if the thread moves to another hart just before or after
+   (mycpu()->field would read tp, then the field, two instructions). */
+#define THIS_CPU_INT(field)                                                          \
+  ({                                                                                 \
+    int __v;                                                                         \
+    asm volatile("lw %0, %1(tp)" : "=r"(__v) : "i"(__builtin_offsetof(struct cpu, field))); \
+    __v;                                                                             \
+  })
 
 /* This hart's id, its index in cpus[]; with interrupts off. */
 static inline int cpuid(void)

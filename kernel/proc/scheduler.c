@@ -296,16 +296,23 @@ HOT static void run(struct cpu *c, struct proc *p)
  */
 #define IDLE_POLL_US 50
 
+/* Let the interrupts pending on this hart run their handlers, which may
+   make processes runnable; the scheduler thread otherwise keeps them
+   off. */
+static void take_interrupts(void)
+{
+  intr_on();
+  intr_off();
+}
+
 static struct proc *poll_for_work(uint64 seen)
 {
   uint64 until = r_time() + clock_from_us(IDLE_POLL_US);
   while (r_time() < until) {
     /* An interrupt waiting (a disk request done, say): take it now, not
        when the poll ends; its handler may make a process runnable. */
-    if (CSR_READ(sip) & (SIE_SSIE | SIE_STIE | SIE_SEIE)) {
-      intr_on();
-      intr_off();
-    }
+    if (CSR_READ(sip) & (SIE_SSIE | SIE_STIE | SIE_SEIE))
+      take_interrupts();
     if (sched_enqueues() != seen) {
       struct proc *p = sched_pick();
       if (p)
@@ -353,8 +360,7 @@ HOT void scheduler(void)
         wfi();
       __sync_fetch_and_and(&idle_harts, ~hartbit);
       if (p == 0) {
-        intr_on(); /* take the interrupt that ended the wait */
-        intr_off();
+        take_interrupts(); /* the one that ended the wait */
         continue;
       }
     }

@@ -139,7 +139,7 @@ HOT static int should_yield(enum intr_kind kind)
 {
   if (kind == SLICE_ENDED)
     return 1;
-  return cpu_resched();
+  return THIS_CPU_INT(resched);
 }
 
 /* Say why a user trap kills p (err: what serving it returned). */

@@ -256,7 +256,7 @@ HOT struct proc *sched_charge_pick(struct proc *p, uint64 ran, enum sched_left h
   return next;
 }
 
-/* c->proc is read under runq_lock: run() clears it before sched_charge_pick
+/* c->proc is read under runq_lock: leave() (scheduler.c) clears it before sched_charge_pick
    takes that lock, with the process's lock held throughout, so the
    process seen here cannot be reaped (and freed) before we let go. */
 HOT int sched_preempts(struct proc *p, struct cpu *c)
